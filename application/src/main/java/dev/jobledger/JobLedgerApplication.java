@@ -1,0 +1,16 @@
+package dev.jobledger;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * The ledger service: command side and query side in one process, on one PostgreSQL database. It sits in the root
+ * package so that component, entity and repository scanning cover every module.
+ */
+@SpringBootApplication
+public class JobLedgerApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(JobLedgerApplication.class, args);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.jobledger.app.security;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTParser;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+
+/** Builds the token decoder from {@link SecurityProperties}: RS256 from a JWK set, HS256 from the dev secret, or both. */
+final class JwtDecoders {
+
+    private JwtDecoders() {}
+
+    static JwtDecoder from(SecurityProperties properties) {
+        JwtDecoder rsa = hasText(properties.jwkSetUri())
+                ? NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
+                        .jwsAlgorithm(SignatureAlgorithm.RS256)
+                        .build()
+                : null;
+        JwtDecoder hmac = hasText(properties.devHmacSecret()) ? hmac(properties.devHmacSecret()) : null;
+        if (rsa == null && hmac == null) {
+            throw new IllegalStateException("No way to check bearer tokens: set jobledger.security.jwt.jwk-set-uri"
+                    + " (production) or jobledger.security.jwt.dev-hmac-secret (local profile only)");
+        }
+        OAuth2TokenValidator<Jwt> validator = validator(properties);
+        for (JwtDecoder decoder : new JwtDecoder[] {rsa, hmac}) {
+            if (decoder instanceof NimbusJwtDecoder nimbus) {
+                nimbus.setJwtValidator(validator);
+            }
+        }
+        if (rsa == null) {
+            return hmac;
+        }
+        if (hmac == null) {
+            return rsa;
+        }
+        return token -> isHmac(token) ? hmac.decode(token) : rsa.decode(token);
+    }
+
+    private static JwtDecoder hmac(String secret) {
+        byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+        if (key.length < 32) {
+            throw new IllegalStateException("jobledger.security.jwt.dev-hmac-secret must be at least 32 bytes");
+        }
+        return NimbusJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
+                .macAlgorithm(MacAlgorithm.HS256)
+                .build();
+    }
+
+    private static OAuth2TokenValidator<Jwt> validator(SecurityProperties properties) {
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+        validators.add(
+                hasText(properties.issuerUri())
+                        ? JwtValidators.createDefaultWithIssuer(properties.issuerUri())
+                        : JwtValidators.createDefault());
+        if (hasText(properties.audience())) {
+            validators.add(new JwtClaimValidator<List<String>>(
+                    "aud", audiences -> audiences != null && audiences.contains(properties.audience())));
+        }
+        return new DelegatingOAuth2TokenValidator<>(validators);
+    }
+
+    private static boolean isHmac(String token) {
+        try {
+            return JWSAlgorithm.Family.HMAC_SHA.contains(
+                    JWTParser.parse(token).getHeader().getAlgorithm());
+        } catch (ParseException e) {
+            throw new BadJwtException("Malformed token", e);
+        }
+    }
+
+    private static boolean hasText(String value) {
+        return value != null && !value.isBlank();
+    }
+}

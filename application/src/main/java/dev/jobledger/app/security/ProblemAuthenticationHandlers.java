@@ -1,0 +1,59 @@
+package dev.jobledger.app.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+/**
+ * 401 and 403 answered as problem+json, keeping the {@code WWW-Authenticate} header that bearer-token clients read.
+ */
+final class ProblemAuthenticationHandlers {
+
+    private final ObjectMapper json;
+    private final BearerTokenAuthenticationEntryPoint bearerEntryPoint = new BearerTokenAuthenticationEntryPoint();
+    private final BearerTokenAccessDeniedHandler bearerDenied = new BearerTokenAccessDeniedHandler();
+
+    ProblemAuthenticationHandlers(ObjectMapper json) {
+        this.json = json;
+    }
+
+    AuthenticationEntryPoint entryPoint() {
+        return (request, response, failure) -> {
+            bearerEntryPoint.commence(request, response, failure);
+            write(response, HttpStatus.UNAUTHORIZED, detail(failure));
+        };
+    }
+
+    AccessDeniedHandler accessDenied() {
+        return (request, response, denied) -> {
+            bearerDenied.handle(request, response, denied);
+            write(response, HttpStatus.FORBIDDEN, detail(denied));
+        };
+    }
+
+    private static String detail(AuthenticationException failure) {
+        return failure.getMessage() == null || failure.getMessage().startsWith("Full authentication")
+                ? "A valid bearer token is required"
+                : "The bearer token was refused: " + failure.getMessage();
+    }
+
+    private static String detail(AccessDeniedException denied) {
+        return "The token's permissions do not allow this request";
+    }
+
+    private void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.jobledger.app.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Bearer tokens only. The token's {@code permissions} claim grants: {@code job:Create}, {@code job:Read},
+ * {@code job:Admin} (every job) and {@code job:Report} (the worker bridge's internal endpoints, nothing else).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SecurityProperties.class)
+class SecurityConfiguration {
+
+    static final String CREATE = "job:Create";
+    static final String READ = "job:Read";
+    static final String ADMIN = "job:Admin";
+    static final String REPORT = "job:Report";
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, ObjectMapper json) throws Exception {
+        ProblemAuthenticationHandlers problems = new ProblemAuthenticationHandlers(json);
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(requests -> requests.requestMatchers(
+                                "/actuator/health/**",
+                                "/actuator/info",
+                                "/v3/api-docs/**",
+                                "/swagger-ui/**",
+                                "/swagger-ui.html",
+                                "/error")
+                        .permitAll()
+                        .requestMatchers("/internal/**")
+                        .hasAuthority(REPORT)
+                        .requestMatchers(HttpMethod.POST, "/api/jobs")
+                        .hasAuthority(CREATE)
+                        .requestMatchers(HttpMethod.POST, "/api/jobs/*/cancel", "/api/jobs/*/retry")
+                        .hasAnyAuthority(CREATE, ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/api/**")
+                        .hasAnyAuthority(READ, ADMIN)
+                        .anyRequest()
+                        .denyAll())
+                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtAuthenticationConverter(permissions()))
+                        .authenticationEntryPoint(problems.entryPoint())
+                        .accessDeniedHandler(problems.accessDenied()))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(problems.entryPoint())
+                        .accessDeniedHandler(problems.accessDenied()));
+        return http.build();
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(SecurityProperties properties) {
+        return JwtDecoders.from(properties);
+    }
+
+    private static JwtAuthenticationConverter permissions() {
+        JwtGrantedAuthoritiesConverter authorities = new JwtGrantedAuthoritiesConverter();
+        authorities.setAuthoritiesClaimName("permissions");
+        authorities.setAuthorityPrefix("");
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(authorities);
+        return converter;
+    }
+}

@@ -1,0 +1,325 @@
+package dev.jobledger.command.job;
+
+import static dev.jobledger.messages.JobStatus.CANCELLED;
+import static dev.jobledger.messages.JobStatus.COMPLETED;
+import static dev.jobledger.messages.JobStatus.FAILED;
+import static dev.jobledger.messages.JobStatus.PENDING;
+import static dev.jobledger.messages.JobStatus.RETRYING;
+import static dev.jobledger.messages.JobStatus.RUNNING;
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import dev.jobledger.messages.Actor;
+import dev.jobledger.messages.AppendJobLogs;
+import dev.jobledger.messages.AttemptDecision;
+import dev.jobledger.messages.CancelJob;
+import dev.jobledger.messages.CompleteJob;
+import dev.jobledger.messages.FailJobAttempt;
+import dev.jobledger.messages.JobAttemptFailed;
+import dev.jobledger.messages.JobCancelled;
+import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.JobFailed;
+import dev.jobledger.messages.JobLogsAppended;
+import dev.jobledger.messages.JobProgressed;
+import dev.jobledger.messages.JobRetried;
+import dev.jobledger.messages.JobStarted;
+import dev.jobledger.messages.JobStatus;
+import dev.jobledger.messages.JobSubmitted;
+import dev.jobledger.messages.JobView;
+import dev.jobledger.messages.Progress;
+import dev.jobledger.messages.ReportAck;
+import dev.jobledger.messages.ReportJobProgress;
+import dev.jobledger.messages.RetryJob;
+import dev.jobledger.messages.StartAnswer;
+import dev.jobledger.messages.StartJobAttempt;
+import dev.jobledger.messages.StoredFile;
+import dev.jobledger.messages.SubmitJob;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/**
+ * One job's decisions. Command handlers check the rules and apply events; event sourcing handlers only assign state.
+ * Commands repeated for the same attempt change nothing, which makes redelivered queue messages harmless.
+ */
+@Aggregate(commandTargetResolver = JobCommandRouting.BEAN_NAME)
+class Job {
+
+    @AggregateIdentifier
+    private UUID jobId;
+
+    private String jobType;
+    private String userId;
+    private String queue;
+    private JobStatus status;
+    private int attempt;
+    private int attemptsUsed;
+    private int maxAttempts;
+    private String errorReason;
+    private StoredFile file;
+    private Map<String, Object> payload;
+    private Map<String, Object> result;
+    private Map<String, Object> meta;
+    private Progress progress;
+    private long logCount;
+    private Instant createdAt;
+    private Instant updatedAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+
+    protected Job() {
+        // for Axon: the aggregate is rebuilt from its events
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    JobView handle(SubmitJob command) {
+        if (status != null) {
+            return answerRepeatedSubmission(command);
+        }
+        Map<String, Object> submissionMeta =
+                command.idempotencyKey() == null ? Map.of() : Map.of("idempotencyKey", command.idempotencyKey());
+        apply(new JobSubmitted(
+                command.jobId(),
+                command.jobType(),
+                command.userId(),
+                command.queue(),
+                command.maxAttempts(),
+                command.payload() == null ? Map.of() : command.payload(),
+                command.file(),
+                submissionMeta,
+                command.actor()));
+        return view();
+    }
+
+    private JobView answerRepeatedSubmission(SubmitJob command) {
+        boolean sameRequest = Objects.equals(userId, command.userId())
+                && Objects.equals(jobType, command.jobType())
+                && maxAttempts == command.maxAttempts()
+                && Objects.equals(payload, command.payload() == null ? Map.of() : command.payload());
+        if (!sameRequest) {
+            throw new IdempotencyKeyReused(command.idempotencyKey());
+        }
+        return view();
+    }
+
+    @CommandHandler
+    StartAnswer handle(StartJobAttempt command) {
+        if (JobLifecycle.isFinished(status)) {
+            return skip("the job is " + status);
+        }
+        if (status == RUNNING) {
+            return skip("attempt " + attempt + " is already running");
+        }
+        int next = attempt + 1;
+        if (command.attempt() != null && command.attempt() != next) {
+            return skip("attempt " + command.attempt() + " is not the job's next attempt (" + next + ")");
+        }
+        JobLifecycle.require(jobId, status, RUNNING);
+        apply(new JobStarted(jobId, next, command.delivery(), command.actor()));
+        return new StartAnswer(AttemptDecision.PROCEED, attempt, null, view());
+    }
+
+    private StartAnswer skip(String reason) {
+        return new StartAnswer(AttemptDecision.SKIP, attempt, reason, view());
+    }
+
+    @CommandHandler
+    ReportAck handle(AppendJobLogs command) {
+        if (!isRunning(command.attempt())) {
+            return notRecorded();
+        }
+        apply(new JobLogsAppended(jobId, attempt, logCount + 1, List.copyOf(command.entries()), command.actor()));
+        return new ReportAck(true, true, status, attempt);
+    }
+
+    @CommandHandler
+    ReportAck handle(ReportJobProgress command) {
+        if (!isRunning(command.attempt())) {
+            return notRecorded();
+        }
+        apply(new JobProgressed(jobId, attempt, command.progress(), command.actor()));
+        return new ReportAck(true, true, status, attempt);
+    }
+
+    /** Reports from anything but the running attempt record nothing and tell the reporter to stop. */
+    private ReportAck notRecorded() {
+        return new ReportAck(false, false, status, attempt);
+    }
+
+    @CommandHandler
+    JobView handle(CompleteJob command) {
+        if (status == COMPLETED && isLatest(command.attempt())) {
+            return view();
+        }
+        requireRunning(command.attempt(), COMPLETED);
+        apply(new JobCompleted(jobId, attempt, command.result(), command.actor()));
+        return view();
+    }
+
+    @CommandHandler
+    JobView handle(FailJobAttempt command) {
+        if ((status == RETRYING || status == FAILED) && isLatest(command.attempt())) {
+            return view();
+        }
+        boolean retry = command.retryable() && attemptsUsed < maxAttempts;
+        requireRunning(command.attempt(), retry ? RETRYING : FAILED);
+        if (retry) {
+            apply(new JobAttemptFailed(jobId, attempt, command.reason(), maxAttempts - attemptsUsed, command.actor()));
+        } else {
+            apply(new JobFailed(jobId, attempt, command.reason(), command.retryable(), command.actor()));
+        }
+        return view();
+    }
+
+    @CommandHandler
+    JobView handle(CancelJob command) {
+        requireVisibleTo(command.actor());
+        if (status == CANCELLED) {
+            return view();
+        }
+        JobLifecycle.require(jobId, status, CANCELLED);
+        apply(new JobCancelled(jobId, status, command.reason(), command.actor()));
+        return view();
+    }
+
+    @CommandHandler
+    JobView handle(RetryJob command) {
+        requireVisibleTo(command.actor());
+        JobLifecycle.require(jobId, status, PENDING);
+        apply(new JobRetried(jobId, status, maxAttempts, command.actor()));
+        return view();
+    }
+
+    private boolean isRunning(Integer reportedAttempt) {
+        return status == RUNNING && isLatest(reportedAttempt);
+    }
+
+    private boolean isLatest(Integer reportedAttempt) {
+        return reportedAttempt == null || reportedAttempt == attempt;
+    }
+
+    private void requireRunning(Integer reportedAttempt, JobStatus to) {
+        JobLifecycle.require(jobId, status, to);
+        if (!isLatest(reportedAttempt)) {
+            throw new JobTransitionRefused(
+                    jobId, status, to, "attempt " + reportedAttempt + " is not the running attempt " + attempt);
+        }
+    }
+
+    private void requireVisibleTo(Actor actor) {
+        if (!actor.mayActOnJobOf(userId)) {
+            throw new JobNotFound(jobId);
+        }
+    }
+
+    @EventSourcingHandler
+    void on(JobSubmitted event, @Timestamp Instant at) {
+        jobId = event.jobId();
+        jobType = event.jobType();
+        userId = event.userId();
+        queue = event.queue();
+        maxAttempts = event.maxAttempts();
+        payload = event.payload();
+        file = event.file();
+        meta = event.meta();
+        status = PENDING;
+        progress = Progress.NONE;
+        createdAt = at;
+        updatedAt = at;
+    }
+
+    @EventSourcingHandler
+    void on(JobStarted event, @Timestamp Instant at) {
+        status = RUNNING;
+        attempt = event.attempt();
+        attemptsUsed++;
+        errorReason = null;
+        progress = Progress.NONE;
+        startedAt = at;
+        updatedAt = at;
+    }
+
+    @EventSourcingHandler
+    void on(JobLogsAppended event, @Timestamp Instant at) {
+        logCount = event.firstSequence() + event.entries().size() - 1;
+        updatedAt = at;
+    }
+
+    @EventSourcingHandler
+    void on(JobProgressed event, @Timestamp Instant at) {
+        progress = event.progress();
+        updatedAt = at;
+    }
+
+    @EventSourcingHandler
+    void on(JobCompleted event, @Timestamp Instant at) {
+        status = COMPLETED;
+        result = event.result();
+        finishedAt = at;
+        updatedAt = at;
+    }
+
+    @EventSourcingHandler
+    void on(JobAttemptFailed event, @Timestamp Instant at) {
+        status = RETRYING;
+        errorReason = event.reason();
+        updatedAt = at;
+    }
+
+    @EventSourcingHandler
+    void on(JobFailed event, @Timestamp Instant at) {
+        status = FAILED;
+        errorReason = event.reason();
+        finishedAt = at;
+        updatedAt = at;
+    }
+
+    @EventSourcingHandler
+    void on(JobCancelled event, @Timestamp Instant at) {
+        status = CANCELLED;
+        finishedAt = at;
+        updatedAt = at;
+    }
+
+    @EventSourcingHandler
+    void on(JobRetried event, @Timestamp Instant at) {
+        status = PENDING;
+        attemptsUsed = 0;
+        maxAttempts = event.maxAttempts();
+        errorReason = null;
+        result = null;
+        finishedAt = null;
+        updatedAt = at;
+    }
+
+    private JobView view() {
+        return new JobView(
+                jobId,
+                jobType,
+                status,
+                userId,
+                queue,
+                attempt,
+                attemptsUsed,
+                maxAttempts,
+                errorReason,
+                file,
+                payload,
+                result,
+                meta,
+                progress,
+                createdAt,
+                updatedAt,
+                startedAt,
+                finishedAt);
+    }
+}

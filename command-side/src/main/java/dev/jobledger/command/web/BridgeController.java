@@ -1,0 +1,121 @@
+package dev.jobledger.command.web;
+
+import dev.jobledger.messages.Actor;
+import dev.jobledger.messages.AppendJobLogs;
+import dev.jobledger.messages.CompleteJob;
+import dev.jobledger.messages.Delivery;
+import dev.jobledger.messages.FailJobAttempt;
+import dev.jobledger.messages.JobView;
+import dev.jobledger.messages.Progress;
+import dev.jobledger.messages.ReportAck;
+import dev.jobledger.messages.ReportJobProgress;
+import dev.jobledger.messages.StartAnswer;
+import dev.jobledger.messages.StartJobAttempt;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.util.UUID;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * How the worker (the Lambda function, through its bridge) reports to the ledger. Only callers holding
+ * {@code job:Report} get here. Every call may be repeated: the ledger answers a repeat without recording it twice.
+ */
+@RestController
+@RequestMapping("/internal/jobs/{jobId}")
+@Tag(name = "Worker bridge (internal)")
+class BridgeController {
+
+    /** Optional on every report: the delivery the reporting attempt is working on, kept on the job's history. */
+    static final String MESSAGE_ID = "X-Job-Message-Id";
+
+    static final String REQUEST_ID = "X-Job-Request-Id";
+
+    private final CommandGateway commands;
+
+    BridgeController(CommandGateway commands) {
+        this.commands = commands;
+    }
+
+    @Operation(
+            summary = "Start an attempt",
+            description = "PROCEED: run the attempt named in the answer. SKIP: the attempt already started, is stale,"
+                    + " or the job is finished or cancelled; delete the message and run nothing.")
+    @PostMapping("/attempts")
+    StartAnswer start(
+            @PathVariable UUID jobId, @Valid @RequestBody BridgeRequests.StartAttempt request, Authentication bridge) {
+        Actor actor = Actor.bridge(bridge.getName(), request.messageId(), request.requestId());
+        return commands.sendAndWait(new StartJobAttempt(
+                jobId, request.attempt(), new Delivery(request.messageId(), request.requestId()), actor));
+    }
+
+    @Operation(
+            summary = "Append log lines",
+            description = "One call is one event, however many lines it holds (at most 1000). proceed=false in the"
+                    + " answer means the job was cancelled or the attempt is no longer the running one: stop.")
+    @PostMapping("/logs")
+    ReportAck appendLogs(
+            @PathVariable UUID jobId,
+            @Valid @RequestBody BridgeRequests.AppendLogs request,
+            @RequestHeader(name = MESSAGE_ID, required = false) String messageId,
+            @RequestHeader(name = REQUEST_ID, required = false) String requestId,
+            Authentication bridge) {
+        return commands.sendAndWait(new AppendJobLogs(
+                jobId,
+                request.attempt(),
+                request.entries().stream().map(BridgeRequests.Entry::toLogEntry).toList(),
+                Actor.bridge(bridge.getName(), messageId, requestId)));
+    }
+
+    @Operation(summary = "Report progress", description = "proceed=false in the answer means: stop.")
+    @PostMapping("/progress")
+    ReportAck reportProgress(
+            @PathVariable UUID jobId,
+            @Valid @RequestBody BridgeRequests.ReportProgress request,
+            @RequestHeader(name = MESSAGE_ID, required = false) String messageId,
+            @RequestHeader(name = REQUEST_ID, required = false) String requestId,
+            Authentication bridge) {
+        Progress progress =
+                new Progress(request.processed(), request.total(), request.failed() == null ? 0 : request.failed());
+        return commands.sendAndWait(new ReportJobProgress(
+                jobId, request.attempt(), progress, Actor.bridge(bridge.getName(), messageId, requestId)));
+    }
+
+    @Operation(summary = "Complete the running attempt", description = "Repeated for the same attempt: no change.")
+    @PostMapping("/complete")
+    JobView complete(
+            @PathVariable UUID jobId,
+            @Valid @RequestBody BridgeRequests.Complete request,
+            @RequestHeader(name = MESSAGE_ID, required = false) String messageId,
+            @RequestHeader(name = REQUEST_ID, required = false) String requestId,
+            Authentication bridge) {
+        return commands.sendAndWait(new CompleteJob(
+                jobId, request.attempt(), request.result(), Actor.bridge(bridge.getName(), messageId, requestId)));
+    }
+
+    @Operation(
+            summary = "Fail the running attempt",
+            description = "The ledger decides what follows: RETRYING while attempts remain and the error is"
+                    + " retryable, else FAILED. Repeated for the same attempt: no change.")
+    @PostMapping("/fail")
+    JobView fail(
+            @PathVariable UUID jobId,
+            @Valid @RequestBody BridgeRequests.Fail request,
+            @RequestHeader(name = MESSAGE_ID, required = false) String messageId,
+            @RequestHeader(name = REQUEST_ID, required = false) String requestId,
+            Authentication bridge) {
+        return commands.sendAndWait(new FailJobAttempt(
+                jobId,
+                request.attempt(),
+                request.reason(),
+                request.retryable(),
+                Actor.bridge(bridge.getName(), messageId, requestId)));
+    }
+}

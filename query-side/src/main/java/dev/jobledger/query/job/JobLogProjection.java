@@ -1,0 +1,84 @@
+package dev.jobledger.query.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.messages.JobLogsAppended;
+import dev.jobledger.messages.LogEntry;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Projects log batches into the {@code job_log} table. A batch is inserted with one JDBC batch rather than entity by
+ * entity, because a large import writes hundreds of thousands of lines. The key (job, position in the log) keeps the
+ * written order and makes a redelivered batch insert nothing.
+ */
+@Component
+@ProcessingGroup(JobLogProjection.PROCESSING_GROUP)
+class JobLogProjection {
+
+    static final String PROCESSING_GROUP = "job-log-view";
+
+    private static final String INSERT = """
+            INSERT INTO job_log (job_id, sequence, attempt, level, message, row_number, meta, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)
+            ON CONFLICT (job_id, sequence) DO NOTHING
+            """;
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    JobLogProjection(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    @EventHandler
+    void on(JobLogsAppended event, @org.axonframework.eventhandling.Timestamp Instant at) {
+        List<LogEntry> entries = event.entries();
+        Timestamp createdAt = Timestamp.from(at);
+        jdbc.batchUpdate(INSERT, new BatchPreparedStatementSetter() {
+            @Override
+            public void setValues(PreparedStatement statement, int index) throws SQLException {
+                LogEntry entry = entries.get(index);
+                statement.setObject(1, event.jobId());
+                statement.setLong(2, event.firstSequence() + index);
+                statement.setInt(3, event.attempt());
+                statement.setString(4, entry.level().name());
+                statement.setString(5, entry.message());
+                statement.setObject(6, entry.rowNumber());
+                statement.setString(7, toJson(entry));
+                statement.setTimestamp(8, createdAt);
+            }
+
+            @Override
+            public int getBatchSize() {
+                return entries.size();
+            }
+        });
+    }
+
+    private String toJson(LogEntry entry) {
+        if (entry.meta() == null) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(entry.meta());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Log meta is not JSON", e);
+        }
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.update("TRUNCATE job_log");
+    }
+}

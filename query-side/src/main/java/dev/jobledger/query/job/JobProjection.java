@@ -1,0 +1,98 @@
+package dev.jobledger.query.job;
+
+import dev.jobledger.messages.JobAttemptFailed;
+import dev.jobledger.messages.JobCancelled;
+import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.JobFailed;
+import dev.jobledger.messages.JobLogsAppended;
+import dev.jobledger.messages.JobProgressed;
+import dev.jobledger.messages.JobRetried;
+import dev.jobledger.messages.JobStarted;
+import dev.jobledger.messages.JobSubmitted;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
+import org.springframework.stereotype.Component;
+
+/** Projects every job's events into the {@code job} table. Idempotent, and rebuildable from the event store. */
+@Component
+@ProcessingGroup(JobProjection.PROCESSING_GROUP)
+class JobProjection {
+
+    static final String PROCESSING_GROUP = "job-view";
+
+    private final JobRows rows;
+
+    JobProjection(JobRows rows) {
+        this.rows = rows;
+    }
+
+    @EventHandler
+    void on(JobSubmitted event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        if (!rows.existsById(event.jobId())) {
+            rows.save(JobRow.submitted(event, sequence, at));
+        }
+    }
+
+    @EventHandler
+    void on(JobStarted event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.jobId(), sequence, at, row -> row.started(event.attempt(), at));
+    }
+
+    @EventHandler
+    void on(JobLogsAppended event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        long last = event.firstSequence() + event.entries().size() - 1;
+        change(event.jobId(), sequence, at, row -> row.logged(last));
+    }
+
+    @EventHandler
+    void on(JobProgressed event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.jobId(), sequence, at, row -> row.progressed(event.progress()));
+    }
+
+    @EventHandler
+    void on(JobCompleted event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.jobId(), sequence, at, row -> row.completed(event.result(), at));
+    }
+
+    @EventHandler
+    void on(JobAttemptFailed event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.jobId(), sequence, at, row -> row.attemptFailed(event.reason()));
+    }
+
+    @EventHandler
+    void on(JobFailed event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.jobId(), sequence, at, row -> row.failed(event.reason(), at));
+    }
+
+    @EventHandler
+    void on(JobCancelled event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.jobId(), sequence, at, row -> row.cancelled(at));
+    }
+
+    @EventHandler
+    void on(JobRetried event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.jobId(), sequence, at, row -> row.retried(event.maxAttempts()));
+    }
+
+    @ResetHandler
+    void reset() {
+        rows.deleteAllInBatch();
+    }
+
+    private void change(UUID jobId, long sequence, Instant at, Consumer<JobRow> mutation) {
+        JobRow row = rows.findById(jobId)
+                .orElseThrow(() -> new IllegalStateException(
+                        "Event " + sequence + " of job " + jobId + " arrived before the job was projected"));
+        if (row.hasApplied(sequence)) {
+            return;
+        }
+        mutation.accept(row);
+        row.applied(sequence, at);
+    }
+}

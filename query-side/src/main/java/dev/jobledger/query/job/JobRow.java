@@ -1,0 +1,187 @@
+package dev.jobledger.query.job;
+
+import dev.jobledger.messages.JobStatus;
+import dev.jobledger.messages.JobSubmitted;
+import dev.jobledger.messages.JobView;
+import dev.jobledger.messages.Progress;
+import dev.jobledger.messages.StoredFile;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/**
+ * One row of the {@code job} read table. Changed only through named mutators, each called for one event; the
+ * sequence number of the last applied event makes a redelivered event change nothing.
+ */
+@Entity
+@Table(name = "job")
+class JobRow {
+
+    @Id
+    private UUID id;
+
+    private String jobType;
+
+    @Enumerated(EnumType.STRING)
+    private JobStatus status;
+
+    private String userId;
+    private String queue;
+    private int attempt;
+    private int attempts;
+    private int maxAttempts;
+    private String errorReason;
+    private String fileKey;
+    private String fileName;
+    private String fileUrl;
+    private Long fileSize;
+    private String fileContentType;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    private Map<String, Object> payload;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    private Map<String, Object> result;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    private Map<String, Object> meta;
+
+    private long processedRows;
+    private Long totalRows;
+    private long failedRows;
+    private long logCount;
+    private Instant createdAt;
+    private Instant updatedAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+
+    @Column(name = "last_event_sequence")
+    private long lastEventSequence;
+
+    protected JobRow() {
+        // for JPA
+    }
+
+    static JobRow submitted(JobSubmitted event, long sequence, Instant at) {
+        JobRow row = new JobRow();
+        row.id = event.jobId();
+        row.jobType = event.jobType();
+        row.status = JobStatus.PENDING;
+        row.userId = event.userId();
+        row.queue = event.queue();
+        row.maxAttempts = event.maxAttempts();
+        row.payload = event.payload();
+        row.meta = event.meta();
+        StoredFile file = event.file();
+        if (file != null) {
+            row.fileKey = file.key();
+            row.fileName = file.name();
+            row.fileUrl = file.url();
+            row.fileSize = file.size();
+            row.fileContentType = file.contentType();
+        }
+        row.createdAt = at;
+        row.updatedAt = at;
+        row.lastEventSequence = sequence;
+        return row;
+    }
+
+    /** Whether the event with this sequence number was applied already. */
+    boolean hasApplied(long sequence) {
+        return sequence <= lastEventSequence;
+    }
+
+    void applied(long sequence, Instant at) {
+        lastEventSequence = sequence;
+        updatedAt = at;
+    }
+
+    void started(int attemptNumber, Instant at) {
+        status = JobStatus.RUNNING;
+        attempt = attemptNumber;
+        attempts++;
+        errorReason = null;
+        processedRows = 0;
+        totalRows = null;
+        failedRows = 0;
+        startedAt = at;
+    }
+
+    void logged(long lastLogSequence) {
+        logCount = lastLogSequence;
+    }
+
+    void progressed(Progress progress) {
+        processedRows = progress.processed();
+        totalRows = progress.total();
+        failedRows = progress.failed();
+    }
+
+    void completed(Map<String, Object> handlerResult, Instant at) {
+        status = JobStatus.COMPLETED;
+        result = handlerResult;
+        finishedAt = at;
+    }
+
+    void attemptFailed(String reason) {
+        status = JobStatus.RETRYING;
+        errorReason = reason;
+    }
+
+    void failed(String reason, Instant at) {
+        status = JobStatus.FAILED;
+        errorReason = reason;
+        finishedAt = at;
+    }
+
+    void cancelled(Instant at) {
+        status = JobStatus.CANCELLED;
+        finishedAt = at;
+    }
+
+    void retried(int newBudget) {
+        status = JobStatus.PENDING;
+        attempts = 0;
+        maxAttempts = newBudget;
+        errorReason = null;
+        result = null;
+        finishedAt = null;
+    }
+
+    String userId() {
+        return userId;
+    }
+
+    JobView toView() {
+        StoredFile file = fileKey == null
+                ? null
+                : new StoredFile(fileKey, fileName, fileUrl, fileSize == null ? 0 : fileSize, fileContentType);
+        return new JobView(
+                id,
+                jobType,
+                status,
+                userId,
+                queue,
+                attempt,
+                attempts,
+                maxAttempts,
+                errorReason,
+                file,
+                payload,
+                result,
+                meta,
+                new Progress(processedRows, totalRows, failedRows),
+                createdAt,
+                updatedAt,
+                startedAt,
+                finishedAt);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.jobledger.query.web;
+
+import dev.jobledger.messages.FindJob;
+import dev.jobledger.messages.FindJobLogs;
+import dev.jobledger.messages.FindJobs;
+import dev.jobledger.messages.JobLogPage;
+import dev.jobledger.messages.JobPage;
+import dev.jobledger.messages.JobStatus;
+import dev.jobledger.messages.JobView;
+import dev.jobledger.messages.LogLevel;
+import dev.jobledger.messages.Viewer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.util.Optional;
+import java.util.UUID;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.core.Authentication;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/jobs")
+@Validated
+@Tag(name = "Jobs")
+class JobQueryController {
+
+    static final String ADMIN = "job:Admin";
+
+    private final QueryGateway queries;
+
+    JobQueryController(QueryGateway queries) {
+        this.queries = queries;
+    }
+
+    @Operation(
+            summary = "List jobs",
+            description = "Newest first. Users see their own jobs; admins see every job and may filter by userId.")
+    @GetMapping
+    JobPage list(
+            @RequestParam(required = false) String jobType,
+            @RequestParam(required = false) JobStatus status,
+            @Parameter(description = "Admins only: the owner's id") @RequestParam(required = false) String userId,
+            @RequestParam(defaultValue = "1") @Min(1) int page,
+            @RequestParam(defaultValue = "20") @Min(1) @Max(100) int pageSize,
+            Authentication caller) {
+        Viewer viewer = viewer(caller);
+        if (userId != null && !viewer.admin() && !userId.equals(viewer.userId())) {
+            throw problem(HttpStatus.FORBIDDEN, "Only admins may list other users' jobs");
+        }
+        return queries.query(
+                        new FindJobs(viewer, jobType, status, userId, page, pageSize),
+                        ResponseTypes.instanceOf(JobPage.class))
+                .join();
+    }
+
+    @Operation(summary = "Get a job", description = "Another user's job is answered as not found.")
+    @GetMapping("/{jobId}")
+    JobView get(@PathVariable UUID jobId, Authentication caller) {
+        Optional<JobView> job = queries.query(
+                        new FindJob(jobId, viewer(caller)), ResponseTypes.optionalInstanceOf(JobView.class))
+                .join();
+        return job.orElseThrow(() -> notFound(jobId));
+    }
+
+    @Operation(summary = "Get a job's log", description = "In written order.")
+    @GetMapping("/{jobId}/logs")
+    JobLogPage logs(
+            @PathVariable UUID jobId,
+            @RequestParam(required = false) LogLevel level,
+            @RequestParam(defaultValue = "1") @Min(1) int page,
+            @RequestParam(defaultValue = "100") @Min(1) @Max(100) int pageSize,
+            Authentication caller) {
+        Optional<JobLogPage> lines = queries.query(
+                        new FindJobLogs(jobId, viewer(caller), level, page, pageSize),
+                        ResponseTypes.optionalInstanceOf(JobLogPage.class))
+                .join();
+        return lines.orElseThrow(() -> notFound(jobId));
+    }
+
+    private static Viewer viewer(Authentication caller) {
+        boolean admin = caller.getAuthorities().stream().anyMatch(granted -> ADMIN.equals(granted.getAuthority()));
+        return new Viewer(caller.getName(), admin);
+    }
+
+    private static ErrorResponseException notFound(UUID jobId) {
+        return problem(HttpStatus.NOT_FOUND, "Job " + jobId + " was not found");
+    }
+
+    private static ErrorResponseException problem(HttpStatus status, String detail) {
+        return new ErrorResponseException(status, ProblemDetail.forStatusAndDetail(status, detail), null);
+    }
+}
