@@ -1,0 +1,366 @@
+package dev.jobledger.command.job;
+
+import static dev.jobledger.command.job.JobEvents.BRIDGE;
+import static dev.jobledger.command.job.JobEvents.JOB;
+import static dev.jobledger.command.job.JobEvents.OWNER;
+import static dev.jobledger.command.job.JobEvents.USER;
+import static dev.jobledger.command.job.JobEvents.aJob;
+import static org.axonframework.test.matchers.Matchers.matches;
+
+import dev.jobledger.messages.Actor;
+import dev.jobledger.messages.AppendJobLogs;
+import dev.jobledger.messages.AttemptDecision;
+import dev.jobledger.messages.CancelJob;
+import dev.jobledger.messages.CompleteJob;
+import dev.jobledger.messages.Delivery;
+import dev.jobledger.messages.FailJobAttempt;
+import dev.jobledger.messages.JobAttemptFailed;
+import dev.jobledger.messages.JobCancelled;
+import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.JobFailed;
+import dev.jobledger.messages.JobLogsAppended;
+import dev.jobledger.messages.JobProgressed;
+import dev.jobledger.messages.JobRetried;
+import dev.jobledger.messages.JobStarted;
+import dev.jobledger.messages.JobStatus;
+import dev.jobledger.messages.JobSubmitted;
+import dev.jobledger.messages.JobView;
+import dev.jobledger.messages.LogEntry;
+import dev.jobledger.messages.LogLevel;
+import dev.jobledger.messages.Progress;
+import dev.jobledger.messages.ReportAck;
+import dev.jobledger.messages.ReportJobProgress;
+import dev.jobledger.messages.RetryJob;
+import dev.jobledger.messages.StartAnswer;
+import dev.jobledger.messages.StartJobAttempt;
+import dev.jobledger.messages.SubmitJob;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class JobTest {
+
+    private static final Delivery DELIVERY = new Delivery("msg-9", "req-9");
+    private static final List<LogEntry> TWO_LINES = List.of(
+            new LogEntry(LogLevel.INFO, "read header", null, null),
+            new LogEntry(LogLevel.ERROR, "bad date", 7L, Map.of("column", "date")));
+
+    private AggregateTestFixture<Job> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Job.class);
+        fixture.registerCommandTargetResolver(new JobCommandRouting());
+    }
+
+    private static SubmitJob submit(Map<String, Object> payload) {
+        return new SubmitJob(JOB, "example", OWNER, "jobs", 3, payload, null, "key-1", USER);
+    }
+
+    @Test
+    void submittingRecordsAPendingJob() {
+        fixture.givenNoPriorActivity()
+                .when(submit(Map.of("rows", 10)))
+                .expectEvents(new JobSubmitted(
+                        JOB,
+                        "example",
+                        OWNER,
+                        "jobs",
+                        3,
+                        Map.of("rows", 10),
+                        null,
+                        Map.of("idempotencyKey", "key-1"),
+                        USER))
+                .expectResultMessagePayloadMatching(matches((JobView job) ->
+                        job.status() == JobStatus.PENDING && job.attempt() == 0 && job.maxAttempts() == 3));
+    }
+
+    @Test
+    void submittingTheSameRequestAgainAnswersTheExistingJobWithoutANewEvent() {
+        fixture.given(aJob().submitted().started().list())
+                .when(submit(Map.of("rows", 10)))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(matches((JobView job) -> job.status() == JobStatus.RUNNING));
+    }
+
+    @Test
+    void submittingAnotherRequestUnderTheSameIdempotencyKeyIsRefused() {
+        fixture.given(aJob().submitted().list())
+                .when(submit(Map.of("rows", 11)))
+                .expectNoEvents()
+                .expectException(IdempotencyKeyReused.class);
+    }
+
+    @Test
+    void startingAPendingJobRunsItsFirstAttempt() {
+        fixture.given(aJob().submitted().list())
+                .when(new StartJobAttempt(JOB, 1, DELIVERY, BRIDGE))
+                .expectEvents(new JobStarted(JOB, 1, DELIVERY, BRIDGE))
+                .expectResultMessagePayloadMatching(matches(
+                        (StartAnswer answer) -> answer.decision() == AttemptDecision.PROCEED && answer.attempt() == 1));
+    }
+
+    @Test
+    void startingWithoutAnAttemptNumberRunsTheNextAttempt() {
+        fixture.given(aJob().submitted().started().attemptFailed().list())
+                .when(new StartJobAttempt(JOB, null, DELIVERY, BRIDGE))
+                .expectEvents(new JobStarted(JOB, 2, DELIVERY, BRIDGE));
+    }
+
+    @Test
+    void aRepeatedStartOfTheRunningAttemptIsSkippedWithoutAnEvent() {
+        fixture.given(aJob().submitted().started().list())
+                .when(new StartJobAttempt(JOB, 1, DELIVERY, BRIDGE))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(
+                        matches((StartAnswer answer) -> answer.decision() == AttemptDecision.SKIP
+                                && answer.reason().contains("already running")));
+    }
+
+    @Test
+    void aStartForAStaleAttemptIsSkipped() {
+        fixture.given(aJob().submitted().started().attemptFailed().list())
+                .when(new StartJobAttempt(JOB, 1, DELIVERY, BRIDGE))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(
+                        matches((StartAnswer answer) -> answer.decision() == AttemptDecision.SKIP));
+    }
+
+    @Test
+    void startingARetryingJobRunsItsNextAttempt() {
+        fixture.given(aJob().submitted().started().attemptFailed().list())
+                .when(new StartJobAttempt(JOB, 2, DELIVERY, BRIDGE))
+                .expectEvents(new JobStarted(JOB, 2, DELIVERY, BRIDGE));
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = JobStatus.class,
+            names = {"COMPLETED", "FAILED", "CANCELLED"})
+    void startsOfFinishedOrCancelledJobsAreSkipped(JobStatus status) {
+        fixture.given(JobEvents.in(status))
+                .when(new StartJobAttempt(JOB, null, DELIVERY, BRIDGE))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(
+                        matches((StartAnswer answer) -> answer.decision() == AttemptDecision.SKIP
+                                && answer.job().status() == status));
+    }
+
+    @Test
+    void eachLogBatchOfTheRunningAttemptBecomesOneEventContinuingTheLogsOrder() {
+        fixture.given(aJob().submitted().started().list())
+                .andGiven(new JobLogsAppended(JOB, 1, 1, TWO_LINES, BRIDGE))
+                .when(new AppendJobLogs(JOB, 1, TWO_LINES, BRIDGE))
+                .expectEvents(new JobLogsAppended(JOB, 1, 3, TWO_LINES, BRIDGE))
+                .expectResultMessagePayload(new ReportAck(true, true, JobStatus.RUNNING, 1));
+    }
+
+    @Test
+    void progressOfTheRunningAttemptIsRecorded() {
+        Progress progress = new Progress(50, 100L, 2);
+        fixture.given(aJob().submitted().started().list())
+                .when(new ReportJobProgress(JOB, null, progress, BRIDGE))
+                .expectEvents(new JobProgressed(JOB, 1, progress, BRIDGE))
+                .expectResultMessagePayload(new ReportAck(true, true, JobStatus.RUNNING, 1));
+    }
+
+    @Test
+    void reportsFromAStaleAttemptAreNotRecordedAndTellTheWorkerToStop() {
+        fixture.given(aJob().submitted().started().attemptFailed().started().list())
+                .when(new AppendJobLogs(JOB, 1, TWO_LINES, BRIDGE))
+                .expectNoEvents()
+                .expectResultMessagePayload(new ReportAck(false, false, JobStatus.RUNNING, 2));
+    }
+
+    @Test
+    void reportsToACancelledJobAreNotRecordedAndTellTheWorkerToStop() {
+        fixture.given(aJob().submitted().started().cancelled(JobStatus.RUNNING).list())
+                .when(new ReportJobProgress(JOB, 1, new Progress(1, null, 0), BRIDGE))
+                .expectNoEvents()
+                .expectResultMessagePayload(new ReportAck(false, false, JobStatus.CANCELLED, 1));
+    }
+
+    @Test
+    void completingTheRunningAttemptCompletesTheJob() {
+        fixture.given(aJob().submitted().started().list())
+                .when(new CompleteJob(JOB, 1, Map.of("imported", 10), BRIDGE))
+                .expectEvents(new JobCompleted(JOB, 1, Map.of("imported", 10), BRIDGE))
+                .expectResultMessagePayloadMatching(matches((JobView job) -> job.status() == JobStatus.COMPLETED));
+    }
+
+    @Test
+    void completingTheSameAttemptAgainChangesNothing() {
+        fixture.given(aJob().submitted().started().completed().list())
+                .when(new CompleteJob(JOB, 1, Map.of(), BRIDGE))
+                .expectNoEvents()
+                .expectSuccessfulHandlerExecution();
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = JobStatus.class,
+            names = {"PENDING", "RETRYING", "FAILED", "CANCELLED"})
+    void completingAJobThatIsNotRunningIsRefused(JobStatus status) {
+        fixture.given(JobEvents.in(status))
+                .when(new CompleteJob(JOB, null, null, BRIDGE))
+                .expectNoEvents()
+                .expectException(matches((JobTransitionRefused refusal) ->
+                        refusal.from() == status && refusal.to() == JobStatus.COMPLETED));
+    }
+
+    @Test
+    void completingAStaleAttemptIsRefused() {
+        fixture.given(aJob().submitted().started().attemptFailed().started().list())
+                .when(new CompleteJob(JOB, 1, null, BRIDGE))
+                .expectNoEvents()
+                .expectException(JobTransitionRefused.class)
+                .expectExceptionMessage("Job " + JOB + ": attempt 1 is not the running attempt 2");
+    }
+
+    @Test
+    void aRetryableFailureWithAttemptsLeftMakesTheJobRetrying() {
+        fixture.given(aJob().submitted().started().list())
+                .when(new FailJobAttempt(JOB, 1, "timeout", true, BRIDGE))
+                .expectEvents(new JobAttemptFailed(JOB, 1, "timeout", 2, BRIDGE))
+                .expectResultMessagePayloadMatching(matches(
+                        (JobView job) -> job.status() == JobStatus.RETRYING && "timeout".equals(job.errorReason())));
+    }
+
+    @Test
+    void aRetryableFailureOfTheLastAttemptFailsTheJob() {
+        fixture.given(aJob().withMaxAttempts(2)
+                        .submitted()
+                        .started()
+                        .attemptFailed()
+                        .started()
+                        .list())
+                .when(new FailJobAttempt(JOB, 2, "timeout", true, BRIDGE))
+                .expectEvents(new JobFailed(JOB, 2, "timeout", true, BRIDGE));
+    }
+
+    @Test
+    void aFailureThatIsNotRetryableFailsTheJobAtOnce() {
+        fixture.given(aJob().submitted().started().list())
+                .when(new FailJobAttempt(JOB, 1, "unparseable file", false, BRIDGE))
+                .expectEvents(new JobFailed(JOB, 1, "unparseable file", false, BRIDGE));
+    }
+
+    @Test
+    void aRepeatedFailureOfTheSameAttemptChangesNothing() {
+        fixture.given(aJob().submitted().started().attemptFailed().list())
+                .when(new FailJobAttempt(JOB, 1, "timeout", true, BRIDGE))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(matches((JobView job) -> job.status() == JobStatus.RETRYING));
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = JobStatus.class,
+            names = {"PENDING", "COMPLETED", "CANCELLED"})
+    void failingAJobThatIsNotRunningIsRefused(JobStatus status) {
+        fixture.given(JobEvents.in(status))
+                .when(new FailJobAttempt(JOB, null, "boom", false, BRIDGE))
+                .expectNoEvents()
+                .expectException(JobTransitionRefused.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = JobStatus.class,
+            names = {"PENDING", "RETRYING", "RUNNING"})
+    void pendingRetryingAndRunningJobsCanBeCancelled(JobStatus status) {
+        fixture.given(JobEvents.in(status))
+                .when(new CancelJob(JOB, "not needed", USER))
+                .expectEvents(new JobCancelled(JOB, status, "not needed", USER));
+    }
+
+    @Test
+    void cancellingACancelledJobChangesNothing() {
+        fixture.given(JobEvents.in(JobStatus.CANCELLED))
+                .when(new CancelJob(JOB, null, USER))
+                .expectNoEvents()
+                .expectSuccessfulHandlerExecution();
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = JobStatus.class,
+            names = {"COMPLETED", "FAILED"})
+    void finishedJobsCannotBeCancelled(JobStatus status) {
+        fixture.given(JobEvents.in(status))
+                .when(new CancelJob(JOB, null, USER))
+                .expectNoEvents()
+                .expectException(matches((JobTransitionRefused refusal) ->
+                        refusal.from() == status && refusal.to() == JobStatus.CANCELLED));
+    }
+
+    @Test
+    void anotherUserCannotCancelOrRetryAJobAndCannotTellItExists() {
+        fixture.given(JobEvents.in(JobStatus.RUNNING))
+                .when(new CancelJob(JOB, null, Actor.user("mallory")))
+                .expectNoEvents()
+                .expectException(JobNotFound.class);
+        fixture.given(JobEvents.in(JobStatus.FAILED))
+                .when(new RetryJob(JOB, Actor.user("mallory")))
+                .expectNoEvents()
+                .expectException(JobNotFound.class);
+    }
+
+    @Test
+    void anAdminCanCancelAnyonesJob() {
+        Actor admin = Actor.admin("root");
+        fixture.given(JobEvents.in(JobStatus.RUNNING))
+                .when(new CancelJob(JOB, null, admin))
+                .expectEvents(new JobCancelled(JOB, JobStatus.RUNNING, null, admin));
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = JobStatus.class,
+            names = {"FAILED", "CANCELLED"})
+    void failedAndCancelledJobsCanBeRetriedWithAFreshBudget(JobStatus status) {
+        fixture.given(JobEvents.in(status))
+                .when(new RetryJob(JOB, USER))
+                .expectEvents(new JobRetried(JOB, status, 3, USER))
+                .expectResultMessagePayloadMatching(matches((JobView job) ->
+                        job.status() == JobStatus.PENDING && job.attempts() == 0 && job.errorReason() == null));
+    }
+
+    @Test
+    void attemptNumbersKeepCountingAfterARetrySoLateDeliveriesStayStale() {
+        fixture.given(aJob().submitted()
+                        .started()
+                        .failed()
+                        .retried(JobStatus.FAILED)
+                        .list())
+                .when(new StartJobAttempt(JOB, 1, DELIVERY, BRIDGE))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(
+                        matches((StartAnswer answer) -> answer.decision() == AttemptDecision.SKIP));
+        fixture.given(aJob().submitted()
+                        .started()
+                        .failed()
+                        .retried(JobStatus.FAILED)
+                        .list())
+                .when(new StartJobAttempt(JOB, 2, DELIVERY, BRIDGE))
+                .expectEvents(new JobStarted(JOB, 2, DELIVERY, BRIDGE))
+                .expectResultMessagePayloadMatching(
+                        matches((StartAnswer answer) -> answer.job().attempts() == 1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = JobStatus.class,
+            names = {"PENDING", "RUNNING", "RETRYING", "COMPLETED"})
+    void onlyFailedOrCancelledJobsCanBeRetried(JobStatus status) {
+        fixture.given(JobEvents.in(status))
+                .when(new RetryJob(JOB, USER))
+                .expectNoEvents()
+                .expectException(matches((JobTransitionRefused refusal) ->
+                        refusal.from() == status && refusal.to() == JobStatus.PENDING));
+    }
+}
