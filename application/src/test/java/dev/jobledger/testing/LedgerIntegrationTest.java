@@ -1,0 +1,66 @@
+package dev.jobledger.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole service on a random port, on the test run's PostgreSQL, driven over real HTTP with real signed tokens.
+ * Tests share one database: each uses users of its own ({@link #newUser()}).
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "jobledger.security.jwt.dev-hmac-secret=" + Tokens.TEST_SECRET)
+public abstract class LedgerIntegrationTest {
+
+    @LocalServerPort
+    private int port;
+
+    protected Api api;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestPostgres.Connection postgres = TestPostgres.get();
+        registry.add("spring.datasource.url", postgres::jdbcUrl);
+        registry.add("spring.datasource.username", postgres::username);
+        registry.add("spring.datasource.password", postgres::password);
+    }
+
+    @BeforeEach
+    void connect() {
+        api = new Api(port);
+    }
+
+    protected static String newUser() {
+        return "user-" + UUID.randomUUID();
+    }
+
+    /** Submits an {@code example} job and answers its id. */
+    protected String submit(String token, Map<String, Object> request) {
+        Api.Answer answer = api.post("/api/jobs", token, request);
+        if (answer.status() != 202) {
+            throw new AssertionError("Submission failed: " + answer);
+        }
+        return answer.body().path("jobId").asText();
+    }
+
+    /** Polls the read model until the job satisfies the condition; the projections are eventually consistent. */
+    protected Api.Answer awaitJob(String token, String jobId, Predicate<Api.Answer> condition) {
+        return await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> api.get("/api/jobs/" + jobId, token), condition);
+    }
+
+    protected static Predicate<Api.Answer> status(String status) {
+        return answer -> answer.status() == 200
+                && status.equals(answer.body().path("status").asText());
+    }
+}
