@@ -1,0 +1,136 @@
+package dev.jobledger.infrastructure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobledger.infrastructure.Terraform.Block;
+import dev.jobledger.infrastructure.Terraform.Configuration;
+import dev.jobledger.infrastructure.Terraform.TfFile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class IamPolicyTest {
+
+    /** Attributes that hold an IAM policy (identity, resource or trust policy). */
+    private static final Pattern POLICY_ATTRIBUTE =
+            Pattern.compile("(?m)^\\s*(policy|assume_role_policy|source_policy_documents|override_policy_documents)"
+                    + "\\s*=\\s*(.*)$");
+
+    private static final Pattern FROM_POLICY_DOCUMENT =
+            Pattern.compile("^data\\.aws_iam_policy_document\\.[A-Za-z0-9_-]+(\\[\\d+\\])?\\.json$");
+
+    private static final Pattern WILDCARD_LIST_ATTRIBUTE =
+            Pattern.compile("(?m)^\\s*(actions|not_actions|resources|not_resources)\\s*=.*\"\\*\"");
+
+    private final Terraform terraform = Terraform.sources();
+
+    @Test
+    void noPolicyDocumentStatementHasAWildcardActionOrResource() {
+        List<Block> documents = terraform.allBlocks("data", "aws_iam_policy_document");
+        assertThat(documents).isNotEmpty();
+
+        for (Block document : documents) {
+            List<Map<String, Object>> statements = Terraform.blocksIncludingDynamic(document.body(), "statement");
+            assertThat(statements).as("statements of %s", document).isNotEmpty();
+            for (Map<String, Object> statement : statements) {
+                assertThat(statement)
+                        .as("NotAction/NotResource in %s", document)
+                        .doesNotContainKeys("not_actions", "not_resources");
+                assertThat(Terraform.strings(statement.get("actions")))
+                        .as("actions of %s", document)
+                        .doesNotContain("*");
+                assertThat(Terraform.strings(statement.get("resources")))
+                        .as("resources of %s", document)
+                        .doesNotContain("*");
+                if (!"Deny".equals(statement.get("effect"))) {
+                    assertThat(Terraform.strings(statement.get("actions")))
+                            .as("Allow actions of %s must be named, not wildcards", document)
+                            .noneMatch(action -> action.contains("*"));
+                }
+            }
+            assertThat(document.source())
+                    .as("raw actions/resources of %s", document)
+                    .doesNotContainPattern(WILDCARD_LIST_ATTRIBUTE);
+        }
+    }
+
+    @Test
+    void iamPoliciesAreOnlyBuiltWithAwsIamPolicyDocument() {
+        List<String> violations = new ArrayList<>();
+        for (TfFile file : terraform.allFiles()) {
+            Matcher matcher = POLICY_ATTRIBUTE.matcher(file.source());
+            while (matcher.find()) {
+                String value = matcher.group(2).trim();
+                if (!FROM_POLICY_DOCUMENT.matcher(value).matches()) {
+                    violations.add(file.path() + ": " + matcher.group().trim());
+                }
+            }
+            if (file.source().contains("Statement") || file.source().contains("inline_policy")) {
+                violations.add(file.path() + ": hand-written policy (Statement or inline_policy)");
+            }
+        }
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void managedPolicyAttachmentsAreLimitedToLambdaVpcAccess() {
+        List<Block> attachments = terraform.allBlocks("resource", "aws_iam_role_policy_attachment");
+
+        assertThat(attachments)
+                .allSatisfy(attachment -> assertThat(Terraform.squash(attachment.source()))
+                        .contains(":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole\""));
+        assertThat(terraform.allBlocks("resource", "aws_iam_policy_attachment")).isEmpty();
+        assertThat(terraform.allBlocks("resource", "aws_iam_role_policies_exclusive"))
+                .isEmpty();
+    }
+
+    @Test
+    void serviceRoleGetsOnlyTheJobBucketAndQueuePermissions() {
+        assertThat(terraform.environments()).allSatisfy(env -> {
+            Block document = serviceDocument(env);
+            List<Map<String, Object>> statements = Terraform.blocksIncludingDynamic(document.body(), "statement");
+
+            assertThat(statement(statements, "WriteJobFiles"))
+                    .containsExactlyInAnyOrder("s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject");
+            assertThat(statement(statements, "PublishAndRedriveJobs")).containsExactly("sqs:SendMessage");
+            assertThat(statement(statements, "WatchDeadLetters"))
+                    .containsExactlyInAnyOrder(
+                            "sqs:ReceiveMessage",
+                            "sqs:DeleteMessage",
+                            "sqs:GetQueueAttributes",
+                            "sqs:ChangeMessageVisibility");
+            assertThat(statement(statements, "UseJobKey"))
+                    .containsExactlyInAnyOrder("kms:GenerateDataKey", "kms:Decrypt");
+            assertThat(statements).hasSize(4);
+
+            String source = Terraform.squash(document.source());
+            assertThat(source)
+                    .contains("resources = [\"${module.job_bucket.bucket_arn}/jobs/*\"]")
+                    .contains("resources = [module.job_queue.queue_arn]")
+                    .contains("resources = [module.job_queue.dlq_arn]")
+                    .contains("for_each = length(local.kms_key_arns) > 0 ? [local.kms_key_arns] : []");
+            assertThat(Terraform.squash(
+                            env.resource("aws_iam_role_policy", "service").source()))
+                    .contains("role = var.service_role_name")
+                    .contains("policy = data.aws_iam_policy_document.service.json");
+        });
+    }
+
+    private static Block serviceDocument(Configuration env) {
+        return env.data("aws_iam_policy_document").stream()
+                .filter(b -> b.name().equals("service"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("No service policy document in " + env.dir()));
+    }
+
+    private static List<String> statement(List<Map<String, Object>> statements, String sid) {
+        return statements.stream()
+                .filter(s -> sid.equals(s.get("sid")))
+                .findFirst()
+                .map(s -> Terraform.strings(s.get("actions")))
+                .orElseThrow(() -> new AssertionError("No statement " + sid));
+    }
+}
