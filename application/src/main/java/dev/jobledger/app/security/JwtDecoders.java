@@ -17,6 +17,7 @@ import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 
 /** Builds the token decoder from {@link SecurityProperties}: RS256 from a JWK set, HS256 from the dev secret, or both. */
 final class JwtDecoders {
@@ -24,21 +25,19 @@ final class JwtDecoders {
     private JwtDecoders() {}
 
     static JwtDecoder from(SecurityProperties properties) {
-        JwtDecoder rsa = hasText(properties.jwkSetUri())
-                ? NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
-                        .jwsAlgorithm(SignatureAlgorithm.RS256)
-                        .build()
-                : null;
+        JwtDecoder rsa = rsa(properties);
         JwtDecoder hmac = hasText(properties.devHmacSecret()) ? hmac(properties.devHmacSecret()) : null;
         if (rsa == null && hmac == null) {
-            throw new IllegalStateException("No way to check bearer tokens: set jobledger.security.jwt.jwk-set-uri"
-                    + " (production) or jobledger.security.jwt.dev-hmac-secret (local profile only)");
+            throw new IllegalStateException("No way to check bearer tokens: set jobledger.security.jwt.jwk-set-uri or"
+                    + " jobledger.security.jwt.issuer-uri (production), or jobledger.security.jwt.dev-hmac-secret"
+                    + " (local profile only)");
         }
         OAuth2TokenValidator<Jwt> validator = validator(properties);
-        for (JwtDecoder decoder : new JwtDecoder[] {rsa, hmac}) {
-            if (decoder instanceof NimbusJwtDecoder nimbus) {
-                nimbus.setJwtValidator(validator);
-            }
+        if (rsa instanceof NimbusJwtDecoder nimbus) {
+            nimbus.setJwtValidator(validator);
+        }
+        if (hmac instanceof NimbusJwtDecoder nimbus) {
+            nimbus.setJwtValidator(validator);
         }
         if (rsa == null) {
             return hmac;
@@ -47,6 +46,28 @@ final class JwtDecoders {
             return rsa;
         }
         return token -> isHmac(token) ? hmac.decode(token) : rsa.decode(token);
+    }
+
+    /**
+     * RS256 from the JWK set when one is named; else discovered from the issuer's metadata on first use, so that a
+     * slow identity provider does not stop the service from starting.
+     */
+    private static JwtDecoder rsa(SecurityProperties properties) {
+        if (hasText(properties.jwkSetUri())) {
+            return NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
+                    .jwsAlgorithm(SignatureAlgorithm.RS256)
+                    .build();
+        }
+        if (hasText(properties.issuerUri())) {
+            return new SupplierJwtDecoder(() -> {
+                NimbusJwtDecoder discovered = NimbusJwtDecoder.withIssuerLocation(properties.issuerUri())
+                        .jwsAlgorithm(SignatureAlgorithm.RS256)
+                        .build();
+                discovered.setJwtValidator(validator(properties));
+                return discovered;
+            });
+        }
+        return null;
     }
 
     private static JwtDecoder hmac(String secret) {
