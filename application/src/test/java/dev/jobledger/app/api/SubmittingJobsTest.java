@@ -5,7 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobledger.testing.Api;
 import dev.jobledger.testing.LedgerIntegrationTest;
 import dev.jobledger.testing.Tokens;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class SubmittingJobsTest extends LedgerIntegrationTest {
@@ -50,6 +58,29 @@ class SubmittingJobsTest extends LedgerIntegrationTest {
         assertThat(second.body().path("jobId").asText()).isEqualTo(jobId);
         awaitJob(token, jobId, status("PENDING"));
         assertThat(api.get("/api/jobs", token).body().path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentSubmissionsWithOneIdempotencyKeyCreateOneJob() throws Exception {
+        String token = Tokens.user(newUser());
+        Map<String, Object> request = Map.of("jobType", "example");
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Api.Answer>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(clients.submit(
+                        () -> api.post("/api/jobs", token, request, Map.of("Idempotency-Key", "burst"))));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<Api.Answer> answer : answers) {
+                Api.Answer done = answer.get(30, TimeUnit.SECONDS);
+                assertThat(done.status()).as(done.toString()).isEqualTo(202);
+                ids.add(done.body().path("jobId").asText());
+            }
+            assertThat(ids).hasSize(1);
+        } finally {
+            clients.shutdownNow();
+        }
     }
 
     @Test
