@@ -1,0 +1,55 @@
+package dev.jobledger.standins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+class StandInsTest {
+
+    @Test
+    void theLocalSqsSpeaksSqsAndMovesMessagesToTheDeadLetterQueueAfterMaxReceives() {
+        try (LocalSqs local = LocalSqs.start(0);
+                SqsClient sqs = local.client()) {
+            LocalSqs.QueuePair queues = local.createQueueWithDeadLetterQueue("jobs", 1, 1);
+            sqs.sendMessage(send -> send.queueUrl(queues.queueUrl()).messageBody("hello"));
+
+            Message first = sqs.receiveMessage(
+                            r -> r.queueUrl(queues.queueUrl()).waitTimeSeconds(5))
+                    .messages()
+                    .get(0);
+            assertThat(first.body()).isEqualTo("hello");
+            // not deleted: after the visibility timeout, the next receive moves it to the dead-letter queue
+            var moved = sqs.receiveMessage(
+                            r -> r.queueUrl(queues.deadLetterQueueUrl()).waitTimeSeconds(10))
+                    .messages();
+            for (int i = 0; i < 5 && moved.isEmpty(); i++) {
+                sqs.receiveMessage(r -> r.queueUrl(queues.queueUrl()).waitTimeSeconds(2));
+                moved = sqs.receiveMessage(
+                                r -> r.queueUrl(queues.deadLetterQueueUrl()).waitTimeSeconds(2))
+                        .messages();
+            }
+            assertThat(moved).extracting(Message::body).containsExactly("hello");
+        }
+    }
+
+    @Test
+    void theLocalS3StoresObjectsInADirectoryThatOutlivesTheServer(@TempDir Path dir) throws Exception {
+        try (LocalS3 local = LocalS3.start(0, dir);
+                S3Client s3 = local.client()) {
+            local.createBucket("job-files");
+            s3.putObject(put -> put.bucket("job-files").key("jobs/a/b.csv"), RequestBody.fromString("a,b\n1,2\n"));
+        }
+        try (LocalS3 local = LocalS3.start(0, dir);
+                S3Client s3 = local.client()) {
+            assertThat(s3.getObjectAsBytes(get -> get.bucket("job-files").key("jobs/a/b.csv"))
+                            .asUtf8String())
+                    .isEqualTo("a,b\n1,2\n");
+        }
+    }
+}
