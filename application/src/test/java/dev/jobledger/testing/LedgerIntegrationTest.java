@@ -28,10 +28,7 @@ public abstract class LedgerIntegrationTest {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestPostgres.Connection postgres = TestPostgres.get();
-        registry.add("spring.datasource.url", postgres::jdbcUrl);
-        registry.add("spring.datasource.username", postgres::username);
-        registry.add("spring.datasource.password", postgres::password);
+        TestStack.register(registry);
     }
 
     @BeforeEach

@@ -43,14 +43,8 @@ public final class TestPostgres {
 
     private static Connection startEmbedded() {
         try {
+            // The library stops the server in a shutdown hook of its own.
             EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    postgres.close();
-                } catch (IOException ignored) {
-                    // the JVM is exiting; the server's temporary directory goes with it
-                }
-            }));
             return new Connection(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL", e);

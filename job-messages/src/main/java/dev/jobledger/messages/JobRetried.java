@@ -8,6 +8,8 @@ import java.util.UUID;
  * @param jobId the job
  * @param previousStatus the status it was retried from
  * @param maxAttempts the new budget
+ * @param nextAttempt the number the job's next attempt will carry
  * @param actor the owner or an admin
  */
-public record JobRetried(UUID jobId, JobStatus previousStatus, int maxAttempts, Actor actor) implements JobEvent {}
+public record JobRetried(UUID jobId, JobStatus previousStatus, int maxAttempts, int nextAttempt, Actor actor)
+        implements JobEvent {}

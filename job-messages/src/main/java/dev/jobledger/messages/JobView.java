@@ -17,6 +17,7 @@ import java.util.UUID;
  * @param attempts attempts used of the current budget
  * @param maxAttempts the budget
  * @param errorReason why the latest attempt failed, if it did
+ * @param deadLettered whether the job failed because its message reached the dead-letter queue
  * @param file the input file, or {@code null}
  * @param payload the handler's input
  * @param result the handler's result, once completed
@@ -37,6 +38,7 @@ public record JobView(
         int attempts,
         int maxAttempts,
         String errorReason,
+        boolean deadLettered,
         StoredFile file,
         Map<String, Object> payload,
         Map<String, Object> result,

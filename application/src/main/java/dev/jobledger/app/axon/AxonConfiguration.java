@@ -4,6 +4,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -12,11 +20,44 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
 /**
- * Axon's serializers get an object mapper of their own: the stored event format must not change when the web layer's
+ * Axon's wiring that differs from its defaults.
+ *
+ * <p>Serializers get an object mapper of their own: the stored event format must not change when the web layer's
  * JSON settings do (the web layer refuses unknown fields; stored events must stay readable after fields are added).
  */
 @Configuration(proxyBeanMethods = false)
 class AxonConfiguration {
+
+    /**
+     * PostgreSQL reports a unique violation by SQL state (23505), not by the vendor code Axon's default resolver
+     * reads. Recognised, a second writer of the same aggregate version fails with a ConcurrencyException, which the
+     * gateway retries, instead of an opaque storage error.
+     */
+    @Bean
+    PersistenceExceptionResolver persistenceExceptionResolver() {
+        return new SQLStateResolver("23505");
+    }
+
+    /**
+     * Commands that lost a race for the same aggregate version (two instances, or a report racing the dispatcher)
+     * are sent again: they are decided anew on the winner's state.
+     */
+    @Bean
+    CommandGateway commandGateway(CommandBus commandBus) {
+        ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "command-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return DefaultCommandGateway.builder()
+                .commandBus(commandBus)
+                .retryScheduler(IntervalRetryScheduler.builder()
+                        .retryExecutor(retries)
+                        .retryInterval(20)
+                        .maxRetryCount(5)
+                        .build())
+                .build();
+    }
 
     private static ObjectMapper eventMapper() {
         return JsonMapper.builder()

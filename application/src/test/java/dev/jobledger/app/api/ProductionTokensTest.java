@@ -8,7 +8,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.sun.net.httpserver.HttpServer;
 import dev.jobledger.testing.Api;
-import dev.jobledger.testing.TestPostgres;
+import dev.jobledger.testing.TestStack;
 import dev.jobledger.testing.Tokens;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,10 +41,7 @@ class ProductionTokensTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestPostgres.Connection postgres = TestPostgres.get();
-        registry.add("spring.datasource.url", postgres::jdbcUrl);
-        registry.add("spring.datasource.username", postgres::username);
-        registry.add("spring.datasource.password", postgres::password);
+        TestStack.register(registry);
         registry.add(
                 "jobledger.security.jwt.jwk-set-uri",
                 () -> "http://localhost:" + IDENTITY_PROVIDER.getAddress().getPort() + "/jwks.json");

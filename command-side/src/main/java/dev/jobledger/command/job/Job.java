@@ -17,15 +17,21 @@ import dev.jobledger.messages.FailJobAttempt;
 import dev.jobledger.messages.JobAttemptFailed;
 import dev.jobledger.messages.JobCancelled;
 import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.JobDeadLettered;
+import dev.jobledger.messages.JobDispatched;
 import dev.jobledger.messages.JobFailed;
 import dev.jobledger.messages.JobLogsAppended;
 import dev.jobledger.messages.JobProgressed;
+import dev.jobledger.messages.JobRedriven;
 import dev.jobledger.messages.JobRetried;
 import dev.jobledger.messages.JobStarted;
 import dev.jobledger.messages.JobStatus;
 import dev.jobledger.messages.JobSubmitted;
 import dev.jobledger.messages.JobView;
+import dev.jobledger.messages.MarkJobDeadLettered;
 import dev.jobledger.messages.Progress;
+import dev.jobledger.messages.RecordJobDispatch;
+import dev.jobledger.messages.RedriveJob;
 import dev.jobledger.messages.ReportAck;
 import dev.jobledger.messages.ReportJobProgress;
 import dev.jobledger.messages.RetryJob;
@@ -64,6 +70,8 @@ class Job {
     private int attemptsUsed;
     private int maxAttempts;
     private String errorReason;
+    private boolean deadLettered;
+    private int lastDispatchedAttempt;
     private StoredFile file;
     private Map<String, Object> payload;
     private Map<String, Object> result;
@@ -195,7 +203,43 @@ class Job {
     JobView handle(RetryJob command) {
         requireVisibleTo(command.actor());
         JobLifecycle.require(jobId, status, PENDING);
-        apply(new JobRetried(jobId, status, maxAttempts, command.actor()));
+        apply(new JobRetried(jobId, status, maxAttempts, attempt + 1, command.actor()));
+        return view();
+    }
+
+    @CommandHandler
+    void handle(RecordJobDispatch command) {
+        if (command.attempt() <= lastDispatchedAttempt) {
+            return;
+        }
+        apply(new JobDispatched(
+                jobId,
+                command.attempt(),
+                command.queueUrl(),
+                command.messageId(),
+                command.delaySeconds(),
+                command.actor()));
+    }
+
+    @CommandHandler
+    JobView handle(MarkJobDeadLettered command) {
+        int liveAttempt = status == RUNNING ? attempt : attempt + 1;
+        if (JobLifecycle.isFinished(status) || command.attempt() < liveAttempt) {
+            return view();
+        }
+        JobLifecycle.require(jobId, status, FAILED);
+        apply(new JobDeadLettered(
+                jobId, command.attempt(), command.messageId(), command.reason(), status, command.actor()));
+        return view();
+    }
+
+    @CommandHandler
+    JobView handle(RedriveJob command) {
+        if (!deadLettered) {
+            throw new JobTransitionRefused(jobId, status, PENDING, "only dead-lettered jobs can be redriven");
+        }
+        JobLifecycle.require(jobId, status, PENDING);
+        apply(new JobRedriven(jobId, maxAttempts, attempt + 1, command.actor()));
         return view();
     }
 
@@ -209,6 +253,10 @@ class Job {
 
     private void requireRunning(Integer reportedAttempt, JobStatus to) {
         JobLifecycle.require(jobId, status, to);
+        if (status != RUNNING) {
+            throw new JobTransitionRefused(
+                    jobId, status, to, "only a running attempt can end, and the job is " + status);
+        }
         if (!isLatest(reportedAttempt)) {
             throw new JobTransitionRefused(
                     jobId, status, to, "attempt " + reportedAttempt + " is not the running attempt " + attempt);
@@ -292,12 +340,36 @@ class Job {
 
     @EventSourcingHandler
     void on(JobRetried event, @Timestamp Instant at) {
+        startAgain(event.maxAttempts(), at);
+    }
+
+    @EventSourcingHandler
+    void on(JobRedriven event, @Timestamp Instant at) {
+        startAgain(event.maxAttempts(), at);
+    }
+
+    private void startAgain(int budget, Instant at) {
         status = PENDING;
         attemptsUsed = 0;
-        maxAttempts = event.maxAttempts();
+        maxAttempts = budget;
         errorReason = null;
+        deadLettered = false;
         result = null;
         finishedAt = null;
+        updatedAt = at;
+    }
+
+    @EventSourcingHandler
+    void on(JobDispatched event) {
+        lastDispatchedAttempt = event.attempt();
+    }
+
+    @EventSourcingHandler
+    void on(JobDeadLettered event, @Timestamp Instant at) {
+        status = FAILED;
+        deadLettered = true;
+        errorReason = event.reason();
+        finishedAt = at;
         updatedAt = at;
     }
 
@@ -312,6 +384,7 @@ class Job {
                 attemptsUsed,
                 maxAttempts,
                 errorReason,
+                deadLettered,
                 file,
                 payload,
                 result,

@@ -23,9 +23,9 @@ final class JobLifecycle {
     private static final Map<JobStatus, Set<JobStatus>> ALLOWED = new EnumMap<>(JobStatus.class);
 
     static {
-        ALLOWED.put(PENDING, EnumSet.of(RUNNING, CANCELLED));
+        ALLOWED.put(PENDING, EnumSet.of(RUNNING, CANCELLED, FAILED));
         ALLOWED.put(RUNNING, EnumSet.of(COMPLETED, RETRYING, FAILED, CANCELLED));
-        ALLOWED.put(RETRYING, EnumSet.of(RUNNING, CANCELLED));
+        ALLOWED.put(RETRYING, EnumSet.of(RUNNING, CANCELLED, FAILED));
         ALLOWED.put(COMPLETED, EnumSet.noneOf(JobStatus.class));
         ALLOWED.put(FAILED, EnumSet.of(PENDING));
         ALLOWED.put(CANCELLED, EnumSet.of(PENDING));

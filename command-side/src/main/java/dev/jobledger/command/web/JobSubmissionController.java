@@ -1,5 +1,6 @@
 package dev.jobledger.command.web;
 
+import dev.jobledger.command.jobtype.JobTypes;
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.SubmitJob;
@@ -13,7 +14,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -32,9 +33,9 @@ import org.springframework.web.bind.annotation.RestController;
 class JobSubmissionController {
 
     private final CommandGateway commands;
-    private final JobTypeProperties jobTypes;
+    private final JobTypes jobTypes;
 
-    JobSubmissionController(CommandGateway commands, JobTypeProperties jobTypes) {
+    JobSubmissionController(CommandGateway commands, JobTypes jobTypes) {
         this.commands = commands;
         this.jobTypes = jobTypes;
     }
@@ -52,7 +53,7 @@ class JobSubmissionController {
                     @Pattern(regexp = "[\\x21-\\x7E]+", message = "must be visible ASCII characters")
                     String idempotencyKey,
             Authentication caller) {
-        JobTypeProperties.JobType type = jobTypes.types().get(request.jobType());
+        JobTypes.JobType type = jobTypes.find(request.jobType()).orElse(null);
         if (type == null) {
             throw badRequest("Unknown job type '" + request.jobType() + "'; registered types are "
                     + jobTypes.types().keySet().stream().sorted().toList());
@@ -66,7 +67,7 @@ class JobSubmissionController {
                 jobId,
                 request.jobType(),
                 userId,
-                type.queue() == null ? jobTypes.defaultQueue() : type.queue(),
+                jobTypes.queueOf(request.jobType()),
                 request.maxAttempts() == null ? type.defaultMaxAttempts() : request.maxAttempts(),
                 request.payload(),
                 null,
@@ -81,7 +82,7 @@ class JobSubmissionController {
     private JobView send(SubmitJob command) {
         try {
             return commands.sendAndWait(command);
-        } catch (ConcurrencyException raceWithSameKey) {
+        } catch (AggregateStreamCreationException raceWithSameKey) {
             // Two requests with one idempotency key raced to create the job; the loser answers the winner's job.
             return commands.sendAndWait(command);
         }

@@ -71,7 +71,7 @@ final class JobEvents {
     }
 
     JobEvents retried(JobStatus from) {
-        events.add(new JobRetried(JOB, from, maxAttempts, USER));
+        events.add(new JobRetried(JOB, from, maxAttempts, attempt + 1, USER));
         return this;
     }
 

@@ -17,9 +17,9 @@ class JobLifecycleTest {
 
     /** Rows: from. Columns, in enum order: PENDING, RUNNING, RETRYING, COMPLETED, FAILED, CANCELLED. */
     private static final String EXPECTED = """
-            PENDING    . x . . . x
+            PENDING    . x . . x x
             RUNNING    . . x x x x
-            RETRYING   . x . . . x
+            RETRYING   . x . . x x
             COMPLETED  . . . . . .
             FAILED     x . . . . .
             CANCELLED  x . . . . .

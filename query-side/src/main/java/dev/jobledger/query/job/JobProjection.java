@@ -3,9 +3,12 @@ package dev.jobledger.query.job;
 import dev.jobledger.messages.JobAttemptFailed;
 import dev.jobledger.messages.JobCancelled;
 import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.JobDeadLettered;
+import dev.jobledger.messages.JobDispatched;
 import dev.jobledger.messages.JobFailed;
 import dev.jobledger.messages.JobLogsAppended;
 import dev.jobledger.messages.JobProgressed;
+import dev.jobledger.messages.JobRedriven;
 import dev.jobledger.messages.JobRetried;
 import dev.jobledger.messages.JobStarted;
 import dev.jobledger.messages.JobSubmitted;
@@ -78,6 +81,21 @@ class JobProjection {
     @EventHandler
     void on(JobRetried event, @SequenceNumber long sequence, @Timestamp Instant at) {
         change(event.jobId(), sequence, at, row -> row.retried(event.maxAttempts()));
+    }
+
+    @EventHandler
+    void on(JobRedriven event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.jobId(), sequence, at, row -> row.retried(event.maxAttempts()));
+    }
+
+    @EventHandler
+    void on(JobDeadLettered event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.jobId(), sequence, at, row -> row.deadLettered(event.reason(), at));
+    }
+
+    @EventHandler
+    void on(JobDispatched event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.jobId(), sequence, at, row -> {});
     }
 
     @ResetHandler

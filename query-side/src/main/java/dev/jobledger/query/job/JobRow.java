@@ -39,6 +39,7 @@ class JobRow {
     private int attempts;
     private int maxAttempts;
     private String errorReason;
+    private boolean deadLettered;
     private String fileKey;
     private String fileName;
     private String fileUrl;
@@ -152,8 +153,16 @@ class JobRow {
         attempts = 0;
         maxAttempts = newBudget;
         errorReason = null;
+        deadLettered = false;
         result = null;
         finishedAt = null;
+    }
+
+    void deadLettered(String reason, Instant at) {
+        status = JobStatus.FAILED;
+        deadLettered = true;
+        errorReason = reason;
+        finishedAt = at;
     }
 
     String userId() {
@@ -174,6 +183,7 @@ class JobRow {
                 attempts,
                 maxAttempts,
                 errorReason,
+                deadLettered,
                 file,
                 payload,
                 result,

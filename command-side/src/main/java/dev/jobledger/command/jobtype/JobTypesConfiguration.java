@@ -1,8 +1,8 @@
-package dev.jobledger.command.web;
+package dev.jobledger.command.jobtype;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(JobTypeProperties.class)
-class CommandWebConfiguration {}
+@EnableConfigurationProperties(JobTypes.class)
+class JobTypesConfiguration {}

@@ -1,0 +1,65 @@
+package dev.jobledger.testing;
+
+import dev.jobledger.standins.LocalS3;
+import dev.jobledger.standins.LocalSqs;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * The one set of real stand-ins of a test run, started once per JVM: PostgreSQL, an SQS-protocol server with the job
+ * queue and its dead-letter queue, and an S3-protocol server with the job bucket. The service reaches them through
+ * its ordinary configuration keys and the real AWS SDK clients.
+ */
+public final class TestStack {
+
+    public static final String BUCKET = "job-files";
+    public static final String QUEUE = "jobs";
+
+    private static LocalSqs sqs;
+    private static LocalS3 s3;
+    private static LocalSqs.QueuePair queues;
+
+    private TestStack() {}
+
+    public static synchronized void start() {
+        if (sqs != null) {
+            return;
+        }
+        // The SDK's default credential chain reads these, as it reads a role's credentials in AWS.
+        System.setProperty("aws.accessKeyId", LocalSqs.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", LocalSqs.SECRET_KEY);
+        sqs = LocalSqs.start(0);
+        queues = sqs.createQueueWithDeadLetterQueue(QUEUE, 60, 3);
+        s3 = LocalS3.start(0, null);
+        s3.createBucket(BUCKET);
+    }
+
+    public static LocalSqs sqs() {
+        start();
+        return sqs;
+    }
+
+    public static LocalS3 s3() {
+        start();
+        return s3;
+    }
+
+    public static LocalSqs.QueuePair queues() {
+        start();
+        return queues;
+    }
+
+    /** Points the service at the stand-ins. */
+    public static void register(DynamicPropertyRegistry registry) {
+        start();
+        TestPostgres.Connection postgres = TestPostgres.get();
+        registry.add("spring.datasource.url", postgres::jdbcUrl);
+        registry.add("spring.datasource.username", postgres::username);
+        registry.add("spring.datasource.password", postgres::password);
+        registry.add("jobledger.aws.region", LocalSqs.REGION::id);
+        registry.add("jobledger.aws.sqs.queue-url", queues::queueUrl);
+        registry.add("jobledger.aws.sqs.dead-letter-queue-url", queues::deadLetterQueueUrl);
+        registry.add("jobledger.aws.s3.bucket", () -> BUCKET);
+        registry.add("jobledger.aws.sqs.endpoint", () -> sqs.endpoint().toString());
+        registry.add("jobledger.aws.s3.endpoint", () -> s3.endpoint().toString());
+    }
+}

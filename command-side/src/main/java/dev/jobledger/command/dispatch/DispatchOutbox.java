@@ -1,0 +1,108 @@
+package dev.jobledger.command.dispatch;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The {@code job_dispatch} table: job attempts that are due, or will be, and have not been sent yet. */
+@Component
+class DispatchOutbox {
+
+    /** One attempt to send. */
+    record DueAttempt(
+            UUID jobId,
+            int attempt,
+            String jobType,
+            String queue,
+            String bucket,
+            String fileKey,
+            String fileName,
+            Instant dueAt) {}
+
+    private final JdbcTemplate jdbc;
+
+    DispatchOutbox(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void remember(UUID jobId, String jobType, String queue, String bucket, String fileKey, String fileName) {
+        jdbc.update("""
+                INSERT INTO job_dispatch_target (job_id, job_type, queue, bucket, file_key, file_name)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING
+                """, jobId, jobType, queue, bucket, fileKey, fileName);
+    }
+
+    String jobTypeOf(UUID jobId) {
+        return jdbc
+                .query("SELECT job_type FROM job_dispatch_target WHERE job_id = ?", (row, i) -> row.getString(1), jobId)
+                .stream()
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** Makes the attempt due at the given time; a redelivered event inserts nothing twice. */
+    void schedule(UUID jobId, int attempt, Instant dueAt) {
+        jdbc.update("""
+                INSERT INTO job_dispatch (job_id, attempt, job_type, queue, bucket, file_key, file_name, due_at)
+                SELECT job_id, ?, job_type, queue, bucket, file_key, file_name, ?
+                FROM job_dispatch_target WHERE job_id = ?
+                ON CONFLICT (job_id, attempt) DO NOTHING
+                """, attempt, Timestamp.from(dueAt), jobId);
+    }
+
+    /** Nothing more is sent for the job: it finished or was cancelled. */
+    void forget(UUID jobId) {
+        jdbc.update("DELETE FROM job_dispatch WHERE job_id = ?", jobId);
+    }
+
+    /**
+     * Claims the attempts due before {@code dueBefore} for one sender until {@code claimedUntil}. Skips rows other senders hold, so several
+     * instances can send side by side.
+     */
+    @Transactional
+    List<DueAttempt> claimDue(Instant now, Instant dueBefore, Instant claimedUntil, int limit) {
+        List<DueAttempt> due = jdbc.query(
+                """
+                SELECT job_id, attempt, job_type, queue, bucket, file_key, file_name, due_at FROM job_dispatch
+                WHERE due_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+                ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED
+                """,
+                (row, i) -> new DueAttempt(
+                        row.getObject("job_id", UUID.class),
+                        row.getInt("attempt"),
+                        row.getString("job_type"),
+                        row.getString("queue"),
+                        row.getString("bucket"),
+                        row.getString("file_key"),
+                        row.getString("file_name"),
+                        row.getTimestamp("due_at").toInstant()),
+                Timestamp.from(dueBefore),
+                Timestamp.from(now),
+                limit);
+        for (DueAttempt attempt : due) {
+            jdbc.update(
+                    "UPDATE job_dispatch SET claimed_until = ? WHERE job_id = ? AND attempt = ?",
+                    Timestamp.from(claimedUntil),
+                    attempt.jobId(),
+                    attempt.attempt());
+        }
+        return due;
+    }
+
+    void sent(DueAttempt attempt) {
+        jdbc.update("DELETE FROM job_dispatch WHERE job_id = ? AND attempt = ?", attempt.jobId(), attempt.attempt());
+    }
+
+    /** Sending failed: the attempt stays due and is tried again after a wait that doubles up to a minute. */
+    void failed(DueAttempt attempt, Instant now) {
+        jdbc.update("""
+                UPDATE job_dispatch
+                SET claimed_until = CAST(? AS TIMESTAMPTZ) + LEAST(POWER(2, failures), 60) * INTERVAL '1 second', failures = failures + 1
+                WHERE job_id = ? AND attempt = ?
+                """, Timestamp.from(now), attempt.jobId(), attempt.attempt());
+    }
+}

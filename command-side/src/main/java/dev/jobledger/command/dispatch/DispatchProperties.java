@@ -1,0 +1,24 @@
+package dev.jobledger.command.dispatch;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the dispatcher sends due job attempts to the queue and watches the dead-letter queue.
+ *
+ * @param enabled whether this instance sends and watches at all
+ * @param pollInterval how often due attempts are looked for
+ * @param batchSize attempts sent per round (SQS batches hold at most 10)
+ * @param claimTimeout how long a sender owns the attempts it picked; a sender that died leaves them to others then
+ * @param maxDelay the longest delivery delay SQS allows; longer backoffs wait in the ledger's own table
+ * @param deadLetterPollInterval how often the dead-letter queue is read
+ */
+@ConfigurationProperties("jobledger.dispatch")
+record DispatchProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("250ms") Duration pollInterval,
+        @DefaultValue("10") int batchSize,
+        @DefaultValue("30s") Duration claimTimeout,
+        @DefaultValue("15m") Duration maxDelay,
+        @DefaultValue("2s") Duration deadLetterPollInterval) {}

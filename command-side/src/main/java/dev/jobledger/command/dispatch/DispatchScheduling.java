@@ -1,0 +1,93 @@
+package dev.jobledger.command.dispatch;
+
+import dev.jobledger.command.aws.AwsProperties;
+import dev.jobledger.command.jobtype.JobTypes;
+import dev.jobledger.messages.JobAttemptFailed;
+import dev.jobledger.messages.JobCancelled;
+import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.JobDeadLettered;
+import dev.jobledger.messages.JobFailed;
+import dev.jobledger.messages.JobRedriven;
+import dev.jobledger.messages.JobRetried;
+import dev.jobledger.messages.JobSubmitted;
+import dev.jobledger.messages.StoredFile;
+import java.time.Duration;
+import java.time.Instant;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DisallowReplay;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads the event store and writes which job attempts are due, and when, into the dispatch outbox. The event store
+ * is the outbox's source: a job that was not stored is never dispatched, and the outbox row commits with this
+ * processor's tracking token, so a due attempt is never lost. Never replayed: a rebuild of the read models must
+ * not send anything again.
+ */
+@Component
+@ProcessingGroup(DispatchScheduling.PROCESSING_GROUP)
+@DisallowReplay
+class DispatchScheduling {
+
+    static final String PROCESSING_GROUP = "sqs-dispatch";
+
+    private final DispatchOutbox outbox;
+    private final JobTypes jobTypes;
+    private final String bucket;
+
+    DispatchScheduling(DispatchOutbox outbox, JobTypes jobTypes, AwsProperties aws) {
+        this.outbox = outbox;
+        this.jobTypes = jobTypes;
+        this.bucket = aws.s3().bucket();
+    }
+
+    @EventHandler
+    void on(JobSubmitted event, @Timestamp Instant at) {
+        StoredFile file = event.file();
+        outbox.remember(
+                event.jobId(),
+                event.jobType(),
+                event.queue(),
+                file == null ? null : bucket,
+                file == null ? null : file.key(),
+                file == null ? null : file.name());
+        outbox.schedule(event.jobId(), 1, at);
+    }
+
+    @EventHandler
+    void on(JobAttemptFailed event, @Timestamp Instant at) {
+        Duration backoff = jobTypes.backoffAfter(outbox.jobTypeOf(event.jobId()), event.attempt());
+        outbox.schedule(event.jobId(), event.attempt() + 1, at.plus(backoff));
+    }
+
+    @EventHandler
+    void on(JobRetried event, @Timestamp Instant at) {
+        outbox.schedule(event.jobId(), event.nextAttempt(), at);
+    }
+
+    @EventHandler
+    void on(JobRedriven event, @Timestamp Instant at) {
+        outbox.schedule(event.jobId(), event.nextAttempt(), at);
+    }
+
+    @EventHandler
+    void on(JobCancelled event) {
+        outbox.forget(event.jobId());
+    }
+
+    @EventHandler
+    void on(JobCompleted event) {
+        outbox.forget(event.jobId());
+    }
+
+    @EventHandler
+    void on(JobFailed event) {
+        outbox.forget(event.jobId());
+    }
+
+    @EventHandler
+    void on(JobDeadLettered event) {
+        outbox.forget(event.jobId());
+    }
+}

@@ -1,0 +1,127 @@
+package dev.jobledger.command.dispatch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.command.aws.AwsProperties;
+import dev.jobledger.messages.Actor;
+import dev.jobledger.messages.JobDispatch;
+import dev.jobledger.messages.RecordJobDispatch;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+/**
+ * Sends due job attempts from the outbox to SQS, then records each dispatch on its job and removes it from the
+ * outbox. A crash between sending and removing sends the attempt again: a duplicate message, which the ledger
+ * answers SKIP when a worker asks to start it. Runs on a scheduler thread, never on a request thread.
+ */
+@Component
+class DispatchSender {
+
+    private static final Logger log = LoggerFactory.getLogger(DispatchSender.class);
+    static final Actor DISPATCHER = Actor.system("sqs-dispatcher");
+
+    private final DispatchOutbox outbox;
+    private final DispatchProperties properties;
+    private final AwsProperties aws;
+    private final SqsClient sqs;
+    private final CommandGateway commands;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    DispatchSender(
+            DispatchOutbox outbox,
+            DispatchProperties properties,
+            AwsProperties aws,
+            SqsClient sqs,
+            CommandGateway commands,
+            ObjectMapper json,
+            Clock clock) {
+        this.outbox = outbox;
+        this.properties = properties;
+        this.aws = aws;
+        this.sqs = sqs;
+        this.commands = commands;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Scheduled(fixedDelayString = "${jobledger.dispatch.poll-interval:250ms}")
+    void sendDue() {
+        if (!properties.enabled()) {
+            return;
+        }
+        List<DispatchOutbox.DueAttempt> due;
+        do {
+            Instant now = clock.instant();
+            due = outbox.claimDue(
+                    now, now.plus(properties.maxDelay()), now.plus(properties.claimTimeout()), properties.batchSize());
+            for (DispatchOutbox.DueAttempt attempt : due) {
+                send(attempt, now);
+            }
+        } while (due.size() == properties.batchSize());
+    }
+
+    private void send(DispatchOutbox.DueAttempt attempt, Instant now) {
+        String queueUrl = aws.sqs().urlOf(attempt.queue());
+        int delaySeconds =
+                (int) Math.max(0, Duration.between(now, attempt.dueAt()).toSeconds());
+        try {
+            SendMessageResponse sent = sqs.sendMessage(message -> message.queueUrl(queueUrl)
+                    .messageBody(body(attempt))
+                    .delaySeconds(delaySeconds)
+                    .messageAttributes(Map.of(
+                            "jobId", text(attempt.jobId().toString()),
+                            "attempt", number(attempt.attempt()),
+                            "jobType", text(attempt.jobType()))));
+            commands.sendAndWait(new RecordJobDispatch(
+                    attempt.jobId(), attempt.attempt(), queueUrl, sent.messageId(), delaySeconds, DISPATCHER));
+            outbox.sent(attempt);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Could not dispatch attempt {} of job {}; it stays due: {}",
+                    attempt.attempt(),
+                    attempt.jobId(),
+                    e.toString());
+            outbox.failed(attempt, clock.instant());
+        }
+    }
+
+    private String body(DispatchOutbox.DueAttempt attempt) {
+        try {
+            return json.writeValueAsString(new JobDispatch(
+                    attempt.jobId(),
+                    attempt.attempt(),
+                    attempt.jobType(),
+                    attempt.bucket(),
+                    attempt.fileKey(),
+                    attempt.fileName()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A dispatch message could not be written", e);
+        }
+    }
+
+    private static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
+    }
+
+    private static MessageAttributeValue number(int value) {
+        return MessageAttributeValue.builder()
+                .dataType("Number")
+                .stringValue(Integer.toString(value))
+                .build();
+    }
+}
