@@ -1,0 +1,126 @@
+package dev.jobledger.lambda;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The function's own structured log (CloudWatch), not the job's log: one JSON object per line with timestamp, level,
+ * message and the delivery fields (jobId, attempt, requestId, messageId) of the record being processed on this
+ * thread. Deliberately tiny: no logging framework, for cold start. Never give it the bearer token.
+ */
+public final class FunctionLog {
+
+    /** Fields of the record being processed, set per record by the function. */
+    public record Fields(String requestId, String messageId, String jobId, Integer attempt) {
+
+        static final Fields NONE = new Fields(null, null, null, null);
+
+        Fields withJob(String jobId, Integer attempt) {
+            return new Fields(requestId, messageId, jobId, attempt);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ThreadLocal<Fields> FIELDS = ThreadLocal.withInitial(() -> Fields.NONE);
+    private static volatile PrintStream out = System.out;
+    private static volatile Clock clock = Clock.systemUTC();
+
+    private final String logger;
+
+    private FunctionLog(String logger) {
+        this.logger = logger;
+    }
+
+    public static FunctionLog of(Class<?> type) {
+        return new FunctionLog(type.getSimpleName());
+    }
+
+    /** Redirects every logger (tests). */
+    public static void redirect(PrintStream stream) {
+        out = stream;
+    }
+
+    static void set(Fields fields) {
+        FIELDS.set(fields);
+    }
+
+    static Fields fields() {
+        return FIELDS.get();
+    }
+
+    static void clear() {
+        FIELDS.remove();
+    }
+
+    public void debug(String message) {
+        write("DEBUG", message, null, null);
+    }
+
+    public void info(String message) {
+        write("INFO", message, null, null);
+    }
+
+    public void info(String message, Map<String, ?> extra) {
+        write("INFO", message, extra, null);
+    }
+
+    public void warn(String message) {
+        write("WARN", message, null, null);
+    }
+
+    public void warn(String message, Throwable error) {
+        write("WARN", message, null, error);
+    }
+
+    public void error(String message) {
+        write("ERROR", message, null, null);
+    }
+
+    public void error(String message, Throwable error) {
+        write("ERROR", message, null, error);
+    }
+
+    private void write(String level, String message, Map<String, ?> extra, Throwable error) {
+        Fields fields = FIELDS.get();
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("timestamp", clock.instant().toString());
+        line.put("level", level);
+        line.put("logger", logger);
+        line.put("message", message);
+        putIfSet(line, "jobId", fields.jobId());
+        putIfSet(line, "attempt", fields.attempt());
+        putIfSet(line, "requestId", fields.requestId());
+        putIfSet(line, "messageId", fields.messageId());
+        if (extra != null) {
+            extra.forEach((key, value) -> line.putIfAbsent(key, value));
+        }
+        if (error != null) {
+            line.put("error", error.toString());
+            StringWriter trace = new StringWriter();
+            error.printStackTrace(new PrintWriter(trace));
+            line.put("stackTrace", trace.toString());
+        }
+        String text;
+        try {
+            text = JSON.writeValueAsString(line);
+        } catch (Exception e) {
+            text = "{\"level\":\"ERROR\",\"message\":\"unloggable line: "
+                    + e.getClass().getName() + "\"}";
+        }
+        PrintStream stream = out;
+        synchronized (stream) {
+            stream.println(text);
+        }
+    }
+
+    private static void putIfSet(Map<String, Object> line, String key, Object value) {
+        if (value != null) {
+            line.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.jobledger.lambda.handlers;
+
+import dev.jobledger.lambda.spi.JobFailure;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * One column of a {@code csv-import} payload's {@code columns}: {@code name}, {@code type} (string, integer, decimal,
+ * boolean, date (ISO-8601, {@code 2024-05-31}), email) and the options {@code required}, {@code min}, {@code max}
+ * (integer, decimal: numbers; date: ISO dates), {@code maxLength} and {@code pattern} (a Java regular expression the
+ * whole value must match). Unknown keys are refused, so that a typo does not silently switch a check off.
+ */
+record ColumnSpec(
+        String name,
+        Type type,
+        boolean required,
+        Comparable<?> min,
+        Comparable<?> max,
+        Integer maxLength,
+        Pattern pattern) {
+
+    enum Type {
+        STRING,
+        INTEGER,
+        DECIMAL,
+        BOOLEAN,
+        DATE,
+        EMAIL
+    }
+
+    private static final Set<String> KEYS = Set.of("name", "type", "required", "min", "max", "maxLength", "pattern");
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$");
+
+    /**
+     * Reads the payload's {@code columns}.
+     *
+     * @throws JobFailure not retryable, when they are missing or invalid
+     */
+    static List<ColumnSpec> fromPayload(Map<String, Object> payload) {
+        Object columns = payload.get("columns");
+        if (!(columns instanceof List<?> list) || list.isEmpty()) {
+            throw invalid("the payload needs a non-empty list \"columns\"");
+        }
+        List<ColumnSpec> specs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Map<?, ?> column)) {
+                throw invalid("columns[" + i + "] is not an object");
+            }
+            ColumnSpec spec = parse(i, column);
+            if (!names.add(spec.name())) {
+                throw invalid("column \"" + spec.name() + "\" appears twice");
+            }
+            specs.add(spec);
+        }
+        return List.copyOf(specs);
+    }
+
+    private static ColumnSpec parse(int index, Map<?, ?> column) {
+        String where = "columns[" + index + "]";
+        for (Object key : column.keySet()) {
+            if (!KEYS.contains(String.valueOf(key))) {
+                throw invalid(where + " has an unknown option \"" + key + "\" (known: " + KEYS + ")");
+            }
+        }
+        if (!(column.get("name") instanceof String name) || name.isBlank()) {
+            throw invalid(where + " needs a \"name\"");
+        }
+        where = "column \"" + name + "\"";
+        Object typeValue = column.get("type");
+        Type type;
+        if (typeValue == null) {
+            type = Type.STRING;
+        } else {
+            try {
+                type = Type.valueOf(String.valueOf(typeValue).toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw invalid(where + " has an unknown type \"" + typeValue
+                        + "\" (known: string, integer, decimal, boolean, date, email)");
+            }
+        }
+        Object requiredValue = column.get("required");
+        if (requiredValue != null && !(requiredValue instanceof Boolean)) {
+            throw invalid(where + ": \"required\" must be true or false");
+        }
+        Comparable<?> min = bound(where, "min", type, column.get("min"));
+        Comparable<?> max = bound(where, "max", type, column.get("max"));
+        Object maxLengthValue = column.get("maxLength");
+        Integer maxLength = null;
+        if (maxLengthValue != null) {
+            if (!(maxLengthValue instanceof Integer length) || length < 1) {
+                throw invalid(where + ": \"maxLength\" must be a positive integer");
+            }
+            maxLength = length;
+        }
+        Object patternValue = column.get("pattern");
+        Pattern pattern = null;
+        if (patternValue != null) {
+            try {
+                pattern = Pattern.compile(String.valueOf(patternValue));
+            } catch (PatternSyntaxException e) {
+                throw invalid(where + ": \"pattern\" is not a valid regular expression: " + e.getDescription());
+            }
+        }
+        return new ColumnSpec(name.trim(), type, Boolean.TRUE.equals(requiredValue), min, max, maxLength, pattern);
+    }
+
+    private static Comparable<?> bound(String where, String key, Type type, Object value) {
+        if (value == null) {
+            return null;
+        }
+        switch (type) {
+            case INTEGER, DECIMAL -> {
+                if (!(value instanceof Number number)) {
+                    throw invalid(where + ": \"" + key + "\" must be a number");
+                }
+                return new BigDecimal(number.toString());
+            }
+            case DATE -> {
+                try {
+                    return LocalDate.parse(String.valueOf(value));
+                } catch (DateTimeParseException e) {
+                    throw invalid(where + ": \"" + key + "\" must be an ISO date (yyyy-MM-dd)");
+                }
+            }
+            default -> throw invalid(where + ": \"" + key + "\" applies to integer, decimal and date columns only");
+        }
+    }
+
+    private static JobFailure invalid(String detail) {
+        return JobFailure.notRetryable("invalid column spec: " + detail);
+    }
+
+    /** Checks one value (already trimmed); empty when it is valid, else the reason. */
+    Optional<String> check(String value) {
+        if (value == null || value.isEmpty()) {
+            return required ? Optional.of("a value is required") : Optional.empty();
+        }
+        if (maxLength != null && value.length() > maxLength) {
+            return Optional.of("longer than " + maxLength + " characters");
+        }
+        if (pattern != null && !pattern.matcher(value).matches()) {
+            return Optional.of("does not match the pattern " + pattern.pattern());
+        }
+        switch (type) {
+            case STRING -> {
+                return Optional.empty();
+            }
+            case INTEGER -> {
+                if (!value.matches("[+-]?\\d{1,30}")) {
+                    return Optional.of("not an integer");
+                }
+                return range(new BigDecimal(value));
+            }
+            case DECIMAL -> {
+                BigDecimal number;
+                try {
+                    number = new BigDecimal(value);
+                } catch (NumberFormatException e) {
+                    return Optional.of("not a decimal number");
+                }
+                return range(number);
+            }
+            case BOOLEAN -> {
+                return value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")
+                        ? Optional.empty()
+                        : Optional.of("not a boolean (true or false)");
+            }
+            case DATE -> {
+                LocalDate date;
+                try {
+                    date = LocalDate.parse(value);
+                } catch (DateTimeParseException e) {
+                    return Optional.of("not an ISO date (yyyy-MM-dd)");
+                }
+                return range(date);
+            }
+            case EMAIL -> {
+                return value.length() <= 254 && EMAIL.matcher(value).matches()
+                        ? Optional.empty()
+                        : Optional.of("not a valid email address");
+            }
+            default -> throw new IllegalStateException(type.name());
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Optional<String> range(Comparable value) {
+        if (min != null && value.compareTo(min) < 0) {
+            return Optional.of(value + " is below the minimum " + min);
+        }
+        if (max != null && value.compareTo(max) > 0) {
+            return Optional.of(value + " is above the maximum " + max);
+        }
+        return Optional.empty();
+    }
+}

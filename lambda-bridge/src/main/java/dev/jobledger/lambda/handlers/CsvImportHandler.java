@@ -1,0 +1,212 @@
+package dev.jobledger.lambda.handlers;
+
+import de.siegmar.fastcsv.reader.CloseableIterator;
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
+import dev.jobledger.lambda.spi.HandlerResult;
+import dev.jobledger.lambda.spi.JobContext;
+import dev.jobledger.lambda.spi.JobFailure;
+import dev.jobledger.lambda.spi.JobHandler;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code csv-import}: streams a UTF-8 CSV file, validates every data row against the payload's column spec, logs each
+ * bad row (WARNING, with its row number and reasons), reports progress, and completes with {@code {rows, valid,
+ * invalid}}.
+ *
+ * <p>Payload: {@code {"columns": [...], "header": true, "delimiter": ","}} (see {@link ColumnSpec}). Row numbers are
+ * 1-based data row numbers: the header row is not counted, nor are empty lines. A file that cannot be read as CSV at
+ * all (not UTF-8 text, binary, a header that does not match the spec, unbalanced quotes) and a missing or invalid
+ * column spec fail the attempt as not retryable.
+ */
+public final class CsvImportHandler implements JobHandler {
+
+    public static final String JOB_TYPE = "csv-import";
+
+    /** Longest field the parser accepts; a longer "field" means the input is not the CSV it claims to be. */
+    private static final int MAX_FIELD_CHARS = 1 << 20;
+
+    @Override
+    public String jobType() {
+        return JOB_TYPE;
+    }
+
+    @Override
+    public HandlerResult handle(JobContext context) throws Exception {
+        Map<String, Object> payload = context.payload();
+        List<ColumnSpec> columns = ColumnSpec.fromPayload(payload);
+        boolean header = option(payload, "header", Boolean.class, Boolean.TRUE);
+        String delimiter = option(payload, "delimiter", String.class, ",");
+        if (delimiter.length() != 1 || delimiter.equals("\"") || delimiter.equals("\n") || delimiter.equals("\r")) {
+            throw JobFailure.notRetryable("invalid column spec: \"delimiter\" must be one character (not a quote)");
+        }
+        InputStream file = context.file()
+                .orElseThrow(() -> JobFailure.notRetryable("csv-import needs a file, and the job has none"));
+
+        long rows = 0;
+        long invalid = 0;
+        try (Reader reader = strictUtf8(file);
+                CsvReader<CsvRecord> csv = CsvReader.builder()
+                        .fieldSeparator(delimiter.charAt(0))
+                        .skipEmptyLines(true)
+                        .detectBomHeader(false)
+                        .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
+                        .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
+                        .maxBufferSize(MAX_FIELD_CHARS)
+                        .ofCsvRecord(reader);
+                CloseableIterator<CsvRecord> records = csv.iterator()) {
+            if (header) {
+                if (!records.hasNext()) {
+                    throw JobFailure.notRetryable("the file is empty: the header row is missing");
+                }
+                checkHeader(records.next(), columns);
+            }
+            while (records.hasNext()) {
+                context.checkStop();
+                CsvRecord record = records.next();
+                rows++;
+                if (rows == 1 && !header) {
+                    checkFirstRecord(record, columns);
+                }
+                Optional<Map<String, Object>> problems = validate(record, columns);
+                if (problems.isPresent()) {
+                    invalid++;
+                    context.log().warn(rows, message(rows, problems.get()), problems.get());
+                }
+                context.progress(rows, null, invalid);
+            }
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof CharacterCodingException) {
+                throw JobFailure.notRetryable("the file is not UTF-8 text, so not a CSV file this handler can read");
+            }
+            throw e; // reading from S3 failed: retryable
+        } catch (CsvParseException e) {
+            throw new JobFailure("the file cannot be parsed as CSV: " + e.getMessage(), false, e);
+        }
+        long valid = rows - invalid;
+        context.progress(rows, rows, invalid);
+        context.log().info("imported " + rows + " rows: " + valid + " valid, " + invalid + " invalid");
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("rows", rows);
+        result.put("valid", valid);
+        result.put("invalid", invalid);
+        return HandlerResult.of(result);
+    }
+
+    private static Reader strictUtf8(InputStream file) {
+        return new BufferedReader(
+                new InputStreamReader(
+                        file,
+                        StandardCharsets.UTF_8
+                                .newDecoder()
+                                .onMalformedInput(CodingErrorAction.REPORT)
+                                .onUnmappableCharacter(CodingErrorAction.REPORT)),
+                64 * 1024);
+    }
+
+    private static void checkHeader(CsvRecord record, List<ColumnSpec> columns) {
+        List<String> found = new ArrayList<>();
+        for (String field : record.getFields()) {
+            found.add(normalize(field));
+        }
+        if (!found.isEmpty()) {
+            found.set(0, found.get(0).replace("\uFEFF", ""));
+        }
+        List<String> expected = columns.stream().map(c -> normalize(c.name())).toList();
+        if (!found.equals(expected)) {
+            throw JobFailure.notRetryable(
+                    "the header does not match the column spec: expected " + expected + ", found " + abbreviate(found));
+        }
+    }
+
+    /** Without a header, a first record that neither has the spec's width nor is text is not this CSV at all. */
+    private static void checkFirstRecord(CsvRecord record, List<ColumnSpec> columns) {
+        boolean binary = record.getFields().stream().anyMatch(CsvImportHandler::looksBinary);
+        if (binary || record.getFieldCount() != columns.size()) {
+            throw JobFailure.notRetryable("the file does not look like CSV with " + columns.size()
+                    + " columns: its first record has " + record.getFieldCount() + " fields"
+                    + (binary ? " and control characters" : ""));
+        }
+    }
+
+    private static Optional<Map<String, Object>> validate(CsvRecord record, List<ColumnSpec> columns) {
+        Map<String, Object> errors = new LinkedHashMap<>();
+        if (record.getFieldCount() != columns.size()) {
+            errors.put("(row)", "has " + record.getFieldCount() + " fields, expected " + columns.size());
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            ColumnSpec column = columns.get(i);
+            String value = i < record.getFieldCount() ? record.getField(i).trim() : "";
+            if (looksBinary(value)) {
+                errors.put(column.name(), "contains control characters");
+                continue;
+            }
+            column.check(value).ifPresent(reason -> errors.put(column.name(), reason));
+        }
+        if (errors.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("line", record.getStartingLineNumber());
+        meta.put("errors", errors);
+        return Optional.of(meta);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String message(long row, Map<String, Object> meta) {
+        StringBuilder text = new StringBuilder("row ").append(row).append(" is invalid: ");
+        Map<String, Object> errors = (Map<String, Object>) meta.get("errors");
+        boolean first = true;
+        for (Map.Entry<String, Object> error : errors.entrySet()) {
+            text.append(first ? "" : "; ").append(error.getKey()).append(' ').append(error.getValue());
+            first = false;
+        }
+        return text.toString();
+    }
+
+    private static boolean looksBinary(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String normalize(String name) {
+        return name.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String abbreviate(List<String> fields) {
+        String text = fields.toString();
+        return text.length() > 200 ? text.substring(0, 200) + "...]" : text;
+    }
+
+    private static <T> T option(Map<String, Object> payload, String key, Class<T> type, T fallback) {
+        Object value = payload.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!type.isInstance(value)) {
+            throw JobFailure.notRetryable("invalid column spec: \"" + key + "\" must be a "
+                    + type.getSimpleName().toLowerCase(Locale.ROOT));
+        }
+        return type.cast(value);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.jobledger.lambda.handlers;
+
+import dev.jobledger.lambda.spi.HandlerResult;
+import dev.jobledger.lambda.spi.JobContext;
+import dev.jobledger.lambda.spi.JobFailure;
+import dev.jobledger.lambda.spi.JobHandler;
+import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code example}: shows the SPI and the retry path. Counts the file's lines (if the job has a file) and logs a summary
+ * (lines, bytes). Payload: {@code failTimes} (n: attempts 1..n fail with a retryable error), {@code sleepMillis}
+ * (simulated work, checking for stop requests). Completes with {@code {lines: n}}.
+ */
+public final class ExampleHandler implements JobHandler {
+
+    public static final String JOB_TYPE = "example";
+
+    @Override
+    public String jobType() {
+        return JOB_TYPE;
+    }
+
+    @Override
+    public HandlerResult handle(JobContext context) throws Exception {
+        long failTimes = number(context.payload(), "failTimes");
+        if (context.attempt() <= failTimes) {
+            throw JobFailure.retryable(
+                    "example: attempt " + context.attempt() + " fails on purpose (failTimes=" + failTimes + ")");
+        }
+        long sleepMillis = number(context.payload(), "sleepMillis");
+        long until = System.nanoTime() + sleepMillis * 1_000_000L;
+        while (System.nanoTime() < until) {
+            context.checkStop();
+            Thread.sleep(Math.min(50, Math.max(1, (until - System.nanoTime()) / 1_000_000L)));
+        }
+
+        long lines = 0;
+        Optional<InputStream> file = context.file();
+        if (file.isPresent()) {
+            CountingStream counted = new CountingStream(file.get());
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(counted, StandardCharsets.UTF_8))) {
+                while (reader.readLine() != null) {
+                    context.checkStop();
+                    lines++;
+                    context.progress(lines, null, 0);
+                }
+            }
+            context.log()
+                    .info(
+                            "read " + lines + " lines (" + counted.count + " bytes) from "
+                                    + context.fileName().orElse("the job's file"),
+                            Map.of("lines", lines, "bytes", counted.count));
+        } else {
+            context.log().info("the job has no file: 0 lines (0 bytes)", Map.of("lines", 0, "bytes", 0));
+        }
+        context.progress(lines, lines, 0);
+        return HandlerResult.of(Map.of("lines", lines));
+    }
+
+    private static long number(Map<String, Object> payload, String key) {
+        Object value = payload.get(key);
+        if (value == null) {
+            return 0;
+        }
+        if (!(value instanceof Number number) || number.longValue() < 0) {
+            throw JobFailure.notRetryable("example: \"" + key + "\" must be a number of at least 0");
+        }
+        return number.longValue();
+    }
+
+    private static final class CountingStream extends FilterInputStream {
+
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            // the bridge closes the file stream
+        }
+    }
+}

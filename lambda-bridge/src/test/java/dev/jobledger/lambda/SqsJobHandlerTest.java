@@ -1,0 +1,501 @@
+package dev.jobledger.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.jobledger.lambda.spi.HandlerResult;
+import dev.jobledger.lambda.spi.JobContext;
+import dev.jobledger.lambda.spi.JobHandler;
+import dev.jobledger.messages.JobStatus;
+import dev.jobledger.messages.LogEntry;
+import dev.jobledger.messages.LogLevel;
+import dev.jobledger.messages.StoredFile;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The function end to end: JSON SQS events in, a real loopback ledger fake and a real S3-protocol server behind. */
+class SqsJobHandlerTest {
+
+    private static LocalS3 s3;
+
+    private FakeLedger ledger;
+    private SqsJobHandler function;
+    private BridgeConfig config;
+    private final ByteArrayOutputStream functionLog = new ByteArrayOutputStream();
+
+    private final AtomicInteger boomRuns = new AtomicInteger();
+    private final AtomicInteger rowsRuns = new AtomicInteger();
+    private final AtomicLong rowsDone = new AtomicLong();
+    private final AtomicInteger waitingRuns = new AtomicInteger();
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        s3 = new LocalS3();
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        s3.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ledger = new FakeLedger();
+        FunctionLog.redirect(new PrintStream(functionLog, true, StandardCharsets.UTF_8));
+        config = BridgeConfig.defaults(ledger.baseUrl(), FakeLedger.TOKEN, LocalS3.BUCKET)
+                .withS3(LocalS3.REGION, s3.endpoint())
+                .withRetries(3, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5))
+                .withReporting(500, Duration.ofMillis(100))
+                .withSafetyMargin(Duration.ofSeconds(1));
+        function = newFunction(config);
+    }
+
+    private SqsJobHandler newFunction(BridgeConfig config) {
+        HandlerRegistry registry = HandlerRegistry.fromServiceLoader()
+                .register(handler("boom", context -> {
+                    boomRuns.incrementAndGet();
+                    throw new IllegalStateException("boom");
+                }))
+                .register(handler("rows", context -> {
+                    rowsRuns.incrementAndGet();
+                    for (long row = 1; row < 10_000_000; row++) {
+                        if (context.shouldStop()) {
+                            return HandlerResult.of(Map.of("stoppedAt", row));
+                        }
+                        context.log().info("row " + row);
+                        context.progress(row, null, 0);
+                        rowsDone.set(row);
+                    }
+                    return HandlerResult.empty();
+                }))
+                .register(handler("waits-for-second-delivery", context -> {
+                    waitingRuns.incrementAndGet();
+                    Await.until(Duration.ofSeconds(10), () -> ledger.job(context.jobId()).skips >= 1);
+                    return HandlerResult.of(Map.of("done", true));
+                }));
+        return new SqsJobHandler(
+                config, new LedgerClient(config, TokenSource.fixed(FakeLedger.TOKEN)), s3.client(), registry);
+    }
+
+    @AfterEach
+    void tearDown() {
+        FunctionLog.redirect(System.out);
+        System.out.print(functionLog.toString(StandardCharsets.UTF_8));
+        assertThat(ledger.badRequests())
+                .as("requests the ledger refused as malformed")
+                .isZero();
+        assertThat(functionLog.toString(StandardCharsets.UTF_8)).doesNotContain(FakeLedger.TOKEN);
+        ledger.close();
+    }
+
+    @Test
+    void aBatchOfTenWhereTheLedgerIsUnreachableForOneJobReportsExactlyThatRecordAndCompletesTheOtherNine() {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "r1"));
+        UUID[] jobs = new UUID[11];
+        for (int i = 1; i <= 10; i++) {
+            jobs[i] = UUID.randomUUID();
+            values.put("JOB_" + i, jobs[i].toString());
+            ledger.submit(jobs[i], "example", Map.of(), null, 3);
+        }
+        ledger.unavailable(jobs[4]);
+
+        SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
+
+        assertThat(response.getBatchItemFailures())
+                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("msg-04-r1");
+        for (int i = 1; i <= 10; i++) {
+            if (i != 4) {
+                assertThat(ledger.job(jobs[i]).status).as("job %d", i).isEqualTo(JobStatus.COMPLETED);
+                assertThat(ledger.job(jobs[i]).result).isEqualTo(Map.of("lines", 0));
+            }
+        }
+        assertThat(ledger.calls(jobs[4], "attempts")).as("bounded retries").isEqualTo(3);
+    }
+
+    @Test
+    void aHandlerThatThrowsFailsItsAttemptAsRetryableAndItsRecordIsAcknowledged() {
+        UUID job = submit("boom", Map.of());
+
+        SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "boom"), context());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(boomRuns).hasValue(1);
+        assertThat(ledger.job(job).failures)
+                .containsExactly(new FakeLedger.Failure(1, "IllegalStateException: boom", true));
+        assertThat(ledger.job(job).status).isEqualTo(JobStatus.RETRYING);
+    }
+
+    @Test
+    void theSameDispatchTwiceInOneBatchRunsTheHandlerOnce() {
+        UUID exampleJob = UUID.randomUUID();
+        ledger.submit(exampleJob, "example", Map.of(), null, 3);
+
+        SQSBatchResponse response = function.handleRequest(
+                Events.load("duplicate-in-batch.json", Map.of("JOB", exampleJob.toString(), "MESSAGE_ID", "dup")),
+                context());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(ledger.job(exampleJob).proceeded).containsExactly(1);
+        assertThat(ledger.job(exampleJob).skips).isEqualTo(1);
+        assertThat(ledger.calls(exampleJob, "complete")).isEqualTo(1);
+    }
+
+    @Test
+    void aDuplicateDeliveryInALaterBatchIsSkippedAndAcknowledgedWithoutRunningTheHandler() {
+        UUID job = submit("boom", Map.of());
+        SQSEvent event = dispatch(job, 1, "boom");
+
+        function.handleRequest(event, context());
+        SQSBatchResponse again = function.handleRequest(event, context());
+
+        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(boomRuns).hasValue(1);
+        assertThat(ledger.job(job).skips).isEqualTo(1);
+        assertThat(ledger.calls(job, "fail")).isEqualTo(1);
+    }
+
+    @Test
+    void aSkipForAFinishedJobIsAcknowledgedWithoutRunningTheHandler() {
+        UUID job = submit("boom", Map.of());
+        ledger.job(job).status = JobStatus.CANCELLED;
+
+        SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "boom"), context());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(boomRuns).hasValue(0);
+        assertThat(ledger.calls(job, "fail")).isZero();
+    }
+
+    @Test
+    void twoDeliveriesOfOneJobRunningAtOnceRunTheHandlerOnce() throws Exception {
+        UUID job = submit("waits-for-second-delivery", Map.of());
+        SqsJobHandler secondInstance = newFunction(config);
+
+        CompletableFuture<SQSBatchResponse> first =
+                CompletableFuture.supplyAsync(() -> function.handleRequest(dispatch(job, 1, "x"), context()));
+        Await.until(Duration.ofSeconds(10), () -> waitingRuns.get() == 1);
+        SQSBatchResponse second = secondInstance.handleRequest(dispatch(job, 1, "x"), context());
+
+        assertThat(second.getBatchItemFailures()).isEmpty();
+        assertThat(first.get().getBatchItemFailures()).isEmpty();
+        assertThat(waitingRuns).hasValue(1);
+        assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
+        assertThat(ledger.calls(job, "complete")).isEqualTo(1);
+    }
+
+    @Test
+    void whenTheLedgerAnswersProceedFalseMidRunTheHandlerStopsAndNothingIsCompletedOrFailed() {
+        UUID job = submit("rows", Map.of());
+        ledger.cancelAfterReports(job, 2);
+
+        SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "rows"), context());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(rowsRuns).hasValue(1);
+        assertThat(rowsDone.get()).isPositive().isLessThan(10_000_000);
+        assertThat(ledger.job(job).status).isEqualTo(JobStatus.CANCELLED);
+        assertThat(ledger.calls(job, "complete")).isZero();
+        assertThat(ledger.calls(job, "fail")).isZero();
+    }
+
+    @Test
+    void whenTheRemainingLambdaTimeRunsShortTheAttemptFailsAsRetryable() {
+        UUID job = submit("example", Map.of("sleepMillis", 60_000));
+
+        SQSBatchResponse response =
+                function.handleRequest(dispatch(job, 1, "example"), new FakeLambdaContext(Duration.ofMillis(1_800)));
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(ledger.job(job).failures)
+                .containsExactly(new FakeLedger.Failure(1, "remaining Lambda time ran short", true));
+        assertThat(ledger.job(job).status).isEqualTo(JobStatus.RETRYING);
+    }
+
+    @Test
+    void aRecordLeftWithTooLittleTimeToStartIsReportedWithoutStartingTheAttempt() {
+        UUID job = submit("example", Map.of());
+
+        SQSBatchResponse response =
+                function.handleRequest(dispatch(job, 1, "example"), new FakeLambdaContext(Duration.ofMillis(500)));
+
+        assertThat(response.getBatchItemFailures()).hasSize(1);
+        assertThat(ledger.calls(job, "attempts")).isZero();
+    }
+
+    @Test
+    void exampleWithFailTimesFailsItsFirstAttemptsAsRetryableThenCompletesWithTheFilesLineCount() {
+        s3.put("jobs/example-lines.txt", "one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8));
+        UUID job = UUID.randomUUID();
+        ledger.submit(job, "example", Map.of("failTimes", 2), file("jobs/example-lines.txt", "lines.txt"), 3);
+
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            SQSBatchResponse response = function.handleRequest(
+                    withFile(job, attempt, "example", "jobs/example-lines.txt", "lines.txt"), context());
+            assertThat(response.getBatchItemFailures()).isEmpty();
+        }
+
+        FakeLedger.Job state = ledger.job(job);
+        assertThat(state.failures)
+                .extracting(FakeLedger.Failure::attempt, FakeLedger.Failure::retryable)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, true), org.assertj.core.groups.Tuple.tuple(2, true));
+        assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
+        assertThat(state.result).isEqualTo(Map.of("lines", 3));
+        assertThat(state.logs).extracting(LogEntry::message).contains("read 3 lines (14 bytes) from lines.txt");
+    }
+
+    @Test
+    void csvImportOfTenThousandRowsLogsExactlyTheHundredBadRowsWithTheirRowNumbersAndCounts() {
+        StringBuilder csv = new StringBuilder("email,age,joined\n");
+        java.util.Set<Long> bad = new java.util.TreeSet<>();
+        for (long row = 1; row <= 10_000; row++) {
+            if (row % 100 == 37) {
+                bad.add(row);
+                switch ((int) (row / 100) % 4) {
+                    case 0 -> csv.append("not-an-email,30,2024-01-02\n");
+                    case 1 -> csv.append("a").append(row).append("@example.com,151,2024-01-02\n");
+                    case 2 -> csv.append("a").append(row).append("@example.com,40,02/01/2024\n");
+                    default -> csv.append(",40,2024-01-02\n");
+                }
+            } else {
+                csv.append("user")
+                        .append(row)
+                        .append("@example.com,")
+                        .append(row % 90)
+                        .append(",2023-12-31\n");
+            }
+        }
+        s3.put("jobs/people.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        UUID job = UUID.randomUUID();
+        ledger.submit(job, "csv-import", peopleSpec(), file("jobs/people.csv", "people.csv"), 3);
+
+        SQSBatchResponse response =
+                function.handleRequest(withFile(job, 1, "csv-import", "jobs/people.csv", "people.csv"), context());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        FakeLedger.Job state = ledger.job(job);
+        assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
+        assertThat(state.result).isEqualTo(Map.of("rows", 10_000, "valid", 9_900, "invalid", 100));
+        List<LogEntry> rowLines =
+                state.logs.stream().filter(e -> e.rowNumber() != null).toList();
+        assertThat(rowLines).extracting(LogEntry::rowNumber).containsExactlyElementsOf(bad);
+        assertThat(rowLines).allSatisfy(e -> assertThat(e.level()).isEqualTo(LogLevel.WARNING));
+        assertThat(rowLines.get(0).message()).isEqualTo("row 37 is invalid: email not a valid email address");
+        assertThat(state.progress.get(state.progress.size() - 1).processed()).isEqualTo(10_000);
+        assertThat(state.progress.get(state.progress.size() - 1).failed()).isEqualTo(100);
+        assertThat(state.logBatchSizes).allSatisfy(size -> assertThat(size).isBetween(1, 1000));
+        assertThat(ledger.calls().stream().filter(c -> c.endpoint().equals("logs")))
+                .allSatisfy(c -> assertThat(c.messageIdHeader()).isEqualTo("msg-" + job))
+                .allSatisfy(c -> assertThat(c.requestIdHeader()).isNotBlank());
+    }
+
+    @Test
+    void csvImportOfABinaryFileFailsAsNotRetryable() {
+        byte[] binary = new byte[4096];
+        new java.util.Random(7).nextBytes(binary);
+        s3.put("jobs/binary.csv", binary);
+        UUID job = UUID.randomUUID();
+        ledger.submit(job, "csv-import", peopleSpec(), file("jobs/binary.csv", "binary.csv"), 3);
+
+        function.handleRequest(withFile(job, 1, "csv-import", "jobs/binary.csv", "binary.csv"), context());
+
+        assertThat(ledger.job(job).failures)
+                .singleElement()
+                .satisfies(f -> assertThat(f.retryable()).isFalse());
+        assertThat(ledger.job(job).status).isEqualTo(JobStatus.FAILED);
+    }
+
+    @Test
+    void csvImportWithAHeaderThatDoesNotMatchTheSpecFailsAsNotRetryable() {
+        s3.put("jobs/wrong-header.csv", "name,age\nann,3\n".getBytes(StandardCharsets.UTF_8));
+        UUID job = UUID.randomUUID();
+        ledger.submit(job, "csv-import", peopleSpec(), file("jobs/wrong-header.csv", "w.csv"), 3);
+
+        function.handleRequest(withFile(job, 1, "csv-import", "jobs/wrong-header.csv", "w.csv"), context());
+
+        assertThat(ledger.job(job).failures).singleElement().satisfies(f -> {
+            assertThat(f.retryable()).isFalse();
+            assertThat(f.reason()).startsWith("the header does not match the column spec");
+        });
+    }
+
+    @Test
+    void csvImportWithoutAColumnSpecFailsAsNotRetryable() {
+        s3.put("jobs/any.csv", "email\na@b.de\n".getBytes(StandardCharsets.UTF_8));
+        UUID job = UUID.randomUUID();
+        ledger.submit(job, "csv-import", Map.of("header", true), file("jobs/any.csv", "any.csv"), 3);
+
+        function.handleRequest(withFile(job, 1, "csv-import", "jobs/any.csv", "any.csv"), context());
+
+        assertThat(ledger.job(job).failures)
+                .containsExactly(new FakeLedger.Failure(
+                        1, "invalid column spec: the payload needs a non-empty list \"columns\"", false));
+    }
+
+    @Test
+    void aJobFileMissingFromTheBucketFailsAsNotRetryable() {
+        UUID job = UUID.randomUUID();
+        ledger.submit(job, "example", Map.of(), file("jobs/never-uploaded.txt", "x.txt"), 3);
+
+        function.handleRequest(withFile(job, 1, "example", "jobs/never-uploaded.txt", "x.txt"), context());
+
+        assertThat(ledger.job(job).failures).singleElement().satisfies(f -> {
+            assertThat(f.retryable()).isFalse();
+            assertThat(f.reason()).contains("does not exist");
+        });
+    }
+
+    @Test
+    void anUnknownJobTypeFailsAsNotRetryable() {
+        UUID job = submit("no-such-type", Map.of());
+
+        SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "no-such-type"), context());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(ledger.job(job).failures)
+                .containsExactly(new FakeLedger.Failure(1, "no handler registered for jobType no-such-type", false));
+        assertThat(ledger.job(job).status).isEqualTo(JobStatus.FAILED);
+    }
+
+    @Test
+    void anUnparseableBodyIsReportedAsABatchItemFailureSoThatItReachesTheDlqAndTheOtherRecordStillRuns() {
+        UUID job = submit("example", Map.of());
+
+        SQSBatchResponse response = function.handleRequest(
+                Events.load("poison-and-good.json", Map.of("JOB", job.toString(), "MESSAGE_ID", "m1")), context());
+
+        assertThat(response.getBatchItemFailures())
+                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("m1-poison");
+        assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
+        assertThat(functionLog.toString(StandardCharsets.UTF_8))
+                .contains("\"level\":\"ERROR\"")
+                .contains("unparseable JobDispatch body");
+    }
+
+    @Test
+    void aJobTheLedgerDoesNotKnowIsAcknowledged() {
+        UUID unknown = UUID.randomUUID();
+
+        SQSBatchResponse response = function.handleRequest(dispatch(unknown, 1, "example"), context());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(ledger.calls(unknown, "attempts")).isEqualTo(1);
+    }
+
+    @Test
+    void theFunctionLogsOneJsonObjectPerLineWithTheDeliveryFields() throws Exception {
+        UUID job = submit("example", Map.of());
+        FakeLambdaContext context = context();
+
+        function.handleRequest(dispatch(job, 1, "example"), context);
+
+        var json = LedgerClient.mapper();
+        List<Map<String, Object>> lines = new java.util.ArrayList<>();
+        for (String line : functionLog.toString(StandardCharsets.UTF_8).split("\n")) {
+            lines.add(
+                    json.readValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+        }
+        assertThat(lines)
+                .anySatisfy(line -> assertThat(line)
+                        .containsEntry("jobId", job.toString())
+                        .containsEntry("attempt", 1)
+                        .containsEntry("requestId", context.getAwsRequestId())
+                        .containsEntry("messageId", "msg-" + job)
+                        .containsKeys("timestamp", "level", "message"));
+    }
+
+    private UUID submit(String jobType, Map<String, Object> payload) {
+        UUID job = UUID.randomUUID();
+        ledger.submit(job, jobType, payload, null, 3);
+        return job;
+    }
+
+    private static FakeLambdaContext context() {
+        return FakeLambdaContext.withMinutes(5);
+    }
+
+    private static SQSEvent dispatch(UUID job, int attempt, String jobType) {
+        return Events.load(
+                "single-dispatch.json",
+                Map.of(
+                        "JOB",
+                        job.toString(),
+                        "ATTEMPT",
+                        String.valueOf(attempt),
+                        "JOB_TYPE",
+                        jobType,
+                        "MESSAGE_ID",
+                        "msg-" + job));
+    }
+
+    private static SQSEvent withFile(UUID job, int attempt, String jobType, String key, String fileName) {
+        return Events.load(
+                "dispatch-with-file.json",
+                Map.of(
+                        "JOB",
+                        job.toString(),
+                        "ATTEMPT",
+                        String.valueOf(attempt),
+                        "JOB_TYPE",
+                        jobType,
+                        "MESSAGE_ID",
+                        "msg-" + job,
+                        "BUCKET",
+                        LocalS3.BUCKET,
+                        "KEY",
+                        key,
+                        "FILE_NAME",
+                        fileName));
+    }
+
+    private static StoredFile file(String key, String name) {
+        return new StoredFile(key, name, "s3://" + LocalS3.BUCKET + "/" + key, 0, "text/csv");
+    }
+
+    private static Map<String, Object> peopleSpec() {
+        return Map.of(
+                "header",
+                true,
+                "columns",
+                List.of(
+                        Map.of("name", "email", "type", "email", "required", true),
+                        Map.of("name", "age", "type", "integer", "min", 0, "max", 150),
+                        Map.of("name", "joined", "type", "date")));
+    }
+
+    private static JobHandler handler(String jobType, ThrowingHandler body) {
+        return new JobHandler() {
+            @Override
+            public String jobType() {
+                return jobType;
+            }
+
+            @Override
+            public HandlerResult handle(JobContext context) throws Exception {
+                return body.handle(context);
+            }
+        };
+    }
+
+    @FunctionalInterface
+    interface ThrowingHandler {
+        HandlerResult handle(JobContext context) throws Exception;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.jobledger.lambda.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jobledger.lambda.spi.JobFailure;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ColumnSpecTest {
+
+    private static ColumnSpec only(Map<String, Object> column) {
+        return ColumnSpec.fromPayload(Map.of("columns", List.of(column))).get(0);
+    }
+
+    @Test
+    void eachTypeAcceptsItsValuesAndNamesTheReasonForOthers() {
+        assertThat(only(Map.of("name", "n", "type", "integer", "min", 0, "max", 150))
+                        .check("151"))
+                .contains("151 is above the maximum 150");
+        assertThat(only(Map.of("name", "n", "type", "integer")).check("1.5")).contains("not an integer");
+        assertThat(only(Map.of("name", "n", "type", "decimal", "min", 0.5)).check("0.25"))
+                .contains("0.25 is below the minimum 0.5");
+        assertThat(only(Map.of("name", "n", "type", "boolean")).check("TRUE")).isEmpty();
+        assertThat(only(Map.of("name", "n", "type", "boolean")).check("yes")).isPresent();
+        assertThat(only(Map.of("name", "n", "type", "date", "max", "2024-12-31"))
+                        .check("2025-01-01"))
+                .contains("2025-01-01 is above the maximum 2024-12-31");
+        assertThat(only(Map.of("name", "n", "type", "date")).check("31.12.2024"))
+                .isPresent();
+        assertThat(only(Map.of("name", "n", "type", "email")).check("a@b.de")).isEmpty();
+        assertThat(only(Map.of("name", "n", "type", "email")).check("a@b")).isPresent();
+        assertThat(only(Map.of("name", "n", "maxLength", 3)).check("abcd")).contains("longer than 3 characters");
+        assertThat(only(Map.of("name", "n", "pattern", "[A-Z]{2}")).check("DE")).isEmpty();
+        assertThat(only(Map.of("name", "n", "required", true)).check("")).contains("a value is required");
+        assertThat(only(Map.of("name", "n", "type", "integer")).check("")).isEmpty();
+    }
+
+    @Test
+    void anInvalidSpecFailsAsNotRetryable() {
+        for (Map<String, Object> payload : List.<Map<String, Object>>of(
+                Map.of(),
+                Map.of("columns", List.of()),
+                Map.of("columns", List.of(Map.of("type", "integer"))),
+                Map.of("columns", List.of(Map.of("name", "a", "type", "money"))),
+                Map.of("columns", List.of(Map.of("name", "a", "requried", true))),
+                Map.of("columns", List.of(Map.of("name", "a", "type", "string", "min", 1))),
+                Map.of("columns", List.of(Map.of("name", "a", "pattern", "("))),
+                Map.of("columns", List.of(Map.of("name", "a"), Map.of("name", "a"))))) {
+            assertThatThrownBy(() -> ColumnSpec.fromPayload(payload))
+                    .as("%s", payload)
+                    .isInstanceOfSatisfying(
+                            JobFailure.class, e -> assertThat(e.retryable()).isFalse())
+                    .hasMessageStartingWith("invalid column spec: ");
+        }
+    }
+}
