@@ -58,7 +58,7 @@ final class RecordProcessor {
                 throw new IllegalArgumentException("jobId missing or attempt below 1");
             }
         } catch (Exception e) {
-            // Poison message: see HANDLERS.md, "Poison messages". Reported, so that SQS moves it to the DLQ.
+            // Poison message: see docs/handlers.md, "Poison messages". Reported, so that SQS moves it to the DLQ.
             LOG.error("unparseable JobDispatch body; reporting the record as failed so that it reaches the DLQ: "
                     + e.getMessage());
             return Outcome.REDELIVER;
