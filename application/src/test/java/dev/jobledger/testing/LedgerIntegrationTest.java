@@ -18,7 +18,10 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "jobledger.security.jwt.dev-hmac-secret=" + Tokens.TEST_SECRET)
+        properties = {
+            "jobledger.security.jwt.dev-hmac-secret=" + Tokens.TEST_SECRET,
+            "jobledger.jobs.types.quick-retry.retry-backoff=200ms"
+        })
 public abstract class LedgerIntegrationTest {
 
     @LocalServerPort

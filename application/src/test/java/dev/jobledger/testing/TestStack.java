@@ -43,6 +43,20 @@ public final class TestStack {
         return s3;
     }
 
+    private static int stoppedSqsPort;
+
+    /** Stops the SQS stand-in, as an outage would. */
+    public static synchronized void stopSqs() {
+        stoppedSqsPort = sqs.port();
+        sqs.close();
+    }
+
+    /** Starts the SQS stand-in again on its port, with its queues (an outage that ends). */
+    public static synchronized void restartSqs() {
+        sqs = LocalSqs.start(stoppedSqsPort);
+        queues = sqs.createQueueWithDeadLetterQueue(QUEUE, 60, 3);
+    }
+
     public static LocalSqs.QueuePair queues() {
         start();
         return queues;

@@ -10,9 +10,7 @@ import java.util.UUID;
  * @param attempt the attempt the message asks for
  * @param queueUrl the queue it was sent to
  * @param messageId the SQS message id
- * @param delaySeconds the delivery delay the message was sent with
  * @param actor the dispatcher
  */
-public record RecordJobDispatch(
-        UUID jobId, int attempt, String queueUrl, String messageId, int delaySeconds, Actor actor)
+public record RecordJobDispatch(UUID jobId, int attempt, String queueUrl, String messageId, Actor actor)
         implements JobCommand {}

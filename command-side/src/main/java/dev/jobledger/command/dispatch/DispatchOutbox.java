@@ -60,11 +60,11 @@ class DispatchOutbox {
     }
 
     /**
-     * Claims the attempts due before {@code dueBefore} for one sender until {@code claimedUntil}. Skips rows other senders hold, so several
+     * Claims the attempts that are due for one sender until {@code claimedUntil}. Skips rows other senders hold, so several
      * instances can send side by side.
      */
     @Transactional
-    List<DueAttempt> claimDue(Instant now, Instant dueBefore, Instant claimedUntil, int limit) {
+    List<DueAttempt> claimDue(Instant now, Instant claimedUntil, int limit) {
         List<DueAttempt> due = jdbc.query(
                 """
                 SELECT job_id, attempt, job_type, queue, bucket, file_key, file_name, due_at FROM job_dispatch
@@ -80,7 +80,7 @@ class DispatchOutbox {
                         row.getString("file_key"),
                         row.getString("file_name"),
                         row.getTimestamp("due_at").toInstant()),
-                Timestamp.from(dueBefore),
+                Timestamp.from(now),
                 Timestamp.from(now),
                 limit);
         for (DueAttempt attempt : due) {
@@ -97,11 +97,11 @@ class DispatchOutbox {
         jdbc.update("DELETE FROM job_dispatch WHERE job_id = ? AND attempt = ?", attempt.jobId(), attempt.attempt());
     }
 
-    /** Sending failed: the attempt stays due and is tried again after a wait that doubles up to a minute. */
+    /** Sending failed: the attempt stays due and is tried again after a wait that doubles up to ten seconds. */
     void failed(DueAttempt attempt, Instant now) {
         jdbc.update("""
                 UPDATE job_dispatch
-                SET claimed_until = CAST(? AS TIMESTAMPTZ) + LEAST(POWER(2, failures), 60) * INTERVAL '1 second', failures = failures + 1
+                SET claimed_until = CAST(? AS TIMESTAMPTZ) + LEAST(POWER(2, failures), 10) * INTERVAL '1 second', failures = failures + 1
                 WHERE job_id = ? AND attempt = ?
                 """, Timestamp.from(now), attempt.jobId(), attempt.attempt());
     }

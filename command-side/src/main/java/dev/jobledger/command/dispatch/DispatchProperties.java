@@ -11,7 +11,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollInterval how often due attempts are looked for
  * @param batchSize attempts sent per round (SQS batches hold at most 10)
  * @param claimTimeout how long a sender owns the attempts it picked; a sender that died leaves them to others then
- * @param maxDelay the longest delivery delay SQS allows; longer backoffs wait in the ledger's own table
  * @param deadLetterPollInterval how often the dead-letter queue is read
  */
 @ConfigurationProperties("jobledger.dispatch")
@@ -20,5 +19,4 @@ record DispatchProperties(
         @DefaultValue("250ms") Duration pollInterval,
         @DefaultValue("10") int batchSize,
         @DefaultValue("30s") Duration claimTimeout,
-        @DefaultValue("15m") Duration maxDelay,
         @DefaultValue("2s") Duration deadLetterPollInterval) {}

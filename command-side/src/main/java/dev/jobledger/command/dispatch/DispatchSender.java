@@ -7,7 +7,6 @@ import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.JobDispatch;
 import dev.jobledger.messages.RecordJobDispatch;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
  * Sends due job attempts from the outbox to SQS, then records each dispatch on its job and removes it from the
- * outbox. A crash between sending and removing sends the attempt again: a duplicate message, which the ledger
+ * outbox. Retry backoffs wait in the outbox, not in SQS (no DelaySeconds), so that a job cancelled while it waits
+ * sends nothing and waits may be longer than SQS's 15 minutes. A crash between sending and removing sends the attempt again: a duplicate message, which the ledger
  * answers SKIP when a worker asks to start it. Runs on a scheduler thread, never on a request thread.
  */
 @Component
@@ -64,28 +64,24 @@ class DispatchSender {
         List<DispatchOutbox.DueAttempt> due;
         do {
             Instant now = clock.instant();
-            due = outbox.claimDue(
-                    now, now.plus(properties.maxDelay()), now.plus(properties.claimTimeout()), properties.batchSize());
+            due = outbox.claimDue(now, now.plus(properties.claimTimeout()), properties.batchSize());
             for (DispatchOutbox.DueAttempt attempt : due) {
-                send(attempt, now);
+                send(attempt);
             }
         } while (due.size() == properties.batchSize());
     }
 
-    private void send(DispatchOutbox.DueAttempt attempt, Instant now) {
+    private void send(DispatchOutbox.DueAttempt attempt) {
         String queueUrl = aws.sqs().urlOf(attempt.queue());
-        int delaySeconds =
-                (int) Math.max(0, Duration.between(now, attempt.dueAt()).toSeconds());
         try {
             SendMessageResponse sent = sqs.sendMessage(message -> message.queueUrl(queueUrl)
                     .messageBody(body(attempt))
-                    .delaySeconds(delaySeconds)
                     .messageAttributes(Map.of(
                             "jobId", text(attempt.jobId().toString()),
                             "attempt", number(attempt.attempt()),
                             "jobType", text(attempt.jobType()))));
-            commands.sendAndWait(new RecordJobDispatch(
-                    attempt.jobId(), attempt.attempt(), queueUrl, sent.messageId(), delaySeconds, DISPATCHER));
+            commands.sendAndWait(
+                    new RecordJobDispatch(attempt.jobId(), attempt.attempt(), queueUrl, sent.messageId(), DISPATCHER));
             outbox.sent(attempt);
         } catch (RuntimeException e) {
             log.warn(

@@ -212,13 +212,7 @@ class Job {
         if (command.attempt() <= lastDispatchedAttempt) {
             return;
         }
-        apply(new JobDispatched(
-                jobId,
-                command.attempt(),
-                command.queueUrl(),
-                command.messageId(),
-                command.delaySeconds(),
-                command.actor()));
+        apply(new JobDispatched(jobId, command.attempt(), command.queueUrl(), command.messageId(), command.actor()));
     }
 
     @CommandHandler

@@ -375,11 +375,11 @@ class JobTest {
     void aDispatchIsRecordedOncePerAttempt() {
         Actor dispatcher = Actor.system("sqs-dispatcher");
         fixture.given(aJob().submitted().list())
-                .when(new RecordJobDispatch(JOB, 1, "queue-url", "m-1", 0, dispatcher))
-                .expectEvents(new JobDispatched(JOB, 1, "queue-url", "m-1", 0, dispatcher));
+                .when(new RecordJobDispatch(JOB, 1, "queue-url", "m-1", dispatcher))
+                .expectEvents(new JobDispatched(JOB, 1, "queue-url", "m-1", dispatcher));
         fixture.given(aJob().submitted().list())
-                .andGiven(new JobDispatched(JOB, 1, "queue-url", "m-1", 0, dispatcher))
-                .when(new RecordJobDispatch(JOB, 1, "queue-url", "m-1-again", 0, dispatcher))
+                .andGiven(new JobDispatched(JOB, 1, "queue-url", "m-1", dispatcher))
+                .when(new RecordJobDispatch(JOB, 1, "queue-url", "m-1-again", dispatcher))
                 .expectNoEvents();
     }
 

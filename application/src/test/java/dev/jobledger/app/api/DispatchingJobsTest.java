@@ -1,0 +1,166 @@
+package dev.jobledger.app.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.testing.Api;
+import dev.jobledger.testing.JobQueue;
+import dev.jobledger.testing.LedgerIntegrationTest;
+import dev.jobledger.testing.TestStack;
+import dev.jobledger.testing.Tokens;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** The event store as the outbox: what reaches the queue, and what does not, on the real SQS protocol. */
+class DispatchingJobsTest extends LedgerIntegrationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    private JdbcTemplate jdbc;
+
+    private final String bridge = Tokens.bridge();
+
+    @Test
+    void aSubmittedJobIsSentToTheQueueWithItsAttemptAndType() throws Exception {
+        String jobId = submit(Tokens.user(newUser()), Map.of("jobType", "example"));
+
+        Message message = JobQueue.awaitMessages(jobId, 1).get(0);
+
+        JsonNode body = JSON.readTree(message.body());
+        assertThat(body.path("jobId").asText()).isEqualTo(jobId);
+        assertThat(body.path("attempt").asInt()).isEqualTo(1);
+        assertThat(body.path("jobType").asText()).isEqualTo("example");
+        assertThat(message.messageAttributes().get("attempt").stringValue()).isEqualTo("1");
+        assertThat(message.messageAttributes().get("jobType").stringValue()).isEqualTo("example");
+        await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows(jobId) == 0);
+    }
+
+    @Test
+    void jobsSubmittedWhileSqsIsDownAreAllDispatchedOnceItIsBack() {
+        String token = Tokens.user(newUser());
+        TestStack.stopSqs();
+        List<String> jobs = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                jobs.add(submit(token, Map.of("jobType", "example")));
+            }
+            for (String jobId : jobs) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> failedSends(jobId) > 0);
+            }
+        } finally {
+            TestStack.restartSqs();
+        }
+
+        for (String jobId : jobs) {
+            assertThat(JobQueue.awaitMessages(jobId, 1)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aDispatchSentTwiceAfterACrashIsAHarmlessDuplicate() throws Exception {
+        String jobId = submit(Tokens.user(newUser()), Map.of("jobType", "example"));
+        Message first = JobQueue.awaitMessages(jobId, 1).get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows(jobId) == 0);
+
+        // As if the service died after sending and before removing the attempt from the outbox.
+        jdbc.update("""
+                INSERT INTO job_dispatch (job_id, attempt, job_type, queue, due_at)
+                VALUES (?, 1, 'example', 'jobs', now())
+                """, UUID.fromString(jobId));
+        Message duplicate = JobQueue.awaitMessages(jobId, 1).get(0);
+
+        assertThat(duplicate.messageId()).isNotEqualTo(first.messageId());
+        Api.Answer firstStart = start(jobId, first);
+        Api.Answer duplicateStart = start(jobId, duplicate);
+        assertThat(firstStart.body().path("decision").asText()).isEqualTo("PROCEED");
+        assertThat(duplicateStart.body().path("decision").asText()).isEqualTo("SKIP");
+    }
+
+    @Test
+    void aRetryableFailureIsDispatchedAgainAfterItsBackoffAsTheNextAttempt() throws Exception {
+        String jobId = submit(Tokens.user(newUser()), Map.of("jobType", "example"));
+        JobQueue.awaitMessages(jobId, 1);
+        api.post("/internal/jobs/" + jobId + "/attempts", bridge, Map.of("attempt", 1));
+
+        api.post("/internal/jobs/" + jobId + "/fail", bridge, Map.of("reason", "timeout", "retryable", true));
+
+        Timestamped due = dueAttempt(jobId);
+        assertThat(due.attempt()).isEqualTo(2);
+        assertThat(due.secondsAfterNow()).isBetween(20L, 31L);
+    }
+
+    @Test
+    void aShortBackoffSendsTheNextAttemptSoon() throws Exception {
+        String jobId = submit(Tokens.user(newUser()), Map.of("jobType", "quick-retry"));
+        JobQueue.awaitMessages(jobId, 1);
+        api.post("/internal/jobs/" + jobId + "/attempts", bridge, Map.of("attempt", 1));
+        api.post("/internal/jobs/" + jobId + "/fail", bridge, Map.of("reason", "timeout", "retryable", true));
+
+        Message retry = JobQueue.awaitMessages(jobId, 1).get(0);
+
+        assertThat(JSON.readTree(retry.body()).path("attempt").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aJobCancelledWhileWaitingForItsNextAttemptSendsNothingMore() {
+        String token = Tokens.user(newUser());
+        String jobId = submit(token, Map.of("jobType", "example"));
+        JobQueue.awaitMessages(jobId, 1);
+        api.post("/internal/jobs/" + jobId + "/attempts", bridge, Map.of("attempt", 1));
+        api.post("/internal/jobs/" + jobId + "/fail", bridge, Map.of("reason", "timeout", "retryable", true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows(jobId) == 1);
+
+        api.post("/api/jobs/" + jobId + "/cancel", token, Map.of());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows(jobId) == 0);
+    }
+
+    private Api.Answer start(String jobId, Message message) throws Exception {
+        int attempt = JSON.readTree(message.body()).path("attempt").asInt();
+        return api.post(
+                "/internal/jobs/" + jobId + "/attempts",
+                bridge,
+                Map.of("attempt", attempt, "messageId", message.messageId(), "requestId", "r-" + message.messageId()));
+    }
+
+    private int outboxRows(String jobId) {
+        return jdbc.queryForObject(
+                "SELECT count(*) FROM job_dispatch WHERE job_id = ?", Integer.class, UUID.fromString(jobId));
+    }
+
+    private int failedSends(String jobId) {
+        return jdbc.queryForObject(
+                "SELECT coalesce(max(failures), 0) FROM job_dispatch WHERE job_id = ?",
+                Integer.class,
+                UUID.fromString(jobId));
+    }
+
+    private record Timestamped(int attempt, long secondsAfterNow) {}
+
+    private Timestamped dueAttempt(String jobId) {
+        return await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> jdbc
+                                .query(
+                                        """
+                                        SELECT attempt, extract(epoch FROM due_at - now())::bigint AS wait
+                                        FROM job_dispatch WHERE job_id = ?
+                                        """,
+                                        (row, i) -> new Timestamped(row.getInt("attempt"), row.getLong("wait")),
+                                        UUID.fromString(jobId))
+                                .stream()
+                                .findFirst()
+                                .orElse(null),
+                        found -> found != null);
+    }
+}
