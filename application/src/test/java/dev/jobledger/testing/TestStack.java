@@ -69,6 +69,9 @@ public final class TestStack {
         registry.add("spring.datasource.url", postgres::jdbcUrl);
         registry.add("spring.datasource.username", postgres::username);
         registry.add("spring.datasource.password", postgres::password);
+        // The database stops in a shutdown hook of its own, beside the application's; a short wait for connections
+        // keeps the application's shutdown from hanging on a database that is already gone.
+        registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
         registry.add("jobledger.aws.region", LocalSqs.REGION::id);
         registry.add("jobledger.aws.sqs.queue-url", queues::queueUrl);
         registry.add("jobledger.aws.sqs.dead-letter-queue-url", queues::deadLetterQueueUrl);
