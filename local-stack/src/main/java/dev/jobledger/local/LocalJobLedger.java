@@ -1,56 +1,84 @@
 package dev.jobledger.local;
 
 import dev.jobledger.JobLedgerApplication;
+import dev.jobledger.standins.LocalS3;
+import dev.jobledger.standins.LocalSqs;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts the whole service on one machine: an embedded PostgreSQL whose data lives in a directory that survives
- * restarts, then the service itself with the {@code local} profile. Nothing here is part of the production artifact.
+ * Starts the whole service on one machine: an embedded PostgreSQL and an S3-protocol server whose data live in a
+ * directory that survives restarts, an SQS-protocol server with the job queue and its dead-letter queue, then the
+ * service itself with the {@code local} profile. The service reaches them through the same configuration keys and
+ * AWS SDK clients it uses against AWS. Nothing here is part of the production artifact.
  */
 public final class LocalJobLedger {
+
+    static final String BUCKET = "job-ledger-local";
+    static final String QUEUE = "job-ledger-local-jobs";
 
     private LocalJobLedger() {}
 
     public static void main(String[] args) throws IOException {
         Path dataDir = Path.of(env("JOBLEDGER_LOCAL_DATA", ".local-data")).toAbsolutePath();
+        Path pgData = Files.createDirectories(dataDir.resolve("postgres"));
+        Path s3Data = Files.createDirectories(dataDir.resolve("s3"));
         int pgPort = Integer.parseInt(env("JOBLEDGER_LOCAL_PG_PORT", "54329"));
-        Path pgData = dataDir.resolve("postgres");
-        Files.createDirectories(pgData);
+        int sqsPort = Integer.parseInt(env("JOBLEDGER_LOCAL_SQS_PORT", "9324"));
+        int s3Port = Integer.parseInt(env("JOBLEDGER_LOCAL_S3_PORT", "9090"));
 
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setRegisterShutdownHook(false)
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
                 .setPort(pgPort)
                 .setPGStartupWait(Duration.ofMinutes(1))
                 .start();
+        LocalSqs sqs = LocalSqs.start(sqsPort);
+        LocalSqs.QueuePair queues = sqs.createQueueWithDeadLetterQueue(QUEUE, 900, 12);
+        LocalS3 s3 = LocalS3.start(s3Port, s3Data);
+        s3.createBucket(BUCKET);
 
-        String jdbcUrl = "jdbc:postgresql://localhost:" + pgPort + "/postgres";
+        // The SDK's default credential chain reads these, as it reads a role's credentials in AWS.
+        System.setProperty("aws.accessKeyId", LocalSqs.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", LocalSqs.SECRET_KEY);
+        // Defaults only: the same variables set in the environment still win.
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put("JOBLEDGER_DATABASE_URL", "jdbc:postgresql://localhost:" + pgPort + "/postgres");
+        defaults.put("JOBLEDGER_DATABASE_USERNAME", "postgres");
+        defaults.put("JOBLEDGER_DATABASE_PASSWORD", "");
+        defaults.put("AWS_REGION", LocalSqs.REGION.id());
+        defaults.put("JOBLEDGER_SQS_ENDPOINT", sqs.endpoint().toString());
+        defaults.put("JOBLEDGER_SQS_QUEUE_URL", queues.queueUrl());
+        defaults.put("JOBLEDGER_SQS_DLQ_URL", queues.deadLetterQueueUrl());
+        defaults.put("JOBLEDGER_S3_ENDPOINT", s3.endpoint().toString());
+        defaults.put("JOBLEDGER_S3_BUCKET", BUCKET);
+
         SpringApplication app = new SpringApplication(JobLedgerApplication.class);
         app.setAdditionalProfiles("local");
-        // Defaults only: the same variables set in the environment still win.
-        app.setDefaultProperties(Map.of(
-                "JOBLEDGER_DATABASE_URL", jdbcUrl,
-                "JOBLEDGER_DATABASE_USERNAME", "postgres",
-                "JOBLEDGER_DATABASE_PASSWORD", ""));
-        app.addListeners(event -> {
-            if (event instanceof org.springframework.context.event.ContextClosedEvent) {
-                closeQuietly(postgres);
-            }
-        });
-        app.run(args);
+        app.setDefaultProperties(defaults);
+        // The service stops first, then what it uses: Spring's own shutdown hook would race the stand-ins' ones.
+        app.setRegisterShutdownHook(false);
+        ConfigurableApplicationContext service = app.run(args);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service, sqs, s3, postgres), "local-stack-stop"));
     }
 
-    private static void closeQuietly(EmbeddedPostgres postgres) {
+    private static void stop(
+            ConfigurableApplicationContext service, LocalSqs sqs, LocalS3 s3, EmbeddedPostgres postgres) {
         try {
+            service.close();
+            sqs.close();
+            s3.close();
             postgres.close();
-        } catch (IOException e) {
-            System.err.println("Could not stop the embedded PostgreSQL cleanly: " + e.getMessage());
+        } catch (Exception e) {
+            System.err.println("Could not stop the local stand-ins cleanly: " + e.getMessage());
         }
     }
 
