@@ -42,6 +42,8 @@ class SecurityConfiguration {
                         .hasAuthority(REPORT)
                         .requestMatchers(HttpMethod.POST, "/api/jobs")
                         .hasAuthority(CREATE)
+                        .requestMatchers(HttpMethod.POST, "/api/jobs/*/redrive")
+                        .hasAuthority(ADMIN)
                         .requestMatchers(HttpMethod.POST, "/api/jobs/*/cancel", "/api/jobs/*/retry")
                         .hasAnyAuthority(CREATE, ADMIN)
                         .requestMatchers(HttpMethod.GET, "/api/**")

@@ -1,7 +1,9 @@
 package dev.jobledger.command.web;
 
+import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.CancelJob;
 import dev.jobledger.messages.JobView;
+import dev.jobledger.messages.RedriveJob;
 import dev.jobledger.messages.RetryJob;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -41,6 +43,15 @@ class JobControlController {
             Authentication caller) {
         String reason = request == null ? null : request.reason();
         return commands.sendAndWait(new CancelJob(jobId, reason, Callers.userOrAdmin(caller)));
+    }
+
+    @Operation(
+            summary = "Redrive a dead-lettered job (admins)",
+            description = "Puts a job whose queue message reached the dead-letter queue back to PENDING with a fresh"
+                    + " budget; it is dispatched anew. Recorded on the job's history with the admin's id.")
+    @PostMapping("/redrive")
+    JobView redrive(@PathVariable UUID jobId, Authentication admin) {
+        return commands.sendAndWait(new RedriveJob(jobId, Actor.admin(admin.getName())));
     }
 
     @Operation(
