@@ -20,7 +20,8 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "jobledger.security.jwt.dev-hmac-secret=" + Tokens.TEST_SECRET,
-            "jobledger.jobs.types.quick-retry.retry-backoff=200ms"
+            "jobledger.jobs.types.quick-retry.retry-backoff=200ms",
+            "spring.servlet.multipart.max-file-size=12MB"
         })
 public abstract class LedgerIntegrationTest {
 

@@ -13,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * A real S3-protocol server (S3Proxy) on loopback, storing objects in a directory (kept across restarts) or in
@@ -52,6 +53,8 @@ public final class LocalS3 implements AutoCloseable {
                 // Signatures are not checked: S3Proxy's V4 check refuses the current SDK's signed PutObject, and
                 // the stand-in only listens on loopback.
                 .awsAuthentication(AuthenticationType.NONE, ACCESS_KEY, SECRET_KEY)
+                // It stores objects unencrypted and would refuse the service's server-side-encryption headers.
+                .ignoreUnknownHeaders(true)
                 .build();
         try {
             proxy.start();
@@ -79,6 +82,11 @@ public final class LocalS3 implements AutoCloseable {
 
     /** A client as the service builds one against a local endpoint: path-style, checksums only when required. */
     public S3Client client() {
+        return clientBuilder().build();
+    }
+
+    /** The builder of {@link #client()}, for callers that add to it. */
+    public S3ClientBuilder clientBuilder() {
         return S3Client.builder()
                 .endpointOverride(endpoint)
                 .region(LocalSqs.REGION)
@@ -86,8 +94,7 @@ public final class LocalS3 implements AutoCloseable {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .credentialsProvider(
-                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build();
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
     }
 
     public void createBucket(String bucket) {

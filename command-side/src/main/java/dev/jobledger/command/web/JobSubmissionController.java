@@ -1,17 +1,28 @@
 package dev.jobledger.command.web;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.command.files.JobFiles;
 import dev.jobledger.command.jobtype.JobTypes;
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.JobView;
+import dev.jobledger.messages.StoredFile;
 import dev.jobledger.messages.SubmitJob;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
@@ -25,19 +36,31 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
 
 @RestController
 @RequestMapping("/api/jobs")
 @Tag(name = "Jobs")
 class JobSubmissionController {
 
+    private static final TypeReference<Map<String, Object>> PAYLOAD = new TypeReference<>() {};
+
     private final CommandGateway commands;
     private final JobTypes jobTypes;
+    private final JobFiles files;
+    private final ObjectMapper json;
+    private final Validator validator;
 
-    JobSubmissionController(CommandGateway commands, JobTypes jobTypes) {
+    JobSubmissionController(
+            CommandGateway commands, JobTypes jobTypes, JobFiles files, ObjectMapper json, Validator validator) {
         this.commands = commands;
         this.jobTypes = jobTypes;
+        this.files = files;
+        this.json = json;
+        this.validator = validator;
     }
 
     @Operation(
@@ -53,16 +76,82 @@ class JobSubmissionController {
                     @Pattern(regexp = "[\\x21-\\x7E]+", message = "must be visible ASCII characters")
                     String idempotencyKey,
             Authentication caller) {
-        JobTypes.JobType type = jobTypes.find(request.jobType()).orElse(null);
-        if (type == null) {
-            throw badRequest("Unknown job type '" + request.jobType() + "'; registered types are "
-                    + jobTypes.types().keySet().stream().sorted().toList());
-        }
+        JobTypes.JobType type = registered(request.jobType());
         if (type.requiresFile()) {
             throw badRequest("Job type '" + request.jobType() + "' needs a file: submit it as multipart/form-data");
         }
+        return accepted(submitJob(jobIdFor(caller.getName(), idempotencyKey), request, idempotencyKey, caller, null));
+    }
+
+    @Operation(
+            summary = "Submit a job with a file",
+            description = "multipart/form-data: jobType, file, optional payload (a JSON object as text) and"
+                    + " maxAttempts. The file is streamed to the job file bucket, encrypted at rest.")
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<JobView> submitWithFile(
+            @RequestParam String jobType,
+            @RequestPart("file") MultipartFile file,
+            @RequestParam(required = false) String payload,
+            @RequestParam(required = false) @Min(1) @Max(10) Integer maxAttempts,
+            @RequestHeader(name = "Idempotency-Key", required = false)
+                    @Size(min = 1, max = 255)
+                    @Pattern(regexp = "[\\x21-\\x7E]+", message = "must be visible ASCII characters")
+                    String idempotencyKey,
+            Authentication caller)
+            throws IOException {
+        SubmitJobRequest request = new SubmitJobRequest(jobType, payloadObject(payload), maxAttempts);
+        Set<ConstraintViolation<SubmitJobRequest>> violations = validator.validate(request);
+        if (!violations.isEmpty()) {
+            ConstraintViolation<SubmitJobRequest> first = violations.iterator().next();
+            throw badRequest(first.getPropertyPath() + " " + first.getMessage());
+        }
+        registered(jobType);
+        if (file.isEmpty()) {
+            throw badRequest("The file is empty");
+        }
+        UUID jobId = jobIdFor(caller.getName(), idempotencyKey);
+        StoredFile stored = files.store(
+                jobId,
+                caller.getName(),
+                file.getOriginalFilename(),
+                file.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : file.getContentType(),
+                file.getSize(),
+                file);
+        JobView job;
+        try {
+            job = submitJob(jobId, request, idempotencyKey, caller, stored);
+        } catch (RuntimeException notRecorded) {
+            files.delete(stored.key());
+            throw notRecorded;
+        }
+        if (job.file() == null || !stored.key().equals(job.file().key())) {
+            // An idempotent repeat answered the job of the first request: this upload belongs to no job.
+            files.delete(stored.key());
+        }
+        return accepted(job);
+    }
+
+    private Map<String, Object> payloadObject(String payload) {
+        if (payload == null || payload.isBlank()) {
+            return null;
+        }
+        try {
+            return json.readValue(payload, PAYLOAD);
+        } catch (IOException e) {
+            throw badRequest("payload must be a JSON object");
+        }
+    }
+
+    private JobTypes.JobType registered(String jobType) {
+        return jobTypes.find(jobType)
+                .orElseThrow(() -> badRequest("Unknown job type '" + jobType + "'; registered types are "
+                        + jobTypes.types().keySet().stream().sorted().toList()));
+    }
+
+    private JobView submitJob(
+            UUID jobId, SubmitJobRequest request, String idempotencyKey, Authentication caller, StoredFile file) {
+        JobTypes.JobType type = registered(request.jobType());
         String userId = caller.getName();
-        UUID jobId = idempotencyKey == null ? UUID.randomUUID() : idempotentJobId(userId, idempotencyKey);
         SubmitJob command = new SubmitJob(
                 jobId,
                 request.jobType(),
@@ -70,13 +159,20 @@ class JobSubmissionController {
                 jobTypes.queueOf(request.jobType()),
                 request.maxAttempts() == null ? type.defaultMaxAttempts() : request.maxAttempts(),
                 request.payload(),
-                null,
+                file,
                 idempotencyKey,
                 Actor.user(userId));
-        JobView job = send(command);
+        return send(command);
+    }
+
+    private static ResponseEntity<JobView> accepted(JobView job) {
         return ResponseEntity.accepted()
                 .location(URI.create("/api/jobs/" + job.jobId()))
                 .body(job);
+    }
+
+    private static UUID jobIdFor(String userId, String idempotencyKey) {
+        return idempotencyKey == null ? UUID.randomUUID() : idempotentJobId(userId, idempotencyKey);
     }
 
     private JobView send(SubmitJob command) {

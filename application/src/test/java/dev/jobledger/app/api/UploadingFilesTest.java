@@ -1,0 +1,133 @@
+package dev.jobledger.app.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.testing.Api;
+import dev.jobledger.testing.JobQueue;
+import dev.jobledger.testing.LedgerIntegrationTest;
+import dev.jobledger.testing.TestStack;
+import dev.jobledger.testing.Tokens;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/** Files go to the real S3 protocol under keys the server makes; the queue message says where. */
+class UploadingFilesTest extends LedgerIntegrationTest {
+
+    private static final byte[] CSV = "email,age\na@example.com,30\n".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void anUploadedFileIsStoredUnderAServerMadeKeyAndItsLocationIsDispatched() throws Exception {
+        String user = newUser();
+        Api.Answer answer = api.postMultipart(
+                "/api/jobs",
+                Tokens.user(user),
+                Map.of("jobType", "csv-import", "payload", "{\"columns\":[]}", "maxAttempts", "2"),
+                "people.csv",
+                CSV);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+        JsonNode job = answer.body();
+        String jobId = job.path("jobId").asText();
+        String key = job.path("file").path("key").asText();
+        assertThat(key).startsWith("jobs/" + user + "/" + jobId + "/").endsWith("/people.csv");
+        assertThat(job.path("file").path("name").asText()).isEqualTo("people.csv");
+        assertThat(job.path("file").path("size").asLong()).isEqualTo(CSV.length);
+        assertThat(job.path("payload").has("columns")).isTrue();
+        assertThat(job.path("maxAttempts").asInt()).isEqualTo(2);
+        try (S3Client s3 = TestStack.s3().client()) {
+            assertThat(s3.getObjectAsBytes(get -> get.bucket(TestStack.BUCKET).key(key))
+                            .asByteArray())
+                    .isEqualTo(CSV);
+        }
+        JsonNode message = new ObjectMapper()
+                .readTree(JobQueue.awaitMessages(jobId, 1).get(0).body());
+        assertThat(message.path("bucket").asText()).isEqualTo(TestStack.BUCKET);
+        assertThat(message.path("key").asText()).isEqualTo(key);
+        assertThat(message.path("fileName").asText()).isEqualTo("people.csv");
+    }
+
+    @Test
+    void aLargeFileIsStreamedAsAMultipartUpload() {
+        byte[] nineMegabytes = new byte[9 * 1024 * 1024];
+        Arrays.fill(nineMegabytes, (byte) 'x');
+
+        Api.Answer answer = api.postMultipart(
+                "/api/jobs", Tokens.user(newUser()), Map.of("jobType", "csv-import"), "big.csv", nineMegabytes);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+        String key = answer.body().path("file").path("key").asText();
+        try (S3Client s3 = TestStack.s3().client()) {
+            assertThat(s3.headObject(head -> head.bucket(TestStack.BUCKET).key(key))
+                            .contentLength())
+                    .isEqualTo(nineMegabytes.length);
+        }
+    }
+
+    @Test
+    void hostileFileNamesNeverSteerTheKeyAndAreKeptAsData() {
+        String token = Tokens.user(newUser());
+        for (String hostile : new String[] {"../../etc/passwd", "a".repeat(300) + ".csv", "bad\u0001name\u0007.csv"}) {
+            Api.Answer answer = api.postMultipart("/api/jobs", token, Map.of("jobType", "csv-import"), hostile, CSV);
+
+            assertThat(answer.status()).as(hostile).isEqualTo(202);
+            String jobId = answer.body().path("jobId").asText();
+            String key = answer.body().path("file").path("key").asText();
+            String last = key.substring(key.lastIndexOf('/') + 1);
+            assertThat(key).as(hostile).doesNotContain("..").matches("jobs/[^/]+/" + jobId + "/[0-9a-f-]{36}/[^/]+");
+            assertThat(last).as(hostile).matches("[A-Za-z0-9._-]{1,100}").doesNotStartWith(".");
+        }
+    }
+
+    @Test
+    void anEmptyFileOrAMissingFilePartIsABadRequest() {
+        String token = Tokens.user(newUser());
+
+        Api.Answer empty = api.postMultipart("/api/jobs", token, Map.of("jobType", "csv-import"), "e.csv", new byte[0]);
+        Api.Answer missing = api.postMultipart("/api/jobs", token, Map.of("jobType", "csv-import"), null, null);
+
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.body().path("detail").asText()).contains("empty");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void aFileOverTheLimitIsRefusedWith413() {
+        byte[] thirteenMegabytes = new byte[13 * 1024 * 1024];
+
+        Api.Answer answer = api.postMultipart(
+                "/api/jobs", Tokens.user(newUser()), Map.of("jobType", "csv-import"), "huge.csv", thirteenMegabytes);
+
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void aPayloadThatIsNotAJsonObjectIsABadRequestAndLeavesNoObjectBehind() {
+        Api.Answer answer = api.postMultipart(
+                "/api/jobs",
+                Tokens.user(newUser()),
+                Map.of("jobType", "csv-import", "payload", "[1,2"),
+                "people.csv",
+                CSV);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body().path("detail").asText()).contains("payload");
+    }
+
+    @SuppressWarnings("unused")
+    private static boolean exists(S3Client s3, String key) {
+        try {
+            s3.headObject(head -> head.bucket(TestStack.BUCKET).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        }
+    }
+}
