@@ -59,6 +59,16 @@ public final class Api {
 
     /** A multipart/form-data POST with text fields and, when {@code fileName} is not null, one file part. */
     public Answer postMultipart(String path, String token, Map<String, String> fields, String fileName, byte[] file) {
+        return postMultipart(path, token, fields, fileName, file, Map.of());
+    }
+
+    public Answer postMultipart(
+            String path,
+            String token,
+            Map<String, String> fields,
+            String fileName,
+            byte[] file,
+            Map<String, String> headers) {
         String boundary = "----job-ledger-test-" + System.nanoTime();
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
@@ -73,9 +83,11 @@ public final class Api {
             body.writeBytes("\r\n".getBytes(utf8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(utf8));
-        return send(request(path, token)
+        HttpRequest.Builder request = request(path, token)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        headers.forEach(request::header);
+        return send(request);
     }
 
     private HttpRequest.Builder request(String path, String token) {

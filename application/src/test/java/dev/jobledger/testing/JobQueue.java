@@ -5,17 +5,26 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
-/** Reads the job queue of the test stack as a worker would, keeping the messages of one job. */
+/**
+ * Reads the job queue of the test stack as a worker would. Every message read is taken off the queue; messages of
+ * other jobs are kept aside for the tests that wait for them.
+ */
 public final class JobQueue {
+
+    private static final Map<String, List<Message>> readAside = new ConcurrentHashMap<>();
 
     private JobQueue() {}
 
     /** Waits until {@code count} messages of the job arrived; answers them (and takes every message it reads). */
     public static List<Message> awaitMessages(String jobId, int count) {
-        List<Message> found = new ArrayList<>();
+        List<Message> found = new ArrayList<>(taken(jobId));
         try (SqsClient sqs = TestStack.sqs().client()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 found.addAll(receive(sqs, jobId));
@@ -25,16 +34,9 @@ public final class JobQueue {
         return found;
     }
 
-    /** Reads the queue for a while and answers the job's messages found meanwhile (none, when all is well). */
-    public static List<Message> readFor(String jobId, Duration window) {
-        List<Message> found = new ArrayList<>();
-        long deadline = System.nanoTime() + window.toNanos();
-        try (SqsClient sqs = TestStack.sqs().client()) {
-            while (System.nanoTime() < deadline) {
-                found.addAll(receive(sqs, jobId));
-            }
-        }
-        return found;
+    private static List<Message> taken(String jobId) {
+        List<Message> earlier = readAside.remove(jobId);
+        return earlier == null ? List.of() : earlier;
     }
 
     private static List<Message> receive(SqsClient sqs, String jobId) {
@@ -47,9 +49,13 @@ public final class JobQueue {
         List<Message> mine = new ArrayList<>();
         for (Message message : messages) {
             sqs.deleteMessage(delete -> delete.queueUrl(url).receiptHandle(message.receiptHandle()));
-            if (message.messageAttributes().containsKey("jobId")
-                    && jobId.equals(message.messageAttributes().get("jobId").stringValue())) {
+            MessageAttributeValue owner = message.messageAttributes().get("jobId");
+            if (owner != null && jobId.equals(owner.stringValue())) {
                 mine.add(message);
+            } else if (owner != null) {
+                readAside
+                        .computeIfAbsent(owner.stringValue(), any -> new CopyOnWriteArrayList<>())
+                        .add(message);
             }
         }
         return mine;

@@ -45,4 +45,32 @@ class DeadLetteringTest extends LedgerIntegrationTest {
                         .asBoolean())
                 .isFalse();
     }
+
+    @Test
+    void anAdminRedrivesEveryDeadLetteredJobAtOnce() throws Exception {
+        String owner = Tokens.user(newUser());
+        String first = submit(owner, Map.of("jobType", "example"));
+        String second = submit(owner, Map.of("jobType", "example"));
+        for (String jobId : new String[] {first, second}) {
+            JobQueue.awaitMessages(jobId, 1);
+            deadLetter(jobId);
+            awaitJob(owner, jobId, status("FAILED"));
+        }
+
+        Api.Answer answer = api.post("/api/jobs/dead-lettered/redrive", Tokens.admin(newUser()), Map.of());
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.body().path("jobIds").toString()).contains(first, second);
+        awaitJob(owner, first, status("PENDING"));
+        awaitJob(owner, second, status("PENDING"));
+    }
+
+    private static void deadLetter(String jobId) throws Exception {
+        try (SqsClient sqs = TestStack.sqs().client()) {
+            String body = new ObjectMapper()
+                    .writeValueAsString(new JobDispatch(UUID.fromString(jobId), 1, "example", null, null, null));
+            sqs.sendMessage(send ->
+                    send.queueUrl(TestStack.queues().deadLetterQueueUrl()).messageBody(body));
+        }
+    }
 }

@@ -11,10 +11,11 @@ import dev.jobledger.testing.TestStack;
 import dev.jobledger.testing.Tokens;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Files go to the real S3 protocol under keys the server makes; the queue message says where. */
 class UploadingFilesTest extends LedgerIntegrationTest {
@@ -121,13 +122,28 @@ class UploadingFilesTest extends LedgerIntegrationTest {
         assertThat(answer.body().path("detail").asText()).contains("payload");
     }
 
-    @SuppressWarnings("unused")
-    private static boolean exists(S3Client s3, String key) {
-        try {
-            s3.headObject(head -> head.bucket(TestStack.BUCKET).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
+    @Test
+    void anUploadWhoseJobCannotBeRecordedIsRemovedFromTheBucket() {
+        String user = newUser();
+        String token = Tokens.user(user);
+        Map<String, String> key = Map.of("Idempotency-Key", "import-1");
+        Api.Answer first = api.postMultipart("/api/jobs", token, Map.of("jobType", "csv-import"), "a.csv", CSV, key);
+        Api.Answer reused = api.postMultipart(
+                "/api/jobs", token, Map.of("jobType", "csv-import", "maxAttempts", "1"), "b.csv", CSV, key);
+        Api.Answer repeated = api.postMultipart("/api/jobs", token, Map.of("jobType", "csv-import"), "c.csv", CSV, key);
+
+        assertThat(reused.status()).isEqualTo(422);
+        assertThat(repeated.body().path("jobId").asText())
+                .isEqualTo(first.body().path("jobId").asText());
+        try (S3Client s3 = TestStack.s3().client()) {
+            List<String> stored = s3
+                    .listObjectsV2(list -> list.bucket(TestStack.BUCKET).prefix("jobs/" + user + "/"))
+                    .contents()
+                    .stream()
+                    .map(S3Object::key)
+                    .toList();
+            assertThat(stored)
+                    .containsExactly(first.body().path("file").path("key").asText());
         }
     }
 }

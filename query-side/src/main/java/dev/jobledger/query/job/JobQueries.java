@@ -1,5 +1,7 @@
 package dev.jobledger.query.job;
 
+import dev.jobledger.messages.DeadLetteredJobs;
+import dev.jobledger.messages.FindDeadLetteredJobs;
 import dev.jobledger.messages.FindJob;
 import dev.jobledger.messages.FindJobs;
 import dev.jobledger.messages.JobPage;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.data.domain.Limit;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
@@ -53,5 +56,10 @@ class JobQueries {
                 query.page(),
                 query.pageSize(),
                 page.getTotalElements());
+    }
+
+    @QueryHandler
+    DeadLetteredJobs find(FindDeadLetteredJobs query) {
+        return new DeadLetteredJobs(rows.findDeadLettered(Limit.of(query.limit())));
     }
 }
