@@ -5,6 +5,7 @@ import dev.jobledger.standins.LocalS3;
 import dev.jobledger.standins.LocalSqs;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,12 +68,27 @@ public final class LocalJobLedger {
         // The service stops first, then what it uses: Spring's own shutdown hook would race the stand-ins' ones.
         app.setRegisterShutdownHook(false);
         ConfigurableApplicationContext service = app.run(args);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service, sqs, s3, postgres), "local-stack-stop"));
+
+        // The job processor: the Lambda function's handler, fed as Lambda's event source mapping would feed it.
+        LocalEventSourceMapping worker = LocalWorker.start(
+                URI.create("http://localhost:" + service.getEnvironment().getProperty("local.server.port")),
+                service.getEnvironment().getRequiredProperty("jobledger.security.jwt.dev-hmac-secret"),
+                BUCKET,
+                LocalSqs.REGION.id(),
+                s3.endpoint(),
+                sqs.client(),
+                new LocalEventSourceMapping.Settings(queues.queueUrl(), 10, Duration.ofMinutes(2), 2));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(worker, service, sqs, s3, postgres), "local-stop"));
     }
 
     private static void stop(
-            ConfigurableApplicationContext service, LocalSqs sqs, LocalS3 s3, EmbeddedPostgres postgres) {
+            LocalEventSourceMapping worker,
+            ConfigurableApplicationContext service,
+            LocalSqs sqs,
+            LocalS3 s3,
+            EmbeddedPostgres postgres) {
         try {
+            worker.close();
             service.close();
             sqs.close();
             s3.close();

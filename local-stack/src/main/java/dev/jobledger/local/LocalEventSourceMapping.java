@@ -1,0 +1,185 @@
+package dev.jobledger.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * What AWS Lambda's SQS event source mapping does, against a local queue: long-polls batches of up to ten messages
+ * with a visibility timeout longer than the function's timeout, invokes the function (the same handler class AWS
+ * invokes) with a context that counts down, deletes the records the answer does not report as failed
+ * ({@code ReportBatchItemFailures}), and leaves the failed ones, or the whole batch when the invocation fails or
+ * times out, to come back after their visibility timeout.
+ */
+public final class LocalEventSourceMapping implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalEventSourceMapping.class);
+
+    /**
+     * @param queueUrl the queue to read
+     * @param batchSize records per invocation, 1 to 10
+     * @param functionTimeout how long one invocation may run
+     * @param concurrency invocations at once
+     */
+    public record Settings(String queueUrl, int batchSize, Duration functionTimeout, int concurrency) {
+
+        Duration visibilityTimeout() {
+            return functionTimeout.multipliedBy(6);
+        }
+    }
+
+    private final SqsClient sqs;
+    private final RequestHandler<SQSEvent, SQSBatchResponse> function;
+    private final Settings settings;
+    private final String queueArn;
+    private final ExecutorService pollers;
+    private final ExecutorService invocations;
+    private volatile boolean running = true;
+
+    public LocalEventSourceMapping(
+            SqsClient sqs, RequestHandler<SQSEvent, SQSBatchResponse> function, Settings settings) {
+        this.sqs = sqs;
+        this.function = function;
+        this.settings = settings;
+        this.queueArn = sqs.getQueueAttributes(
+                        get -> get.queueUrl(settings.queueUrl()).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        this.pollers = Executors.newFixedThreadPool(settings.concurrency(), daemon("esm-poller"));
+        this.invocations = Executors.newCachedThreadPool(daemon("esm-invocation"));
+        for (int i = 0; i < settings.concurrency(); i++) {
+            pollers.submit(this::poll);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private void poll() {
+        while (running) {
+            try {
+                List<Message> batch = sqs.receiveMessage(receive -> receive.queueUrl(settings.queueUrl())
+                                .maxNumberOfMessages(settings.batchSize())
+                                .waitTimeSeconds(5)
+                                .visibilityTimeout(
+                                        (int) settings.visibilityTimeout().toSeconds())
+                                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                                .messageAttributeNames("All"))
+                        .messages();
+                if (!batch.isEmpty()) {
+                    invoke(batch);
+                }
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.warn("Polling {} failed: {}", settings.queueUrl(), e.toString());
+                    pause();
+                }
+            }
+        }
+    }
+
+    private void invoke(List<Message> batch) {
+        String requestId = UUID.randomUUID().toString();
+        Instant deadline = Instant.now().plus(settings.functionTimeout());
+        SQSEvent event = new SQSEvent();
+        event.setRecords(batch.stream().map(this::record).toList());
+        Future<SQSBatchResponse> invocation = invocations.submit(
+                () -> function.handleRequest(event, new LocalLambdaContext(requestId, deadline, 1024)));
+        Set<String> failed;
+        try {
+            SQSBatchResponse response =
+                    invocation.get(settings.functionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            failed = response == null || response.getBatchItemFailures() == null
+                    ? Set.of()
+                    : response.getBatchItemFailures().stream()
+                            .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                            .collect(Collectors.toSet());
+        } catch (TimeoutException timedOut) {
+            invocation.cancel(true);
+            log.warn("Invocation {} timed out; its {} records come back later", requestId, batch.size());
+            return;
+        } catch (ExecutionException crashed) {
+            log.warn(
+                    "Invocation {} failed; its {} records come back later",
+                    requestId,
+                    batch.size(),
+                    crashed.getCause());
+            return;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        List<Message> done = new ArrayList<>();
+        for (Message message : batch) {
+            if (!failed.contains(message.messageId())) {
+                done.add(message);
+            }
+        }
+        for (Message message : done) {
+            sqs.deleteMessage(delete -> delete.queueUrl(settings.queueUrl()).receiptHandle(message.receiptHandle()));
+        }
+    }
+
+    private SQSEvent.SQSMessage record(Message message) {
+        SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+        record.setMessageId(message.messageId());
+        record.setReceiptHandle(message.receiptHandle());
+        record.setBody(message.body());
+        record.setMd5OfBody(message.md5OfBody());
+        record.setEventSource("aws:sqs");
+        record.setEventSourceArn(queueArn);
+        Map<String, String> attributes = new HashMap<>();
+        message.attributes().forEach((name, value) -> attributes.put(name.toString(), value));
+        record.setAttributes(attributes);
+        Map<String, SQSEvent.MessageAttribute> messageAttributes = new HashMap<>();
+        message.messageAttributes().forEach((name, value) -> {
+            SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
+            attribute.setDataType(value.dataType());
+            attribute.setStringValue(value.stringValue());
+            messageAttributes.put(name, attribute);
+        });
+        record.setMessageAttributes(messageAttributes);
+        return record;
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        pollers.shutdownNow();
+        invocations.shutdownNow();
+    }
+}
