@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.messages.JobDispatch;
 import dev.jobledger.testing.Api;
 import dev.jobledger.testing.LedgerIntegrationTest;
 import dev.jobledger.testing.TestStack;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The seed's whole flow on one machine: REST -> S3 -> SQS -> the Lambda function's handler (fed by the local event
@@ -189,5 +193,26 @@ class EndToEndTest extends LedgerIntegrationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/jobs/" + jobId, token), status("CANCELLED"));
         assertThat(api.get("/api/jobs/" + jobId, token).body().path("attempts").asInt())
                 .isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aDuplicatedMessageIsProcessedOnce() throws Exception {
+        String token = Tokens.user(newUser());
+        String jobId = submit(token, Map.of("jobType", "example", "payload", Map.of("sleepMillis", 300)));
+        String duplicate = new ObjectMapper()
+                .writeValueAsString(new JobDispatch(UUID.fromString(jobId), 1, "example", null, null, null));
+        try (SqsClient sqs = TestStack.sqs().client()) {
+            sqs.sendMessage(send -> send.queueUrl(TestStack.queues().queueUrl()).messageBody(duplicate));
+            sqs.sendMessage(send -> send.queueUrl(TestStack.queues().queueUrl()).messageBody(duplicate));
+        }
+
+        JsonNode job = awaitFinished(token, jobId).body();
+
+        assertThat(job.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(job.path("attempts").asInt()).isEqualTo(1);
+        JsonNode logs = api.get("/api/jobs/" + jobId + "/logs", token).body();
+        assertThat(logs.path("total").asInt())
+                .as("the handler's one summary line, written once")
+                .isEqualTo(1);
     }
 }
