@@ -27,13 +27,42 @@ public final class LocalJobLedger {
 
     private LocalJobLedger() {}
 
+    /** A running local stack: the service, its stand-ins and the worker; closing stops them in order. */
+    record Running(
+            ConfigurableApplicationContext service,
+            LocalEventSourceMapping worker,
+            LocalSqs sqs,
+            LocalS3 s3,
+            EmbeddedPostgres postgres)
+            implements AutoCloseable {
+
+        int port() {
+            return Integer.parseInt(service.getEnvironment().getRequiredProperty("local.server.port"));
+        }
+
+        String devSecret() {
+            return service.getEnvironment().getRequiredProperty("jobledger.security.jwt.dev-hmac-secret");
+        }
+
+        @Override
+        public void close() {
+            stop(worker, service, sqs, s3, postgres);
+        }
+    }
+
     public static void main(String[] args) throws IOException {
-        Path dataDir = Path.of(env("JOBLEDGER_LOCAL_DATA", ".local-data")).toAbsolutePath();
-        Path pgData = Files.createDirectories(dataDir.resolve("postgres"));
-        Path s3Data = Files.createDirectories(dataDir.resolve("s3"));
-        int pgPort = Integer.parseInt(env("JOBLEDGER_LOCAL_PG_PORT", "54329"));
-        int sqsPort = Integer.parseInt(env("JOBLEDGER_LOCAL_SQS_PORT", "9324"));
-        int s3Port = Integer.parseInt(env("JOBLEDGER_LOCAL_S3_PORT", "9090"));
+        Running running = start(
+                Path.of(env("JOBLEDGER_LOCAL_DATA", ".local-data")),
+                Integer.parseInt(env("JOBLEDGER_LOCAL_PG_PORT", "54329")),
+                Integer.parseInt(env("JOBLEDGER_LOCAL_SQS_PORT", "9324")),
+                Integer.parseInt(env("JOBLEDGER_LOCAL_S3_PORT", "9090")),
+                args);
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "local-stop"));
+    }
+
+    static Running start(Path dataDir, int pgPort, int sqsPort, int s3Port, String... args) throws IOException {
+        Path pgData = Files.createDirectories(dataDir.toAbsolutePath().resolve("postgres"));
+        Path s3Data = Files.createDirectories(dataDir.toAbsolutePath().resolve("s3"));
 
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setRegisterShutdownHook(false)
@@ -52,7 +81,7 @@ public final class LocalJobLedger {
         System.setProperty("aws.secretAccessKey", LocalSqs.SECRET_KEY);
         // Defaults only: the same variables set in the environment still win.
         Map<String, Object> defaults = new HashMap<>();
-        defaults.put("JOBLEDGER_DATABASE_URL", "jdbc:postgresql://localhost:" + pgPort + "/postgres");
+        defaults.put("JOBLEDGER_DATABASE_URL", "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres");
         defaults.put("JOBLEDGER_DATABASE_USERNAME", "postgres");
         defaults.put("JOBLEDGER_DATABASE_PASSWORD", "");
         defaults.put("AWS_REGION", LocalSqs.REGION.id());
@@ -78,7 +107,7 @@ public final class LocalJobLedger {
                 s3.endpoint(),
                 sqs.client(),
                 new LocalEventSourceMapping.Settings(queues.queueUrl(), 10, Duration.ofMinutes(2), 2));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(worker, service, sqs, s3, postgres), "local-stop"));
+        return new Running(service, worker, sqs, s3, postgres);
     }
 
     private static void stop(

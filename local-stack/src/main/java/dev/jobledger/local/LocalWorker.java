@@ -56,10 +56,15 @@ public final class LocalWorker {
     }
 
     static String bridgeToken(String devSecret) {
+        return token(devSecret, "local-job-processor", "job:Report");
+    }
+
+    /** An HS256 token of the local profile. */
+    static String token(String devSecret, String subject, String... permissions) {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .subject("local-job-processor")
-                .claim("permissions", List.of("job:Report"))
+                .subject(subject)
+                .claim("permissions", List.of(permissions))
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(Duration.ofDays(30))))
                 .build();
@@ -68,7 +73,7 @@ public final class LocalWorker {
             token.sign(new MACSigner(devSecret.getBytes(StandardCharsets.UTF_8)));
             return token.serialize();
         } catch (JOSEException e) {
-            throw new IllegalStateException("Could not sign the local worker's token", e);
+            throw new IllegalStateException("Could not sign a local token", e);
         }
     }
 }

@@ -38,7 +38,8 @@ class DeadLetteringTest extends LedgerIntegrationTest {
         Api.Answer redriven = api.post("/api/jobs/" + jobId + "/redrive", Tokens.admin(newUser()), Map.of());
         assertThat(redriven.status()).isEqualTo(200);
         assertThat(redriven.body().path("status").asText()).isEqualTo("PENDING");
-        assertThat(JobQueue.awaitMessages(jobId, 1)).hasSize(1);
+        // At least once: a dispatch may be sent twice (a send whose record lost a race is sent again).
+        assertThat(JobQueue.awaitMessages(jobId, 1)).isNotEmpty();
         assertThat(awaitJob(owner, jobId, status("PENDING"))
                         .body()
                         .path("deadLettered")

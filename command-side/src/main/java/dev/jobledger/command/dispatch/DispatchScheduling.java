@@ -17,6 +17,7 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.messaging.annotation.MessageIdentifier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,7 +44,7 @@ class DispatchScheduling {
     }
 
     @EventHandler
-    void on(JobSubmitted event, @Timestamp Instant at) {
+    void on(JobSubmitted event, @MessageIdentifier String eventId, @Timestamp Instant at) {
         StoredFile file = event.file();
         outbox.remember(
                 event.jobId(),
@@ -52,23 +53,23 @@ class DispatchScheduling {
                 file == null ? null : bucket,
                 file == null ? null : file.key(),
                 file == null ? null : file.name());
-        outbox.schedule(event.jobId(), 1, at);
+        outbox.schedule(eventId, event.jobId(), 1, at);
     }
 
     @EventHandler
-    void on(JobAttemptFailed event, @Timestamp Instant at) {
+    void on(JobAttemptFailed event, @MessageIdentifier String eventId, @Timestamp Instant at) {
         Duration backoff = jobTypes.backoffAfter(outbox.jobTypeOf(event.jobId()), event.attempt());
-        outbox.schedule(event.jobId(), event.attempt() + 1, at.plus(backoff));
+        outbox.schedule(eventId, event.jobId(), event.attempt() + 1, at.plus(backoff));
     }
 
     @EventHandler
-    void on(JobRetried event, @Timestamp Instant at) {
-        outbox.schedule(event.jobId(), event.nextAttempt(), at);
+    void on(JobRetried event, @MessageIdentifier String eventId, @Timestamp Instant at) {
+        outbox.schedule(eventId, event.jobId(), event.nextAttempt(), at);
     }
 
     @EventHandler
-    void on(JobRedriven event, @Timestamp Instant at) {
-        outbox.schedule(event.jobId(), event.nextAttempt(), at);
+    void on(JobRedriven event, @MessageIdentifier String eventId, @Timestamp Instant at) {
+        outbox.schedule(eventId, event.jobId(), event.nextAttempt(), at);
     }
 
     @EventHandler

@@ -1,0 +1,217 @@
+package dev.jobledger.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The benchmark command (see docs/benchmarks.md): starts the whole local stack on a fresh data directory, drives it
+ * over HTTP as clients would, and prints the figures. Not a test: it measures, it does not judge.
+ *
+ * <p>Arguments: {@code [jobs=2000] [singles=100] [csvRows=1000000]}.
+ */
+public final class Benchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Benchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int singles = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int csvRows = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+        Path data = Files.createTempDirectory("job-ledger-bench");
+        try (LocalJobLedger.Running stack =
+                LocalJobLedger.start(data, freePort(), 0, 0, "--server.port=0", "--logging.level.root=WARN")) {
+            String base = "http://localhost:" + stack.port();
+            String user = LocalWorker.token(stack.devSecret(), "bench", "job:Create", "job:Read");
+            String admin = LocalWorker.token(stack.devSecret(), "bench-admin", "job:Read", "job:Admin");
+
+            warmUp(base, user);
+            throughput(base, user, admin, jobs);
+            latency(base, user, singles);
+            csv(base, user, csvRows, data);
+        }
+        System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB, Java "
+                + System.getProperty("java.version"));
+        System.exit(0);
+    }
+
+    private static void warmUp(String base, String user) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            awaitStatus(base, user, submit(base, user), "COMPLETED", Duration.ofMinutes(1));
+        }
+    }
+
+    private static void throughput(String base, String user, String admin, int jobs) throws Exception {
+        Instant start = Instant.now();
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        List<Future<String>> submitted = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            submitted.add(clients.submit(() -> submit(base, user)));
+        }
+        for (Future<String> job : submitted) {
+            job.get();
+        }
+        clients.shutdown();
+        Instant accepted = Instant.now();
+        long completed;
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        do {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The jobs did not all complete within 30 minutes");
+            }
+            Thread.sleep(100);
+            completed = get(base + "/api/jobs?userId=bench&status=COMPLETED&pageSize=1", admin)
+                    .path("total")
+                    .asLong();
+        } while (completed < jobs + 20);
+        Duration all = Duration.between(start, Instant.now());
+        System.out.printf(
+                "throughput: %d example jobs submitted in %.1f s, all COMPLETED in the read model after %.1f s: %.1f jobs/s%n",
+                jobs, seconds(Duration.between(start, accepted)), seconds(all), jobs / seconds(all));
+    }
+
+    private static void latency(String base, String user, int singles) throws Exception {
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < singles; i++) {
+            long begin = System.nanoTime();
+            String jobId = submit(base, user);
+            awaitStatus(base, user, jobId, "COMPLETED", Duration.ofMinutes(1));
+            millis.add((System.nanoTime() - begin) / 1_000_000);
+        }
+        Collections.sort(millis);
+        System.out.printf(
+                "latency (submit -> COMPLETED visible, %d single jobs, idle service): p50 %d ms, p95 %d ms, p99 %d ms%n",
+                singles, percentile(millis, 50), percentile(millis, 95), percentile(millis, 99));
+    }
+
+    private static void csv(String base, String user, int rows, Path dir) throws Exception {
+        Path file = dir.resolve("rows.csv");
+        try (Writer out = Files.newBufferedWriter(file)) {
+            out.write("email,age\n");
+            for (int row = 1; row <= rows; row++) {
+                out.write(
+                        row % 100 == 0 ? "broken-" + row + ",20\n" : "user" + row + "@example.com," + row % 90 + "\n");
+            }
+        }
+        String spec = "{\"header\":true,\"columns\":[{\"name\":\"email\",\"type\":\"email\",\"required\":true},"
+                + "{\"name\":\"age\",\"type\":\"integer\",\"min\":0,\"max\":150}]}";
+        String jobId = submitFile(base, user, "csv-import", spec, file);
+        JsonNode job = awaitStatus(base, user, jobId, "COMPLETED", Duration.ofMinutes(30));
+        Duration running = Duration.between(
+                Instant.parse(job.path("startedAt").asText()),
+                Instant.parse(job.path("finishedAt").asText()));
+        System.out.printf(
+                "csv-import: %d rows (%d MiB, %d invalid) in %.1f s: %.0f rows/s%n",
+                rows,
+                Files.size(file) / (1024 * 1024),
+                job.path("result").path("invalid").asLong(),
+                seconds(running),
+                rows / seconds(running));
+    }
+
+    private static String submit(String base, String user) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/jobs"))
+                .header("Authorization", "Bearer " + user)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jobType\":\"example\"}"))
+                .build();
+        return JSON.readTree(
+                        HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body())
+                .path("jobId")
+                .asText();
+    }
+
+    private static String submitFile(String base, String user, String jobType, String payload, Path file)
+            throws IOException, InterruptedException {
+        String boundary = "bench" + System.nanoTime();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jobType\"\r\n\r\n" + jobType
+                        + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"payload\"\r\n\r\n" + payload
+                        + "\r\n--" + boundary
+                        + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"rows.csv\"\r\n"
+                        + "Content-Type: text/csv\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/jobs"))
+                .header("Authorization", "Bearer " + user)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(() -> stream(head, file, tail)),
+                        head.length + Files.size(file) + tail.length))
+                .build();
+        return JSON.readTree(
+                        HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body())
+                .path("jobId")
+                .asText();
+    }
+
+    private static InputStream stream(byte[] head, Path file, byte[] tail) {
+        try {
+            return new SequenceInputStream(
+                    new SequenceInputStream(new ByteArrayInputStream(head), Files.newInputStream(file)),
+                    new ByteArrayInputStream(tail));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode awaitStatus(String base, String user, String jobId, String status, Duration limit)
+            throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode job = get(base + "/api/jobs/" + jobId, user);
+            if (status.equals(job.path("status").asText())) {
+                return job;
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("Job " + jobId + " did not become " + status + " within " + limit);
+    }
+
+    private static JsonNode get(String url, String token) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
+                .build();
+        String body = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        return body.isEmpty() ? JSON.missingNode() : JSON.readTree(body);
+    }
+
+    private static long percentile(List<Long> sorted, int percentile) {
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
