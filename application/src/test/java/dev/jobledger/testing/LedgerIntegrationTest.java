@@ -21,7 +21,8 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
             "jobledger.security.jwt.dev-hmac-secret=" + Tokens.TEST_SECRET,
             "jobledger.jobs.types.quick-retry.retry-backoff=200ms",
-            "spring.servlet.multipart.max-file-size=12MB"
+            "spring.servlet.multipart.max-file-size=12MB",
+            "jobledger.snapshots.threshold=50"
         })
 public abstract class LedgerIntegrationTest {
 

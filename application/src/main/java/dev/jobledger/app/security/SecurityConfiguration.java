@@ -44,6 +44,8 @@ class SecurityConfiguration {
                         .hasAuthority(CREATE)
                         .requestMatchers(HttpMethod.POST, "/api/jobs/*/redrive")
                         .hasAuthority(ADMIN)
+                        .requestMatchers("/api/admin/**")
+                        .hasAuthority(ADMIN)
                         .requestMatchers(HttpMethod.POST, "/api/jobs/*/cancel", "/api/jobs/*/retry")
                         .hasAnyAuthority(CREATE, ADMIN)
                         .requestMatchers(HttpMethod.GET, "/api/**")

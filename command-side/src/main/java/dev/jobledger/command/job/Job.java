@@ -8,6 +8,7 @@ import static dev.jobledger.messages.JobStatus.RETRYING;
 import static dev.jobledger.messages.JobStatus.RUNNING;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.AppendJobLogs;
 import dev.jobledger.messages.AttemptDecision;
@@ -56,7 +57,12 @@ import org.axonframework.spring.stereotype.Aggregate;
  * One job's decisions. Command handlers check the rules and apply events; event sourcing handlers only assign state.
  * Commands repeated for the same attempt change nothing, which makes redelivered queue messages harmless.
  */
-@Aggregate(commandTargetResolver = JobCommandRouting.BEAN_NAME)
+// Snapshots are this class serialized by its fields, which are its state; it has no getters to confuse that.
+@JsonAutoDetect(
+        fieldVisibility = JsonAutoDetect.Visibility.ANY,
+        getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+@Aggregate(commandTargetResolver = JobCommandRouting.BEAN_NAME, snapshotTriggerDefinition = JobSnapshots.TRIGGER)
 class Job {
 
     @AggregateIdentifier
@@ -367,7 +373,7 @@ class Job {
         updatedAt = at;
     }
 
-    private JobView view() {
+    JobView view() {
         return new JobView(
                 jobId,
                 jobType,

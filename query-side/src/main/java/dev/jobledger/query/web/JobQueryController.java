@@ -86,16 +86,16 @@ class JobQueryController {
         return lines.orElseThrow(() -> notFound(jobId));
     }
 
-    private static Viewer viewer(Authentication caller) {
+    static Viewer viewer(Authentication caller) {
         boolean admin = caller.getAuthorities().stream().anyMatch(granted -> ADMIN.equals(granted.getAuthority()));
         return new Viewer(caller.getName(), admin);
     }
 
-    private static ErrorResponseException notFound(UUID jobId) {
+    static ErrorResponseException notFound(UUID jobId) {
         return problem(HttpStatus.NOT_FOUND, "Job " + jobId + " was not found");
     }
 
-    private static ErrorResponseException problem(HttpStatus status, String detail) {
+    static ErrorResponseException problem(HttpStatus status, String detail) {
         return new ErrorResponseException(status, ProblemDetail.forStatusAndDetail(status, detail), null);
     }
 }
