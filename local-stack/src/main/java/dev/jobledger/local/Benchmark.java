@@ -192,7 +192,7 @@ public final class Benchmark {
         throw new IllegalStateException("Job " + jobId + " did not become " + status + " within " + limit);
     }
 
-    private static JsonNode get(String url, String token) throws IOException, InterruptedException {
+    static JsonNode get(String url, String token) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + token)
                 .build();
@@ -205,11 +205,11 @@ public final class Benchmark {
         return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
     }
 
-    private static double seconds(Duration duration) {
+    static double seconds(Duration duration) {
         return duration.toNanos() / 1e9;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

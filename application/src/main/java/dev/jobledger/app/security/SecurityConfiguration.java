@@ -1,6 +1,7 @@
 package dev.jobledger.app.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,7 +17,9 @@ import org.springframework.security.web.SecurityFilterChain;
  * Bearer tokens only. The token's {@code permissions} claim grants: {@code job:Create}, {@code job:Read},
  * {@code job:Admin} (every job) and {@code job:Report} (the worker bridge's internal endpoints, nothing else).
  */
+// Only a server has requests to secure: the operators' rebuild (bin/rebuild-read-models) runs without one.
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
 @EnableConfigurationProperties(SecurityProperties.class)
 class SecurityConfiguration {
 

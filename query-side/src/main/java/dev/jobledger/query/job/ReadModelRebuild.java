@@ -110,6 +110,17 @@ public class ReadModelRebuild {
         return progress();
     }
 
+    /**
+     * Whether every read-model processor is running and has claimed its segments. A processor shut down while it is
+     * still starting can be left unable to claim its segment again, so a rebuild at start-up waits for this.
+     */
+    boolean settled() {
+        return PROCESSORS.stream()
+                .map(this::processor)
+                .allMatch(processor ->
+                        processor.isRunning() && !processor.processingStatus().isEmpty());
+    }
+
     public synchronized Progress progress() {
         List<ProcessorPosition> positions = PROCESSORS.stream()
                 .map(name -> {

@@ -31,6 +31,13 @@ class RebuildAndExit implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!rebuild.settled()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The read models' processors did not start within 2 minutes");
+            }
+            Thread.sleep(100);
+        }
         ReadModelRebuild.Progress progress = rebuild.start();
         long lastReport = 0;
         while (progress.state() != ReadModelRebuild.State.DONE) {
