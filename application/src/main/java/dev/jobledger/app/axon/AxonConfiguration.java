@@ -11,9 +11,12 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -57,6 +60,16 @@ class AxonConfiguration {
                         .maxRetryCount(5)
                         .build())
                 .build();
+    }
+
+    /**
+     * An event handler that fails (the database is down, a bug) stops its processor, which retries the same events
+     * with a growing backoff, instead of Axon's default of logging the failure and moving on: skipping would leave a
+     * read model without the event for good, or a submitted job never dispatched.
+     */
+    @Autowired
+    void failuresAreRetriedNotSkipped(EventProcessingConfigurer processing) {
+        processing.registerDefaultListenerInvocationErrorHandler(configuration -> PropagatingErrorHandler.instance());
     }
 
     private static ObjectMapper eventMapper() {

@@ -59,6 +59,11 @@ class DispatchOutbox {
                 """, causeEventId, attempt, Timestamp.from(dueAt), jobId);
     }
 
+    /** Attempts up to {@code attempt} need no message any more: that attempt has started. */
+    void started(UUID jobId, int attempt) {
+        jdbc.update("DELETE FROM job_dispatch WHERE job_id = ? AND attempt <= ?", jobId, attempt);
+    }
+
     /** Nothing more is sent for the job: it finished or was cancelled. */
     void forget(UUID jobId) {
         jdbc.update("DELETE FROM job_dispatch WHERE job_id = ?", jobId);

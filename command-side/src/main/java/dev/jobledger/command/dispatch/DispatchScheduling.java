@@ -9,15 +9,18 @@ import dev.jobledger.messages.JobDeadLettered;
 import dev.jobledger.messages.JobFailed;
 import dev.jobledger.messages.JobRedriven;
 import dev.jobledger.messages.JobRetried;
+import dev.jobledger.messages.JobStarted;
 import dev.jobledger.messages.JobSubmitted;
 import dev.jobledger.messages.StoredFile;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.messaging.annotation.MessageIdentifier;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,13 +37,21 @@ class DispatchScheduling {
     static final String PROCESSING_GROUP = "sqs-dispatch";
 
     private final DispatchOutbox outbox;
+    private final DispatchSender sender;
     private final JobTypes jobTypes;
     private final String bucket;
 
-    DispatchScheduling(DispatchOutbox outbox, JobTypes jobTypes, AwsProperties aws) {
+    DispatchScheduling(DispatchOutbox outbox, DispatchSender sender, JobTypes jobTypes, AwsProperties aws) {
         this.outbox = outbox;
+        this.sender = sender;
         this.jobTypes = jobTypes;
         this.bucket = aws.s3().bucket();
+    }
+
+    /** An attempt due now is sent as soon as its row is committed, not at the sender's next poll. */
+    private void dueNow(String causeEventId, UUID jobId, int attempt, Instant at) {
+        outbox.schedule(causeEventId, jobId, attempt, at);
+        CurrentUnitOfWork.ifStarted(unitOfWork -> unitOfWork.afterCommit(committed -> sender.wake()));
     }
 
     @EventHandler
@@ -53,7 +64,7 @@ class DispatchScheduling {
                 file == null ? null : bucket,
                 file == null ? null : file.key(),
                 file == null ? null : file.name());
-        outbox.schedule(eventId, event.jobId(), 1, at);
+        dueNow(eventId, event.jobId(), 1, at);
     }
 
     @EventHandler
@@ -64,17 +75,23 @@ class DispatchScheduling {
 
     @EventHandler
     void on(JobRetried event, @MessageIdentifier String eventId, @Timestamp Instant at) {
-        outbox.schedule(eventId, event.jobId(), event.nextAttempt(), at);
+        dueNow(eventId, event.jobId(), event.nextAttempt(), at);
     }
 
     @EventHandler
     void on(JobRedriven event, @MessageIdentifier String eventId, @Timestamp Instant at) {
-        outbox.schedule(eventId, event.jobId(), event.nextAttempt(), at);
+        dueNow(eventId, event.jobId(), event.nextAttempt(), at);
     }
 
     @EventHandler
     void on(JobCancelled event) {
         outbox.forget(event.jobId());
+    }
+
+    /** A worker already runs this attempt (a redelivery took over an abandoned one): its message is not needed. */
+    @EventHandler
+    void on(JobStarted event) {
+        outbox.started(event.jobId(), event.attempt());
     }
 
     @EventHandler

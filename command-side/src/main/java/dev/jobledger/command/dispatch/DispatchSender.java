@@ -6,10 +6,14 @@ import dev.jobledger.command.aws.AwsProperties;
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.JobDispatch;
 import dev.jobledger.messages.RecordJobDispatch;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +42,12 @@ class DispatchSender {
     private final CommandGateway commands;
     private final ObjectMapper json;
     private final Clock clock;
+    private final AtomicBoolean nudgePending = new AtomicBoolean();
+    private final ExecutorService nudges = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "dispatch-nudge");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     DispatchSender(
             DispatchOutbox outbox,
@@ -56,8 +66,27 @@ class DispatchSender {
         this.clock = clock;
     }
 
+    /**
+     * Sends what is due now, on the sender's own thread, without waiting for the next poll. Nudges that arrive while
+     * one is pending are one nudge.
+     */
+    void wake() {
+        if (properties.enabled() && nudgePending.compareAndSet(false, true)) {
+            nudges.execute(() -> {
+                nudgePending.set(false);
+                sendDue();
+            });
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        nudges.shutdownNow();
+    }
+
+    /** The poll catches what no nudge announced: backoffs that came due, rows a failed send left due. */
     @Scheduled(fixedDelayString = "${jobledger.dispatch.poll-interval:250ms}")
-    void sendDue() {
+    synchronized void sendDue() {
         if (!properties.enabled()) {
             return;
         }

@@ -130,16 +130,40 @@ class Job {
         if (JobLifecycle.isFinished(status)) {
             return skip("the job is " + status);
         }
+        boolean takenOver = false;
         if (status == RUNNING) {
-            return skip("attempt " + attempt + " is already running");
+            if (!isAbandoned(command)) {
+                return skip("attempt " + attempt + " is already running");
+            }
+            abandonRunningAttempt(command.actor());
+            if (status == FAILED) {
+                return skip("attempt " + attempt + " was abandoned, and it was the last the budget allowed");
+            }
+            takenOver = true;
         }
         int next = attempt + 1;
-        if (command.attempt() != null && command.attempt() != next) {
+        if (!takenOver && command.attempt() != null && command.attempt() != next) {
             return skip("attempt " + command.attempt() + " is not the job's next attempt (" + next + ")");
         }
         JobLifecycle.require(jobId, status, RUNNING);
         apply(new JobStarted(jobId, next, command.delivery(), command.actor()));
         return new StartAnswer(AttemptDecision.PROCEED, attempt, null, view());
+    }
+
+    /** The running attempt reported nothing within its lease, and the delivery is for it or a later one. */
+    private boolean isAbandoned(StartJobAttempt command) {
+        return command.abandonedIfQuietSince() != null
+                && updatedAt.isBefore(command.abandonedIfQuietSince())
+                && (command.attempt() == null || command.attempt() >= attempt);
+    }
+
+    private void abandonRunningAttempt(Actor actor) {
+        String reason = "attempt " + attempt + " was abandoned: its worker reported nothing within the attempt lease";
+        if (attemptsUsed < maxAttempts) {
+            apply(new JobAttemptFailed(jobId, attempt, reason, maxAttempts - attemptsUsed, actor));
+        } else {
+            apply(new JobFailed(jobId, attempt, reason, true, actor));
+        }
     }
 
     private StartAnswer skip(String reason) {

@@ -14,6 +14,7 @@ import dev.jobledger.messages.StartJobAttempt;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import java.time.Clock;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.security.core.Authentication;
@@ -39,9 +40,13 @@ class BridgeController {
     static final String REQUEST_ID = "X-Job-Request-Id";
 
     private final CommandGateway commands;
+    private final AttemptSettings attempts;
+    private final Clock clock;
 
-    BridgeController(CommandGateway commands) {
+    BridgeController(CommandGateway commands, AttemptSettings attempts, Clock clock) {
         this.commands = commands;
+        this.attempts = attempts;
+        this.clock = clock;
     }
 
     @Operation(
@@ -53,7 +58,11 @@ class BridgeController {
             @PathVariable UUID jobId, @Valid @RequestBody BridgeRequests.StartAttempt request, Authentication bridge) {
         Actor actor = Actor.bridge(bridge.getName(), request.messageId(), request.requestId());
         return commands.sendAndWait(new StartJobAttempt(
-                jobId, request.attempt(), new Delivery(request.messageId(), request.requestId()), actor));
+                jobId,
+                request.attempt(),
+                new Delivery(request.messageId(), request.requestId()),
+                actor,
+                clock.instant().minus(attempts.lease())));
     }
 
     @Operation(

@@ -40,6 +40,8 @@ import dev.jobledger.messages.RetryJob;
 import dev.jobledger.messages.StartAnswer;
 import dev.jobledger.messages.StartJobAttempt;
 import dev.jobledger.messages.SubmitJob;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -134,6 +136,52 @@ class JobTest {
                 .expectNoEvents()
                 .expectResultMessagePayloadMatching(
                         matches((StartAnswer answer) -> answer.decision() == AttemptDecision.SKIP));
+    }
+
+    private static final String ABANDONED =
+            "attempt 1 was abandoned: its worker reported nothing within the attempt lease";
+
+    @Test
+    void aRunningAttemptThatWentQuietPastItsLeaseIsFailedAndTheRedeliveryRunsTheNextAttempt() {
+        Instant leaseEnd = Instant.now().plus(Duration.ofDays(1));
+        fixture.given(aJob().submitted().started().list())
+                .when(new StartJobAttempt(JOB, 1, DELIVERY, BRIDGE, leaseEnd))
+                .expectEvents(
+                        new JobAttemptFailed(JOB, 1, ABANDONED, 2, BRIDGE), new JobStarted(JOB, 2, DELIVERY, BRIDGE))
+                .expectResultMessagePayloadMatching(matches(
+                        (StartAnswer answer) -> answer.decision() == AttemptDecision.PROCEED && answer.attempt() == 2));
+    }
+
+    @Test
+    void aRunningAttemptWithinItsLeaseIsNotTakenOver() {
+        Instant leaseEnd = Instant.now().minus(Duration.ofDays(1));
+        fixture.given(aJob().submitted().started().list())
+                .when(new StartJobAttempt(JOB, 1, DELIVERY, BRIDGE, leaseEnd))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(
+                        matches((StartAnswer answer) -> answer.decision() == AttemptDecision.SKIP
+                                && answer.reason().contains("already running")));
+    }
+
+    @Test
+    void aLateDeliveryOfAnEarlierAttemptNeverTakesOver() {
+        Instant leaseEnd = Instant.now().plus(Duration.ofDays(1));
+        fixture.given(aJob().submitted().started().attemptFailed().started().list())
+                .when(new StartJobAttempt(JOB, 1, DELIVERY, BRIDGE, leaseEnd))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(
+                        matches((StartAnswer answer) -> answer.decision() == AttemptDecision.SKIP));
+    }
+
+    @Test
+    void anAbandonedLastAttemptFailsTheJobAndRunsNothing() {
+        Instant leaseEnd = Instant.now().plus(Duration.ofDays(1));
+        fixture.given(aJob().withMaxAttempts(1).submitted().started().list())
+                .when(new StartJobAttempt(JOB, 1, DELIVERY, BRIDGE, leaseEnd))
+                .expectEvents(new JobFailed(JOB, 1, ABANDONED, true, BRIDGE))
+                .expectResultMessagePayloadMatching(
+                        matches((StartAnswer answer) -> answer.decision() == AttemptDecision.SKIP
+                                && answer.job().status() == JobStatus.FAILED));
     }
 
     @Test

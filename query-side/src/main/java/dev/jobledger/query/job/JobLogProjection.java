@@ -8,10 +8,13 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -33,6 +36,8 @@ class JobLogProjection {
             ON CONFLICT (job_id, sequence) DO NOTHING
             """;
 
+    private static final String PENDING = JobLogProjection.class.getName() + ".pending";
+
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
 
@@ -41,27 +46,60 @@ class JobLogProjection {
         this.json = json;
     }
 
+    /** One line to insert. */
+    private record Line(JobLogsAppended event, int index, Timestamp createdAt) {}
+
+    /**
+     * Lines of every event in the processor's batch are inserted together, with one JDBC batch when the batch
+     * commits: a replay of many small log events costs a round trip per batch, not per event.
+     */
     @EventHandler
     void on(JobLogsAppended event, @org.axonframework.eventhandling.Timestamp Instant at) {
-        List<LogEntry> entries = event.entries();
+        List<Line> lines = pending();
         Timestamp createdAt = Timestamp.from(at);
+        for (int index = 0; index < event.entries().size(); index++) {
+            lines.add(new Line(event, index, createdAt));
+        }
+        if (!CurrentUnitOfWork.isStarted()) {
+            insert(lines);
+        }
+    }
+
+    private List<Line> pending() {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return new ArrayList<>();
+        }
+        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
+        return batch.getOrComputeResource(PENDING, key -> {
+            List<Line> lines = new ArrayList<>();
+            batch.onPrepareCommit(committing -> insert(lines));
+            return lines;
+        });
+    }
+
+    private void insert(List<Line> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
         jdbc.batchUpdate(INSERT, new BatchPreparedStatementSetter() {
             @Override
             public void setValues(PreparedStatement statement, int index) throws SQLException {
-                LogEntry entry = entries.get(index);
+                Line line = lines.get(index);
+                JobLogsAppended event = line.event();
+                LogEntry entry = event.entries().get(line.index());
                 statement.setObject(1, event.jobId());
-                statement.setLong(2, event.firstSequence() + index);
+                statement.setLong(2, event.firstSequence() + line.index());
                 statement.setInt(3, event.attempt());
                 statement.setString(4, entry.level().name());
                 statement.setString(5, entry.message());
                 statement.setObject(6, entry.rowNumber());
                 statement.setString(7, toJson(entry));
-                statement.setTimestamp(8, createdAt);
+                statement.setTimestamp(8, line.createdAt());
             }
 
             @Override
             public int getBatchSize() {
-                return entries.size();
+                return lines.size();
             }
         });
     }

@@ -1,0 +1,22 @@
+package dev.jobledger.command.web;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * How the ledger treats running attempts.
+ *
+ * @param lease how long a running attempt may stay quiet (no start, log, progress or end reported) before a new
+ *     delivery of its job may take over. Longer than the function's timeout, so that only a worker that is surely
+ *     gone is replaced: a Lambda function runs at most 15 minutes.
+ */
+@ConfigurationProperties("jobledger.attempts")
+record AttemptSettings(@DefaultValue("16m") Duration lease) {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(AttemptSettings.class)
+    static class Registration {}
+}
