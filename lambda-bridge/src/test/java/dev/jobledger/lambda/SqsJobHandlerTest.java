@@ -129,6 +129,31 @@ class SqsJobHandlerTest {
     }
 
     @Test
+    void aBatchOfTenWhereOneHandlerThrowsFailsThatAttemptAndCompletesTheOtherNine() {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "r2"));
+        UUID[] jobs = new UUID[11];
+        for (int i = 1; i <= 10; i++) {
+            jobs[i] = UUID.randomUUID();
+            values.put("JOB_" + i, jobs[i].toString());
+            // The ledger's job type decides the handler, whatever the message says.
+            ledger.submit(jobs[i], i == 7 ? "boom" : "example", Map.of(), null, 3);
+        }
+
+        SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
+
+        assertThat(response.getBatchItemFailures())
+                .as("the failure is the ledger's to retry")
+                .isEmpty();
+        assertThat(boomRuns).hasValue(1);
+        assertThat(ledger.job(jobs[7]).status).isEqualTo(JobStatus.RETRYING);
+        for (int i = 1; i <= 10; i++) {
+            if (i != 7) {
+                assertThat(ledger.job(jobs[i]).status).as("job %d", i).isEqualTo(JobStatus.COMPLETED);
+            }
+        }
+    }
+
+    @Test
     void aHandlerThatThrowsFailsItsAttemptAsRetryableAndItsRecordIsAcknowledged() {
         UUID job = submit("boom", Map.of());
 

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The benchmark command (see docs/benchmarks.md): starts the whole local stack on a fresh data directory, drives it
@@ -54,6 +55,8 @@ public final class Benchmark {
             latency(base, user, singles);
             csv(base, user, csvRows, data);
         }
+        // The data directory holds a database of the benchmark's size: gigabytes for the replay.
+        FileSystemUtils.deleteRecursively(data);
         System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB, Java "
                 + System.getProperty("java.version"));

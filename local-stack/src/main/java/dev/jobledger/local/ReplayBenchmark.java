@@ -30,6 +30,7 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The audit benchmark (see docs/benchmarks.md): fills a fresh event store with jobs written through Axon's own storage
@@ -90,6 +91,8 @@ public final class ReplayBenchmark {
             asOf(base, admin, longJob, lastOfLongJob);
             rebuild(base, admin);
         }
+        // The data directory holds a database of the benchmark's size: gigabytes for the replay.
+        FileSystemUtils.deleteRecursively(data);
         System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB, Java "
                 + System.getProperty("java.version"));
