@@ -30,7 +30,8 @@ import org.springframework.util.FileSystemUtils;
  * The benchmark command (see docs/benchmarks.md): starts the whole local stack on a fresh data directory, drives it
  * over HTTP as clients would, and prints the figures. Not a test: it measures, it does not judge.
  *
- * <p>Arguments: {@code [jobs=2000] [singles=100] [csvRows=1000000]}.
+ * <p>Arguments: {@code [jobs=2000] [singles=100] [csvRows=1000000] [workers=2]}, workers being the function
+ * invocations the local event source mapping runs at once.
  */
 public final class Benchmark {
 
@@ -43,6 +44,8 @@ public final class Benchmark {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int singles = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int csvRows = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+        int workers = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        System.setProperty("jobledger.local.workers", Integer.toString(workers));
         Path data = Files.createTempDirectory("job-ledger-bench");
         try (LocalJobLedger.Running stack =
                 LocalJobLedger.start(data, freePort(), 0, 0, "--server.port=0", "--logging.level.root=WARN")) {
@@ -94,8 +97,13 @@ public final class Benchmark {
         } while (completed < jobs + 20);
         Duration all = Duration.between(start, Instant.now());
         System.out.printf(
-                "throughput: %d example jobs submitted in %.1f s, all COMPLETED in the read model after %.1f s: %.1f jobs/s%n",
-                jobs, seconds(Duration.between(start, accepted)), seconds(all), jobs / seconds(all));
+                "throughput: %d example jobs submitted in %.1f s, all COMPLETED in the read model after %.1f s: %.1f jobs/s"
+                        + " (%s function invocations at once)%n",
+                jobs,
+                seconds(Duration.between(start, accepted)),
+                seconds(all),
+                jobs / seconds(all),
+                System.getProperty("jobledger.local.workers"));
     }
 
     private static void latency(String base, String user, int singles) throws Exception {

@@ -106,7 +106,7 @@ public final class LocalJobLedger {
                 LocalSqs.REGION.id(),
                 s3.endpoint(),
                 sqs.client(),
-                new LocalEventSourceMapping.Settings(queues.queueUrl(), 10, Duration.ofMinutes(2), 2));
+                new LocalEventSourceMapping.Settings(queues.queueUrl(), 10, Duration.ofMinutes(2), workers()));
         return new Running(service, worker, sqs, s3, postgres);
     }
 
@@ -125,6 +125,11 @@ public final class LocalJobLedger {
         } catch (Exception e) {
             System.err.println("Could not stop the local stand-ins cleanly: " + e.getMessage());
         }
+    }
+
+    /** Invocations at once: Lambda scales them out; one machine runs a few (JOBLEDGER_LOCAL_WORKERS, default 2). */
+    private static int workers() {
+        return Integer.parseInt(System.getProperty("jobledger.local.workers", env("JOBLEDGER_LOCAL_WORKERS", "2")));
     }
 
     private static String env(String name, String fallback) {
