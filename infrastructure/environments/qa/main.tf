@@ -16,6 +16,9 @@ locals {
       JOBLEDGER_SQS_QUEUE_URL = module.job_queue.queue_url
       JOBLEDGER_SQS_DLQ_URL   = module.job_queue.dlq_url
       AWS_REGION              = var.aws_region
+      # A running attempt quiet for longer is taken over by its redelivered message: more than the function can
+      # run, less than the queue's visibility timeout (six times the function timeout), so the redelivery finds it.
+      JOBLEDGER_ATTEMPTS_LEASE = "${2 * var.lambda_timeout_seconds}s"
     },
     var.kms_key_arn == null ? {} : { JOBLEDGER_S3_KMS_KEY_ID = var.kms_key_arn },
     var.database_jdbc_url == null ? {} : { SPRING_DATASOURCE_URL = var.database_jdbc_url },

@@ -84,7 +84,7 @@ output "service_config_secret_arn" {
 }
 
 output "service_environment" {
-  description = "Environment variables for the service (JOBLEDGER_S3_BUCKET, JOBLEDGER_SQS_QUEUE_URL, JOBLEDGER_SQS_DLQ_URL, AWS_REGION and, when set, JOBLEDGER_S3_KMS_KEY_ID, SPRING_DATASOURCE_URL, JOBLEDGER_JWT_ISSUER_URI)."
+  description = "Environment variables for the service (JOBLEDGER_S3_BUCKET, JOBLEDGER_SQS_QUEUE_URL, JOBLEDGER_SQS_DLQ_URL, AWS_REGION, JOBLEDGER_ATTEMPTS_LEASE and, when set, JOBLEDGER_S3_KMS_KEY_ID, SPRING_DATASOURCE_URL, JOBLEDGER_JWT_ISSUER_URI)."
   value       = local.service_environment
 }
 

@@ -52,6 +52,7 @@ class QaEnvironmentTest {
                 .contains("JOBLEDGER_SQS_QUEUE_URL = module.job_queue.queue_url")
                 .contains("JOBLEDGER_SQS_DLQ_URL = module.job_queue.dlq_url")
                 .contains("AWS_REGION = var.aws_region")
+                .contains("JOBLEDGER_ATTEMPTS_LEASE = \"${2 * var.lambda_timeout_seconds}s\"")
                 .contains("JOBLEDGER_S3_KMS_KEY_ID = var.kms_key_arn")
                 .contains("SPRING_DATASOURCE_URL = var.database_jdbc_url")
                 .contains("JOBLEDGER_JWT_ISSUER_URI = var.jwt_issuer_uri");

@@ -90,6 +90,8 @@ public final class LocalJobLedger {
         defaults.put("JOBLEDGER_SQS_DLQ_URL", queues.deadLetterQueueUrl());
         defaults.put("JOBLEDGER_S3_ENDPOINT", s3.endpoint().toString());
         defaults.put("JOBLEDGER_S3_BUCKET", BUCKET);
+        // Twice the local function timeout below, and less than the queue's visibility timeout (900 s).
+        defaults.put("JOBLEDGER_ATTEMPTS_LEASE", "4m");
 
         SpringApplication app = new SpringApplication(JobLedgerApplication.class);
         app.setAdditionalProfiles("local");

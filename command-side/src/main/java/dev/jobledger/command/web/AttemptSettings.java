@@ -11,7 +11,9 @@ import org.springframework.context.annotation.Configuration;
  *
  * @param lease how long a running attempt may stay quiet (no start, log, progress or end reported) before a new
  *     delivery of its job may take over. Longer than the function's timeout, so that only a worker that is surely
- *     gone is replaced: a Lambda function runs at most 15 minutes.
+ *     gone is replaced (a Lambda function runs at most 15 minutes), and shorter than the queue's visibility timeout,
+ *     so that the message that comes back finds the lease expired; a redelivery within the lease is skipped and
+ *     deleted. The Terraform sets twice the function timeout.
  */
 @ConfigurationProperties("jobledger.attempts")
 record AttemptSettings(@DefaultValue("16m") Duration lease) {
