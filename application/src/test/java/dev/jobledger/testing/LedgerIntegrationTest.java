@@ -22,7 +22,9 @@ import org.springframework.test.context.DynamicPropertySource;
             "jobledger.security.jwt.dev-hmac-secret=" + Tokens.TEST_SECRET,
             "jobledger.jobs.types.quick-retry.retry-backoff=200ms",
             "spring.servlet.multipart.max-file-size=12MB",
-            "jobledger.snapshots.threshold=50"
+            "jobledger.snapshots.threshold=50",
+            // Short, so that a test can see an abandoned attempt taken over; repeats within a test come far sooner.
+            "jobledger.attempts.lease=2s"
         })
 public abstract class LedgerIntegrationTest {
 
