@@ -156,11 +156,22 @@ class RebuildingReadModelsTest extends LedgerIntegrationTest {
 
         assertThat(started.status()).as(started.toString()).isEqualTo(202);
         assertThat(started.body().path("eventsTotal").asLong()).isEqualTo(head);
+        // Readers are answered throughout: a job not replayed yet is not found, never an error.
+        List<Integer> listAnswers = new ArrayList<>();
+        List<Integer> jobAnswers = new ArrayList<>();
         JsonNode done = await().atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(200))
                 .until(
-                        () -> api.get(REBUILD, admin).body(),
+                        () -> {
+                            listAnswers.add(
+                                    api.get("/api/jobs?pageSize=5", token).status());
+                            jobAnswers.add(
+                                    api.get("/api/jobs/" + jobs.get(0), token).status());
+                            return api.get(REBUILD, admin).body();
+                        },
                         progress -> progress.path("state").asText().equals("DONE"));
+        assertThat(listAnswers).containsOnly(200);
+        assertThat(jobAnswers).allSatisfy(status -> assertThat(status).isIn(200, 404));
         assertThat(done.path("eventsReplayed").asLong()).isEqualTo(head);
         assertThat(done.path("eventsPerSecond").asDouble()).isPositive();
         assertThat(quiet()).as("nothing was written during the rebuild").isEqualTo(head);
