@@ -193,18 +193,23 @@ final class AttemptContext implements JobContext, JobLogger {
             try {
                 ReportAck ack = ledger.appendLogs(jobId, attempt, batch, delivery);
                 buffer.subList(0, size).clear();
-                if (!ack.proceed()) {
-                    stop(
-                            StopReason.LEDGER_SAID_STOP,
-                            "the ledger answered proceed=false (status " + ack.status() + ", latest attempt "
-                                    + ack.attempt() + ")");
-                }
+                follow(ack);
             } catch (LedgerException.Refused e) {
                 buffer.subList(0, size).clear();
                 refused(e);
             } catch (LedgerException.Unavailable e) {
                 stop(StopReason.LEDGER_UNREACHABLE, e.getMessage());
             }
+        }
+    }
+
+    /** The ledger's answer to a report says whether this attempt may go on (cancelled, or no longer the latest). */
+    private void follow(ReportAck ack) {
+        if (!ack.proceed()) {
+            stop(
+                    StopReason.LEDGER_SAID_STOP,
+                    "the ledger answered proceed=false (status " + ack.status() + ", latest attempt " + ack.attempt()
+                            + ")");
         }
     }
 
@@ -216,12 +221,7 @@ final class AttemptContext implements JobContext, JobLogger {
         try {
             ReportAck ack = ledger.reportProgress(jobId, attempt, processed, total, failed, delivery);
             progressPending = false;
-            if (!ack.proceed()) {
-                stop(
-                        StopReason.LEDGER_SAID_STOP,
-                        "the ledger answered proceed=false (status " + ack.status() + ", latest attempt "
-                                + ack.attempt() + ")");
-            }
+            follow(ack);
         } catch (LedgerException.Refused e) {
             progressPending = false;
             refused(e);

@@ -51,6 +51,10 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
         return events;
     }
 
+    private JsonNode verify(String jobId, String token) {
+        return api.get("/api/jobs/" + jobId + "/history/verify", token).body();
+    }
+
     private static JsonNode first(List<JsonNode> events, String type) {
         return events.stream()
                 .filter(event -> type.equals(event.path("type").asText()))
@@ -215,8 +219,7 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
         String jobId = jobWithARetry(token);
         List<JsonNode> events = history(jobId, token);
 
-        JsonNode verification =
-                api.get("/api/jobs/" + jobId + "/history/verify", token).body();
+        JsonNode verification = verify(jobId, token);
 
         assertThat(verification.path("intact").asBoolean())
                 .as(verification.toString())
@@ -241,8 +244,7 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
                 jobId,
                 sequence);
         try {
-            JsonNode verification =
-                    api.get("/api/jobs/" + jobId + "/history/verify", token).body();
+            JsonNode verification = verify(jobId, token);
 
             assertThat(verification.path("intact").asBoolean()).isFalse();
             assertThat(verification.path("firstBrokenSequence").asLong()).isEqualTo(sequence);
@@ -258,11 +260,7 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
                     jobId,
                     sequence);
         }
-        assertThat(api.get("/api/jobs/" + jobId + "/history/verify", token)
-                        .body()
-                        .path("intact")
-                        .asBoolean())
-                .isTrue();
+        assertThat(verify(jobId, token).path("intact").asBoolean()).isTrue();
     }
 
     @Test
@@ -278,8 +276,7 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
         jdbc.update(
                 "DELETE FROM domainevententry WHERE aggregateidentifier = ? AND sequencenumber = ?", jobId, sequence);
         try {
-            JsonNode verification =
-                    api.get("/api/jobs/" + jobId + "/history/verify", token).body();
+            JsonNode verification = verify(jobId, token);
 
             assertThat(verification.path("intact").asBoolean()).isFalse();
             assertThat(verification.path("firstBrokenSequence").asLong()).isEqualTo(sequence + 1);
@@ -300,11 +297,7 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
                     row.get("payloadtype"),
                     row.get("timestamp"));
         }
-        assertThat(api.get("/api/jobs/" + jobId + "/history/verify", token)
-                        .body()
-                        .path("intact")
-                        .asBoolean())
-                .isTrue();
+        assertThat(verify(jobId, token).path("intact").asBoolean()).isTrue();
     }
 
     @Test
@@ -343,11 +336,7 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
         assertThat(running.path("status").asText()).isEqualTo("RUNNING");
         JsonNode completed = awaitJob(token, jobId, status("COMPLETED")).body();
         assertThat(completed.path("result").path("batches").asInt()).isEqualTo(120);
-        assertThat(api.get("/api/jobs/" + jobId + "/history/verify", token)
-                        .body()
-                        .path("intact")
-                        .asBoolean())
-                .isTrue();
+        assertThat(verify(jobId, token).path("intact").asBoolean()).isTrue();
     }
 
     private byte[] payload(String jobId, long sequence) {

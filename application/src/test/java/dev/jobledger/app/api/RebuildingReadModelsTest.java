@@ -184,6 +184,9 @@ class RebuildingReadModelsTest extends LedgerIntegrationTest {
         assertThat(api.post(REBUILD, Tokens.user(newUser()), Map.of()).status()).isEqualTo(403);
         assertThat(api.get(REBUILD, Tokens.user(newUser())).status()).isEqualTo(403);
 
+        // A rebuild starts only once the processors hold their segments: have them project something first.
+        submit(Tokens.user(newUser()), Map.of("jobType", "example"));
+        quiet();
         Api.Answer first = api.post(REBUILD, admin, Map.of());
         Api.Answer second = api.post(REBUILD, admin, Map.of());
 

@@ -7,7 +7,9 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -30,10 +32,10 @@ class JobHistoryChain {
         this.jdbc = jdbc;
     }
 
-    /** Hex hashes of one job's events in a range of sequence numbers, indexed from {@code first}. */
+    /** Hex hashes of one job's events in a range of sequence numbers, by sequence number. */
     @Transactional(readOnly = true)
-    String[] hashes(UUID jobId, long first, long last) {
-        String[] hashes = new String[(int) (last - first + 1)];
+    Map<Long, String> hashes(UUID jobId, long first, long last) {
+        Map<Long, String> hashes = new HashMap<>();
         jdbc.query(
                 """
                 SELECT sequencenumber, hash FROM domainevententry
@@ -41,7 +43,7 @@ class JobHistoryChain {
                 """,
                 row -> {
                     byte[] hash = row.getBytes("hash");
-                    hashes[(int) (row.getLong("sequencenumber") - first)] = hash == null ? null : HEX.formatHex(hash);
+                    hashes.put(row.getLong("sequencenumber"), hash == null ? null : HEX.formatHex(hash));
                 },
                 jobId.toString(),
                 first,

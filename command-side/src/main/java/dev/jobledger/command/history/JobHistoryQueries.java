@@ -63,15 +63,14 @@ class JobHistoryQueries {
                 events.skip(filtered ? skip : 0).limit(query.pageSize() + 1L).toList();
         boolean hasMore = page.size() > query.pageSize();
         List<? extends DomainEventMessage<?>> shown = hasMore ? page.subList(0, query.pageSize()) : page;
-        String[] hashes = shown.isEmpty()
-                ? new String[0]
+        Map<Long, String> hashes = shown.isEmpty()
+                ? Map.of()
                 : chain.hashes(
                         query.jobId(),
                         shown.get(0).getSequenceNumber(),
                         shown.get(shown.size() - 1).getSequenceNumber());
-        long first = shown.isEmpty() ? 0 : shown.get(0).getSequenceNumber();
         List<JobHistoryEvent> items = shown.stream()
-                .map(event -> entry(event, hashes[(int) (event.getSequenceNumber() - first)]))
+                .map(event -> entry(event, hashes.get(event.getSequenceNumber())))
                 .toList();
         return Optional.of(new JobHistoryPage(query.jobId(), items, query.page(), query.pageSize(), hasMore));
     }

@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -55,20 +56,18 @@ class JobLogProjection {
      */
     @EventHandler
     void on(JobLogsAppended event, @org.axonframework.eventhandling.Timestamp Instant at) {
-        List<Line> lines = pending();
         Timestamp createdAt = Timestamp.from(at);
-        for (int index = 0; index < event.entries().size(); index++) {
-            lines.add(new Line(event, index, createdAt));
-        }
-        if (!CurrentUnitOfWork.isStarted()) {
+        List<Line> lines = IntStream.range(0, event.entries().size())
+                .mapToObj(index -> new Line(event, index, createdAt))
+                .toList();
+        if (CurrentUnitOfWork.isStarted()) {
+            pendingInThisBatch().addAll(lines);
+        } else {
             insert(lines);
         }
     }
 
-    private List<Line> pending() {
-        if (!CurrentUnitOfWork.isStarted()) {
-            return new ArrayList<>();
-        }
+    private List<Line> pendingInThisBatch() {
         UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
         return batch.getOrComputeResource(PENDING, key -> {
             List<Line> lines = new ArrayList<>();

@@ -85,6 +85,12 @@ public class ReadModelRebuild {
         if (progress().state() == State.REPLAYING) {
             throw new RebuildRefused("A rebuild is already running", null);
         }
+        if (!settled()) {
+            throw new RebuildRefused(
+                    "The read models' processors have not claimed their segments yet (the service is still starting,"
+                            + " or another instance holds them); try again shortly",
+                    null);
+        }
         long head = position(store.createHeadToken());
         for (String name : PROCESSORS) {
             processor(name).shutDown();
@@ -112,7 +118,7 @@ public class ReadModelRebuild {
 
     /**
      * Whether every read-model processor is running and has claimed its segments. A processor shut down while it is
-     * still starting can be left unable to claim its segment again, so a rebuild at start-up waits for this.
+     * still starting can be left unable to claim its segment again, so a rebuild starts only from here.
      */
     boolean settled() {
         return PROCESSORS.stream()

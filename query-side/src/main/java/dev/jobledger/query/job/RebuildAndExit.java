@@ -31,6 +31,7 @@ class RebuildAndExit implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) throws InterruptedException {
+        // Started with the application, the processors need a moment before a rebuild may reset them.
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (!rebuild.settled()) {
             if (System.nanoTime() > deadline) {
