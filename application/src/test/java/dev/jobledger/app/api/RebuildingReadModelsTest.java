@@ -173,6 +173,10 @@ class RebuildingReadModelsTest extends LedgerIntegrationTest {
         assertThat(listAnswers).containsOnly(200);
         assertThat(jobAnswers).allSatisfy(status -> assertThat(status).isIn(200, 404));
         assertThat(done.path("eventsReplayed").asLong()).isEqualTo(head);
+        assertThat(done.path("processors"))
+                .hasSize(2)
+                .allSatisfy(processor ->
+                        assertThat(processor.path("replaying").asBoolean()).isFalse());
         assertThat(done.path("eventsPerSecond").asDouble()).isPositive();
         assertThat(quiet()).as("nothing was written during the rebuild").isEqualTo(head);
         assertThat(jobRows()).containsExactlyElementsOf(jobsBefore);

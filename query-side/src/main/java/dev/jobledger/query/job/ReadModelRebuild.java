@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -57,7 +56,7 @@ public class ReadModelRebuild {
 
     /**
      * @param name the tracking processor
-     * @param replaying whether Axon flags it as replaying (it stays so until an event newer than the reset arrives)
+     * @param replaying whether it is still behind the head taken when the rebuild started
      * @param position the global index it has reached
      */
     public record ProcessorPosition(String name, boolean replaying, long position) {}
@@ -128,26 +127,22 @@ public class ReadModelRebuild {
     }
 
     public synchronized Progress progress() {
+        // Axon keeps a processor flagged as replaying until it handles an event newer than the reset point, so a
+        // processor is replaying here while it is behind the head taken when the rebuild started.
         List<ProcessorPosition> positions = PROCESSORS.stream()
                 .map(name -> {
-                    var segments = processor(name).processingStatus().values();
-                    boolean replaying =
-                            segments.isEmpty() || segments.stream().anyMatch(EventTrackerStatus::isReplaying);
-                    long position = segments.stream()
+                    long position = processor(name).processingStatus().values().stream()
                             .mapToLong(status -> status.getCurrentPosition().orElse(0))
                             .min()
                             .orElse(0);
-                    return new ProcessorPosition(name, replaying, position);
+                    return new ProcessorPosition(name, startedAt != null && position < target, position);
                 })
                 .toList();
         if (startedAt == null) {
             return new Progress(State.NONE, null, null, 0, 0, 0, positions);
         }
-        long reached =
-                positions.stream().mapToLong(ProcessorPosition::position).min().orElse(0);
-        long replayed = Math.min(reached, target);
-        // Axon keeps a processor flagged as replaying until it handles an event newer than the reset point, so
-        // having reached the head taken at the start is what says the rebuild is done.
+        long replayed = Math.min(
+                positions.stream().mapToLong(ProcessorPosition::position).min().orElse(0), target);
         boolean done = replayed >= target;
         if (done && finishedAt == null) {
             finishedAt = Instant.now();
