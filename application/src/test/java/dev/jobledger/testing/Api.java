@@ -69,6 +69,17 @@ public final class Api {
             String fileName,
             byte[] file,
             Map<String, String> headers) {
+        return postMultipart(path, token, fields, fileName, "text/csv", file, headers);
+    }
+
+    public Answer postMultipart(
+            String path,
+            String token,
+            Map<String, String> fields,
+            String fileName,
+            String fileContentType,
+            byte[] file,
+            Map<String, String> headers) {
         String boundary = "----job-ledger-test-" + System.nanoTime();
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
@@ -77,7 +88,7 @@ public final class Api {
                         .getBytes(utf8)));
         if (fileName != null) {
             body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-                            + fileName + "\"\r\nContent-Type: text/csv\r\n\r\n")
+                            + fileName + "\"\r\nContent-Type: " + fileContentType + "\r\n\r\n")
                     .getBytes(utf8));
             body.writeBytes(file);
             body.writeBytes("\r\n".getBytes(utf8));

@@ -63,6 +63,18 @@ public final class Tokens {
         }
     }
 
+    /** A token with exactly these claims, signed with the test secret: for tokens no identity provider should issue. */
+    public static String hs256(JWTClaimsSet claims) {
+        try {
+            return sign(
+                    new MACSigner(TEST_SECRET.getBytes(StandardCharsets.UTF_8)),
+                    new JWSHeader(JWSAlgorithm.HS256),
+                    claims);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static JWTClaimsSet claims(String subject, List<String> permissions, Duration validFor, String issuer) {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder()

@@ -1,9 +1,13 @@
 package dev.jobledger.lambda;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.LogEntry;
@@ -77,10 +81,15 @@ public final class LedgerClient {
         this.backoffMax = config.backoffMax();
     }
 
-    /** The JSON mapping used on the wire: ISO instants, no nulls sent, unknown fields ignored. */
+    /**
+     * The JSON mapping used on the wire: ISO instants, no nulls sent, unknown fields ignored, and text the ledger can
+     * store. Handlers quote their input in log lines and reasons; a NUL character or an unpaired surrogate from a
+     * file would have the whole report refused, so each is sent as U+FFFD.
+     */
     public static ObjectMapper mapper() {
         return new ObjectMapper()
                 .registerModule(new JavaTimeModule())
+                .registerModule(new SimpleModule("storable-text").addSerializer(String.class, new StorableText()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .setSerializationInclusion(JsonInclude.Include.NON_NULL);
@@ -173,6 +182,30 @@ public final class LedgerClient {
         throw new LedgerException.Unavailable(
                 "the ledger's " + endpoint + " could not be reached after " + maxTries + " tries: " + lastError,
                 lastError);
+    }
+
+    /** Writes text with what PostgreSQL refuses replaced by U+FFFD; most text has none and is written as it is. */
+    static final class StorableText extends StdSerializer<String> {
+        private static final java.util.regex.Pattern UNSTORABLE = java.util.regex.Pattern.compile("[\\x00\\p{Cs}]");
+
+        StorableText() {
+            super(String.class);
+        }
+
+        @Override
+        public void serialize(String text, JsonGenerator out, SerializerProvider provider) throws IOException {
+            out.writeString(storable(text));
+        }
+
+        static String storable(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == 0 || Character.isSurrogate(c)) {
+                    return UNSTORABLE.matcher(text).replaceAll("\uFFFD");
+                }
+            }
+            return text;
+        }
     }
 
     private HttpRequest request(URI uri, byte[] body, Delivery delivery, String bearer) {

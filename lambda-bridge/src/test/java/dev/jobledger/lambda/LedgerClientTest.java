@@ -142,4 +142,13 @@ class LedgerClientTest {
             assertThat(p.total()).isNull();
         });
     }
+
+    @Test
+    void textTheLedgerCannotStoreIsSentAsReplacementCharactersAndValidPairsAsThemselves() throws Exception {
+        String written = LedgerClient.mapper()
+                .writeValueAsString(Map.of("reason", "header \u0000 with \uD800 and \uD83D\uDE00"));
+
+        assertThat(LedgerClient.mapper().readTree(written).path("reason").asText())
+                .isEqualTo("header \uFFFD with \uFFFD and \uD83D\uDE00");
+    }
 }

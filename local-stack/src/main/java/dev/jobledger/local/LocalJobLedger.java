@@ -70,6 +70,10 @@ public final class LocalJobLedger {
                 .setCleanDataDirectory(false)
                 .setPort(pgPort)
                 .setPGStartupWait(Duration.ofMinutes(1))
+                // The embedding library starts PostgreSQL with fsync and synchronous_commit off, settings for
+                // throwaway test databases. This one keeps people's data, and the benchmarks measure it: durable.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
                 .start();
         LocalSqs sqs = LocalSqs.start(sqsPort);
         LocalSqs.QueuePair queues = sqs.createQueueWithDeadLetterQueue(QUEUE, 900, 12);

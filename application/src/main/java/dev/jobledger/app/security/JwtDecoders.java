@@ -22,6 +22,9 @@ import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 /** Builds the token decoder from {@link SecurityProperties}: RS256 from a JWK set, HS256 from the dev secret, or both. */
 final class JwtDecoders {
 
+    private static final java.util.regex.Pattern STORABLE_SUBJECT =
+            java.util.regex.Pattern.compile("[^\\x00-\\x1F\\x7F\\p{Cs}]+");
+
     private JwtDecoders() {}
 
     static JwtDecoder from(SecurityProperties properties) {
@@ -86,6 +89,15 @@ final class JwtDecoders {
                 hasText(properties.issuerUri())
                         ? JwtValidators.createDefaultWithIssuer(properties.issuerUri())
                         : JwtValidators.createDefault());
+        // The subject is the owner of every job its bearer submits and is kept in the read model (255 characters).
+        validators.add(new JwtClaimValidator<Object>(
+                "sub",
+                sub -> sub instanceof String subject
+                        && !subject.isBlank()
+                        && subject.length() <= 255
+                        && STORABLE_SUBJECT.matcher(subject).matches()));
+        // A token without an expiry would be valid for good once leaked; the default validator checks exp only if set.
+        validators.add(new JwtClaimValidator<Object>("exp", java.util.Objects::nonNull));
         if (hasText(properties.audience())) {
             validators.add(new JwtClaimValidator<List<String>>(
                     "aud", audiences -> audiences != null && audiences.contains(properties.audience())));

@@ -1,5 +1,6 @@
 package dev.jobledger.app.web;
 
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -38,11 +39,20 @@ class RequestProblems extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestBodyLimit.BodyTooLarge tooLarge) {
+                return problem(
+                        ex, HttpStatus.PAYLOAD_TOO_LARGE, headers, request, RequestBodyLimit.tooLarge(tooLarge.limit));
+            }
+        }
         return problem(ex, status, headers, request, unreadable(ex));
     }
 
     private static String unreadable(HttpMessageNotReadableException ex) {
         Throwable cause = ex.getMostSpecificCause();
+        if (cause instanceof StreamConstraintsException limit) {
+            return "The request body is beyond a limit of the JSON reader: " + limit.getOriginalMessage();
+        }
         if (cause instanceof UnrecognizedPropertyException unknown) {
             return "Unknown field '" + unknown.getPropertyName() + "'; known fields are "
                     + unknown.getKnownPropertyIds();

@@ -14,6 +14,7 @@ import dev.jobledger.messages.StartJobAttempt;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -42,11 +43,13 @@ class BridgeController {
     private final CommandGateway commands;
     private final AttemptSettings attempts;
     private final Clock clock;
+    private final JsonDocuments documents;
 
-    BridgeController(CommandGateway commands, AttemptSettings attempts, Clock clock) {
+    BridgeController(CommandGateway commands, AttemptSettings attempts, Clock clock, JsonDocuments documents) {
         this.commands = commands;
         this.attempts = attempts;
         this.clock = clock;
+        this.documents = documents;
     }
 
     @Operation(
@@ -73,9 +76,13 @@ class BridgeController {
     ReportAck appendLogs(
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.AppendLogs request,
-            @RequestHeader(name = MESSAGE_ID, required = false) String messageId,
-            @RequestHeader(name = REQUEST_ID, required = false) String requestId,
+            @RequestHeader(name = MESSAGE_ID, required = false) @Size(max = 255) String messageId,
+            @RequestHeader(name = REQUEST_ID, required = false) @Size(max = 255) String requestId,
             Authentication bridge) {
+        for (int line = 0; line < request.entries().size(); line++) {
+            documents.requireStorable(
+                    "entries[" + line + "].meta", request.entries().get(line).meta());
+        }
         return commands.sendAndWait(new AppendJobLogs(
                 jobId,
                 request.attempt(),
@@ -88,8 +95,8 @@ class BridgeController {
     ReportAck reportProgress(
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.ReportProgress request,
-            @RequestHeader(name = MESSAGE_ID, required = false) String messageId,
-            @RequestHeader(name = REQUEST_ID, required = false) String requestId,
+            @RequestHeader(name = MESSAGE_ID, required = false) @Size(max = 255) String messageId,
+            @RequestHeader(name = REQUEST_ID, required = false) @Size(max = 255) String requestId,
             Authentication bridge) {
         Progress progress =
                 new Progress(request.processed(), request.total(), request.failed() == null ? 0 : request.failed());
@@ -102,9 +109,10 @@ class BridgeController {
     JobView complete(
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.Complete request,
-            @RequestHeader(name = MESSAGE_ID, required = false) String messageId,
-            @RequestHeader(name = REQUEST_ID, required = false) String requestId,
+            @RequestHeader(name = MESSAGE_ID, required = false) @Size(max = 255) String messageId,
+            @RequestHeader(name = REQUEST_ID, required = false) @Size(max = 255) String requestId,
             Authentication bridge) {
+        documents.requireStorable("result", request.result());
         return commands.sendAndWait(new CompleteJob(
                 jobId, request.attempt(), request.result(), Actor.bridge(bridge.getName(), messageId, requestId)));
     }
@@ -117,8 +125,8 @@ class BridgeController {
     JobView fail(
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.Fail request,
-            @RequestHeader(name = MESSAGE_ID, required = false) String messageId,
-            @RequestHeader(name = REQUEST_ID, required = false) String requestId,
+            @RequestHeader(name = MESSAGE_ID, required = false) @Size(max = 255) String messageId,
+            @RequestHeader(name = REQUEST_ID, required = false) @Size(max = 255) String requestId,
             Authentication bridge) {
         return commands.sendAndWait(new FailJobAttempt(
                 jobId,

@@ -24,8 +24,8 @@ final class BridgeRequests {
      */
     record StartAttempt(
             @Positive Integer attempt,
-            @Size(max = 255) String messageId,
-            @Size(max = 255) String requestId) {}
+            @Size(max = 255) @StorableText String messageId,
+            @Size(max = 255) @StorableText String requestId) {}
 
     /**
      * @param attempt the reporting attempt; the current one when absent
@@ -43,7 +43,7 @@ final class BridgeRequests {
      */
     record Entry(
             @NotNull LogLevel level,
-            @NotBlank @Size(max = 8000) String message,
+            @NotBlank @Size(max = 8000) @StorableText String message,
             @Positive Long rowNumber,
             Map<String, Object> meta) {
 
@@ -77,6 +77,6 @@ final class BridgeRequests {
      */
     record Fail(
             @Positive Integer attempt,
-            @NotBlank @Size(max = 4000) String reason,
+            @NotBlank @Size(max = 4000) @StorableText String reason,
             @NotNull Boolean retryable) {}
 }

@@ -66,7 +66,7 @@ class JobControlController {
     }
 
     /** @param reason why the job is cancelled, kept on its history */
-    record CancelRequest(@Size(max = 1000) String reason) {}
+    record CancelRequest(@Size(max = 1000) @StorableText String reason) {}
 
     @Operation(
             summary = "Cancel a job",

@@ -27,6 +27,7 @@ import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -47,20 +48,31 @@ import org.springframework.web.multipart.MultipartFile;
 class JobSubmissionController {
 
     private static final TypeReference<Map<String, Object>> PAYLOAD = new TypeReference<>() {};
+    private static final java.util.regex.Pattern STORABLE = java.util.regex.Pattern.compile(StorableText.STORABLE);
+    // The read model's columns: file_name VARCHAR(1024), file_content_type VARCHAR(255).
+    private static final int MAX_FILE_NAME = 1024;
+    private static final int MAX_CONTENT_TYPE = 255;
 
     private final CommandGateway commands;
     private final JobTypes jobTypes;
     private final JobFiles files;
     private final ObjectMapper json;
     private final Validator validator;
+    private final JsonDocuments documents;
 
     JobSubmissionController(
-            CommandGateway commands, JobTypes jobTypes, JobFiles files, ObjectMapper json, Validator validator) {
+            CommandGateway commands,
+            JobTypes jobTypes,
+            JobFiles files,
+            ObjectMapper json,
+            Validator validator,
+            JsonDocuments documents) {
         this.commands = commands;
         this.jobTypes = jobTypes;
         this.files = files;
         this.json = json;
         this.validator = validator;
+        this.documents = documents;
     }
 
     @Operation(
@@ -80,6 +92,7 @@ class JobSubmissionController {
         if (type.requiresFile()) {
             throw badRequest("Job type '" + request.jobType() + "' needs a file: submit it as multipart/form-data");
         }
+        documents.requireStorable("payload", request.payload());
         return accepted(submitJob(jobIdFor(caller.getName(), idempotencyKey), request, idempotencyKey, caller, null));
     }
 
@@ -106,17 +119,13 @@ class JobSubmissionController {
             throw badRequest(first.getPropertyPath() + " " + first.getMessage());
         }
         registered(jobType);
+        documents.requireStorable("payload", request.payload());
         if (file.isEmpty()) {
             throw badRequest("The file is empty");
         }
         UUID jobId = jobIdFor(caller.getName(), idempotencyKey);
-        StoredFile stored = files.store(
-                jobId,
-                caller.getName(),
-                file.getOriginalFilename(),
-                file.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : file.getContentType(),
-                file.getSize(),
-                file);
+        StoredFile stored =
+                files.store(jobId, caller.getName(), fileName(file), contentType(file), file.getSize(), file);
         JobView job;
         try {
             job = submitJob(jobId, request, idempotencyKey, caller, stored);
@@ -129,6 +138,35 @@ class JobSubmissionController {
             files.delete(stored.key());
         }
         return accepted(job);
+    }
+
+    /** The client's name for the file, kept as data on the job: it must be storable, and fit its column. */
+    private static String fileName(MultipartFile file) {
+        String name = file.getOriginalFilename();
+        if (name == null) {
+            return null;
+        }
+        if (name.length() > MAX_FILE_NAME || !STORABLE.matcher(name).matches()) {
+            throw badRequest("The file name must be at most " + MAX_FILE_NAME
+                    + " characters, without NUL characters or unpaired surrogates");
+        }
+        return name;
+    }
+
+    /** The part's declared media type, normalised; anything that is not a media type is refused. */
+    private static String contentType(MultipartFile file) {
+        String declared = file.getContentType();
+        if (declared == null || declared.isBlank()) {
+            return MediaType.APPLICATION_OCTET_STREAM_VALUE;
+        }
+        if (declared.length() > MAX_CONTENT_TYPE) {
+            throw badRequest("The file's Content-Type must be at most " + MAX_CONTENT_TYPE + " characters");
+        }
+        try {
+            return MediaType.parseMediaType(declared).toString();
+        } catch (InvalidMediaTypeException e) {
+            throw badRequest("The file's Content-Type is not a media type: " + e.getMessage());
+        }
     }
 
     private Map<String, Object> payloadObject(String payload) {

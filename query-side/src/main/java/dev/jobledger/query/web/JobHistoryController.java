@@ -48,7 +48,7 @@ class JobHistoryController {
             @PathVariable UUID jobId,
             @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to,
-            @RequestParam(defaultValue = "1") @Min(1) int page,
+            @RequestParam(defaultValue = "1") @Min(1) @Max(1_000_000) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int pageSize,
             Authentication caller) {
         if (from != null && to != null && from.isAfter(to)) {

@@ -14,6 +14,8 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
@@ -35,6 +37,9 @@ class JobQueryController {
 
     static final String ADMIN = "job:Admin";
 
+    /** Pages past this one would start beyond any offset the database is asked for (page size 100 at most). */
+    static final int MAX_PAGE = 1_000_000;
+
     private final QueryGateway queries;
 
     JobQueryController(QueryGateway queries) {
@@ -46,10 +51,17 @@ class JobQueryController {
             description = "Newest first. Users see their own jobs; admins see every job and may filter by userId.")
     @GetMapping
     JobPage list(
-            @RequestParam(required = false) String jobType,
+            @RequestParam(required = false)
+                    @Size(max = 100)
+                    @Pattern(regexp = "[a-z0-9][a-z0-9._-]*", message = "must be a job type name")
+                    String jobType,
             @RequestParam(required = false) JobStatus status,
-            @Parameter(description = "Admins only: the owner's id") @RequestParam(required = false) String userId,
-            @RequestParam(defaultValue = "1") @Min(1) int page,
+            @Parameter(description = "Admins only: the owner's id")
+                    @RequestParam(required = false)
+                    @Size(max = 255)
+                    @Pattern(regexp = "[^\\x00\\p{Cs}]*", message = "must not contain NUL characters")
+                    String userId,
+            @RequestParam(defaultValue = "1") @Min(1) @Max(MAX_PAGE) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(100) int pageSize,
             Authentication caller) {
         Viewer viewer = viewer(caller);
@@ -76,7 +88,7 @@ class JobQueryController {
     JobLogPage logs(
             @PathVariable UUID jobId,
             @RequestParam(required = false) LogLevel level,
-            @RequestParam(defaultValue = "1") @Min(1) int page,
+            @RequestParam(defaultValue = "1") @Min(1) @Max(MAX_PAGE) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(100) int pageSize,
             Authentication caller) {
         Optional<JobLogPage> lines = queries.query(
