@@ -1,5 +1,6 @@
 package dev.jobledger.messages;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -11,5 +12,24 @@ import java.util.UUID;
  * @param attempt the finishing attempt, or {@code null} for the current one
  * @param result the handler's result, a JSON object, or {@code null}
  * @param actor the bridge
+ * @param finalLogs the attempt's last log lines, recorded before the completion in the same step, or empty
+ * @param finalProgress the attempt's final progress, recorded on the completion, or {@code null}
  */
-public record CompleteJob(UUID jobId, Integer attempt, Map<String, Object> result, Actor actor) implements JobCommand {}
+public record CompleteJob(
+        UUID jobId,
+        Integer attempt,
+        Map<String, Object> result,
+        Actor actor,
+        List<LogEntry> finalLogs,
+        Progress finalProgress)
+        implements JobCommand {
+
+    public CompleteJob {
+        finalLogs = finalLogs == null ? List.of() : List.copyOf(finalLogs);
+    }
+
+    /** A completion with nothing riding on it. */
+    public CompleteJob(UUID jobId, Integer attempt, Map<String, Object> result, Actor actor) {
+        this(jobId, attempt, result, actor, List.of(), null);
+    }
+}

@@ -1,5 +1,6 @@
 package dev.jobledger.messages;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -11,6 +12,25 @@ import java.util.UUID;
  * @param reason what went wrong, for people
  * @param retryable whether another attempt may succeed
  * @param actor the bridge
+ * @param finalLogs the attempt's last log lines, recorded before the failure in the same step, or empty
+ * @param finalProgress the attempt's final progress, recorded before the failure, or {@code null}
  */
-public record FailJobAttempt(UUID jobId, Integer attempt, String reason, boolean retryable, Actor actor)
-        implements JobCommand {}
+public record FailJobAttempt(
+        UUID jobId,
+        Integer attempt,
+        String reason,
+        boolean retryable,
+        Actor actor,
+        List<LogEntry> finalLogs,
+        Progress finalProgress)
+        implements JobCommand {
+
+    public FailJobAttempt {
+        finalLogs = finalLogs == null ? List.of() : List.copyOf(finalLogs);
+    }
+
+    /** A failure with nothing riding on it. */
+    public FailJobAttempt(UUID jobId, Integer attempt, String reason, boolean retryable, Actor actor) {
+        this(jobId, attempt, reason, retryable, actor, List.of(), null);
+    }
+}

@@ -10,10 +10,14 @@ import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
+import org.axonframework.commandhandling.gateway.RetryScheduler;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,7 +47,9 @@ class AxonConfiguration {
 
     /**
      * Commands that lost a race for the same aggregate version (two instances, or a report racing the dispatcher)
-     * are sent again: they are decided anew on the winner's state.
+     * are sent again: they are decided anew on the winner's state. Nothing else is retried: a refusal or a missing
+     * job is the answer, and retrying it would only delay it (and let its timing tell a missing job from another
+     * user's).
      */
     @Bean
     CommandGateway commandGateway(CommandBus commandBus) {
@@ -52,14 +58,37 @@ class AxonConfiguration {
             thread.setDaemon(true);
             return thread;
         });
+        RetryScheduler interval = IntervalRetryScheduler.builder()
+                .retryExecutor(retries)
+                .retryInterval(20)
+                .maxRetryCount(5)
+                .build();
+        RetryScheduler onlyLostRaces = (command, failure, failures, dispatch) ->
+                isLostRace(failure) && interval.scheduleRetry(command, failure, failures, dispatch);
         return DefaultCommandGateway.builder()
                 .commandBus(commandBus)
-                .retryScheduler(IntervalRetryScheduler.builder()
-                        .retryExecutor(retries)
-                        .retryInterval(20)
-                        .maxRetryCount(5)
-                        .build())
+                .retryScheduler(onlyLostRaces)
                 .build();
+    }
+
+    private static boolean isLostRace(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConcurrencyException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Jobs recently commanded stay loaded, so a job's next command (its start after its dispatch, its end after its
+     * start) does not read its events again. Entries are held weakly and dropped under memory pressure. Safe with
+     * several instances: a command decided on a stale copy fails to append (the next sequence number is taken),
+     * which evicts the copy, and the gateway retries it on fresh state.
+     */
+    @Bean
+    Cache jobCache() {
+        return new WeakReferenceCache();
     }
 
     /**

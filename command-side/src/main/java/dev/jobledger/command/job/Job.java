@@ -62,7 +62,10 @@ import org.axonframework.spring.stereotype.Aggregate;
         fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-@Aggregate(commandTargetResolver = JobCommandRouting.BEAN_NAME, snapshotTriggerDefinition = JobSnapshots.TRIGGER)
+@Aggregate(
+        commandTargetResolver = JobCommandRouting.BEAN_NAME,
+        snapshotTriggerDefinition = JobSnapshots.TRIGGER,
+        cache = "jobCache")
 class Job {
 
     @AggregateIdentifier
@@ -78,6 +81,7 @@ class Job {
     private String errorReason;
     private boolean deadLettered;
     private int lastDispatchedAttempt;
+    private String runningMessageId;
     private StoredFile file;
     private Map<String, Object> payload;
     private Map<String, Object> result;
@@ -132,6 +136,11 @@ class Job {
         }
         boolean takenOver = false;
         if (status == RUNNING) {
+            if (isSameDelivery(command)) {
+                // The worker did not get the answer to its start (a timeout, a 5xx) and asks again: it is the running
+                // attempt's own worker, so it runs. Answered SKIP, it would delete its message and strand the job.
+                return new StartAnswer(AttemptDecision.PROCEED, attempt, null, view());
+            }
             if (!isAbandoned(command)) {
                 return skip("attempt " + attempt + " is already running");
             }
@@ -148,6 +157,12 @@ class Job {
         JobLifecycle.require(jobId, status, RUNNING);
         apply(new JobStarted(jobId, next, command.delivery(), command.actor()));
         return new StartAnswer(AttemptDecision.PROCEED, attempt, null, view());
+    }
+
+    private boolean isSameDelivery(StartJobAttempt command) {
+        return runningMessageId != null
+                && command.delivery() != null
+                && runningMessageId.equals(command.delivery().messageId());
     }
 
     /** The running attempt reported nothing within its lease, and the delivery is for it or a later one. */
@@ -199,7 +214,8 @@ class Job {
             return view();
         }
         requireRunning(command.attempt(), COMPLETED);
-        apply(new JobCompleted(jobId, attempt, command.result(), command.actor()));
+        appendFinalLogs(command.finalLogs(), command.actor());
+        apply(new JobCompleted(jobId, attempt, command.result(), command.actor(), command.finalProgress()));
         return view();
     }
 
@@ -210,12 +226,23 @@ class Job {
         }
         boolean retry = command.retryable() && attemptsUsed < maxAttempts;
         requireRunning(command.attempt(), retry ? RETRYING : FAILED);
+        appendFinalLogs(command.finalLogs(), command.actor());
+        if (command.finalProgress() != null) {
+            apply(new JobProgressed(jobId, attempt, command.finalProgress(), command.actor()));
+        }
         if (retry) {
             apply(new JobAttemptFailed(jobId, attempt, command.reason(), maxAttempts - attemptsUsed, command.actor()));
         } else {
             apply(new JobFailed(jobId, attempt, command.reason(), command.retryable(), command.actor()));
         }
         return view();
+    }
+
+    /** The lines a worker still held when its attempt ended ride on the end, in the same unit of work. */
+    private void appendFinalLogs(List<dev.jobledger.messages.LogEntry> entries, Actor actor) {
+        if (!entries.isEmpty()) {
+            apply(new JobLogsAppended(jobId, attempt, logCount + 1, entries, actor));
+        }
     }
 
     @CommandHandler
@@ -313,6 +340,7 @@ class Job {
     void on(JobStarted event, @Timestamp Instant at) {
         status = RUNNING;
         attempt = event.attempt();
+        runningMessageId = event.delivery() == null ? null : event.delivery().messageId();
         attemptsUsed++;
         errorReason = null;
         progress = Progress.NONE;
@@ -336,6 +364,9 @@ class Job {
     void on(JobCompleted event, @Timestamp Instant at) {
         status = COMPLETED;
         result = event.result();
+        if (event.progress() != null) {
+            progress = event.progress();
+        }
         finishedAt = at;
         updatedAt = at;
     }

@@ -2,7 +2,9 @@ package dev.jobledger.command.web;
 
 import dev.jobledger.messages.LogEntry;
 import dev.jobledger.messages.LogLevel;
+import dev.jobledger.messages.Progress;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -11,6 +13,7 @@ import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** Request bodies of the worker bridge's internal endpoints. */
 final class BridgeRequests {
@@ -79,4 +82,81 @@ final class BridgeRequests {
             @Positive Integer attempt,
             @NotBlank @Size(max = 4000) @StorableText String reason,
             @NotNull Boolean retryable) {}
+
+    /**
+     * The records of one function invocation to start, in delivery order.
+     *
+     * @param requestId the Lambda request id of the invocation
+     * @param attempts the deliveries, at most 100
+     */
+    record StartAttempts(
+            @Size(max = 255) @StorableText String requestId,
+            @NotEmpty @Size(max = 100) List<@Valid @NotNull AttemptToStart> attempts) {}
+
+    /**
+     * @param jobId the job of the delivery
+     * @param attempt the attempt the delivery was dispatched for; the next one when absent
+     * @param messageId the SQS message id of the delivery
+     */
+    record AttemptToStart(
+            @NotNull UUID jobId,
+            @Positive Integer attempt,
+            @Size(max = 255) @StorableText String messageId) {}
+
+    /**
+     * How the attempts of one function invocation ended, with what each still had to report.
+     *
+     * @param requestId the Lambda request id of the invocation
+     * @param reports the ended attempts, at most 100
+     */
+    record FinishAttempts(
+            @Size(max = 255) @StorableText String requestId,
+            @NotEmpty @Size(max = 100) List<@Valid @NotNull AttemptReport> reports) {}
+
+    /** How an attempt ended. */
+    enum AttemptOutcome {
+        COMPLETED,
+        FAILED
+    }
+
+    /**
+     * @param jobId the job
+     * @param attempt the ending attempt; the current one when absent
+     * @param messageId the SQS message id of the delivery it ran for
+     * @param outcome COMPLETED or FAILED
+     * @param result the handler's result (COMPLETED)
+     * @param reason what went wrong (FAILED)
+     * @param retryable whether another attempt may succeed (FAILED)
+     * @param logs the attempt's last log lines, recorded before its end
+     * @param progress the attempt's final progress
+     */
+    record AttemptReport(
+            @NotNull UUID jobId,
+            @Positive Integer attempt,
+            @Size(max = 255) @StorableText String messageId,
+            @NotNull AttemptOutcome outcome,
+            Map<String, Object> result,
+            @Size(max = 4000) @StorableText String reason,
+            Boolean retryable,
+            @Size(max = 1000) List<@Valid @NotNull Entry> logs,
+            @Valid ReportProgress progress) {
+
+        @AssertTrue(message = "a FAILED report needs a reason and retryable")
+        boolean isFailureExplained() {
+            return outcome != AttemptOutcome.FAILED || (reason != null && !reason.isBlank() && retryable != null);
+        }
+
+        List<LogEntry> logEntries() {
+            return logs == null
+                    ? List.of()
+                    : logs.stream().map(Entry::toLogEntry).toList();
+        }
+
+        Progress finalProgress() {
+            return progress == null
+                    ? null
+                    : new Progress(
+                            progress.processed(), progress.total(), progress.failed() == null ? 0 : progress.failed());
+        }
+    }
 }

@@ -130,6 +130,15 @@ class JobTest {
     }
 
     @Test
+    void aStartRepeatedForTheRunningAttemptsOwnDeliveryProceedsAgainWithoutAnEvent() {
+        fixture.given(aJob().submitted().started().list())
+                .when(new StartJobAttempt(JOB, 1, new Delivery("msg-1", "req-2"), BRIDGE))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(matches(
+                        (StartAnswer answer) -> answer.decision() == AttemptDecision.PROCEED && answer.attempt() == 1));
+    }
+
+    @Test
     void aStartForAStaleAttemptIsSkipped() {
         fixture.given(aJob().submitted().started().attemptFailed().list())
                 .when(new StartJobAttempt(JOB, 1, DELIVERY, BRIDGE))
@@ -244,6 +253,39 @@ class JobTest {
                 .when(new CompleteJob(JOB, 1, Map.of("imported", 10), BRIDGE))
                 .expectEvents(new JobCompleted(JOB, 1, Map.of("imported", 10), BRIDGE))
                 .expectResultMessagePayloadMatching(matches((JobView job) -> job.status() == JobStatus.COMPLETED));
+    }
+
+    @Test
+    void theLastLinesAndFinalProgressRideOnTheCompletionInOneStep() {
+        Progress done = new Progress(2, 2L, 0);
+        fixture.given(aJob().submitted().started().list())
+                .andGiven(new JobLogsAppended(JOB, 1, 1, TWO_LINES, BRIDGE))
+                .when(new CompleteJob(JOB, 1, Map.of("imported", 2), BRIDGE, TWO_LINES, done))
+                .expectEvents(
+                        new JobLogsAppended(JOB, 1, 3, TWO_LINES, BRIDGE),
+                        new JobCompleted(JOB, 1, Map.of("imported", 2), BRIDGE, done))
+                .expectResultMessagePayloadMatching(
+                        matches((JobView job) -> job.status() == JobStatus.COMPLETED && done.equals(job.progress())));
+    }
+
+    @Test
+    void theLastLinesAndFinalProgressOfAFailedAttemptAreRecordedBeforeItsFailure() {
+        Progress partial = new Progress(1, 2L, 1);
+        fixture.given(aJob().submitted().started().list())
+                .when(new FailJobAttempt(JOB, 1, "locked", true, BRIDGE, TWO_LINES, partial))
+                .expectEvents(
+                        new JobLogsAppended(JOB, 1, 1, TWO_LINES, BRIDGE),
+                        new JobProgressed(JOB, 1, partial, BRIDGE),
+                        new JobAttemptFailed(JOB, 1, "locked", 2, BRIDGE));
+    }
+
+    @Test
+    void aRepeatedCompletionWithItsLastLinesRecordsTheLinesOnlyOnce() {
+        fixture.given(aJob().submitted().started().list())
+                .andGiven(new JobLogsAppended(JOB, 1, 1, TWO_LINES, BRIDGE))
+                .andGiven(new JobCompleted(JOB, 1, Map.of(), BRIDGE))
+                .when(new CompleteJob(JOB, 1, Map.of(), BRIDGE, TWO_LINES, null))
+                .expectNoEvents();
     }
 
     @Test

@@ -60,7 +60,12 @@ class JobProjection {
 
     @EventHandler
     void on(JobCompleted event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.jobId(), sequence, at, row -> row.completed(event.result(), at));
+        change(event.jobId(), sequence, at, row -> {
+            if (event.progress() != null) {
+                row.progressed(event.progress());
+            }
+            row.completed(event.result(), at);
+        });
     }
 
     @EventHandler
