@@ -1,12 +1,14 @@
 package dev.jobledger.command.dispatch;
 
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 /** The {@code job_dispatch} table: job attempts that are due, or will be, and have not been sent yet. */
 @Component
@@ -70,16 +72,18 @@ class DispatchOutbox {
     }
 
     /**
-     * Claims the attempts that are due for one sender until {@code claimedUntil}. Skips rows other senders hold, so several
-     * instances can send side by side.
+     * Claims the attempts that are due for one sender until {@code claimedUntil}, in one statement. Skips rows other
+     * senders hold, so several instances can send side by side.
      */
-    @Transactional
     List<DueAttempt> claimDue(Instant now, Instant claimedUntil, int limit) {
-        List<DueAttempt> due = jdbc.query(
+        List<DueAttempt> due = new ArrayList<>(jdbc.query(
                 """
-                SELECT id, job_id, attempt, job_type, queue, bucket, file_key, file_name, due_at FROM job_dispatch
-                WHERE due_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
-                ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED
+                UPDATE job_dispatch SET claimed_until = ?
+                WHERE id IN (
+                    SELECT id FROM job_dispatch
+                    WHERE due_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+                    ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                RETURNING id, job_id, attempt, job_type, queue, bucket, file_key, file_name, due_at
                 """,
                 (row, i) -> new DueAttempt(
                         row.getLong("id"),
@@ -91,20 +95,25 @@ class DispatchOutbox {
                         row.getString("file_key"),
                         row.getString("file_name"),
                         row.getTimestamp("due_at").toInstant()),
+                Timestamp.from(claimedUntil),
                 Timestamp.from(now),
                 Timestamp.from(now),
-                limit);
-        for (DueAttempt attempt : due) {
-            jdbc.update(
-                    "UPDATE job_dispatch SET claimed_until = ? WHERE id = ?",
-                    Timestamp.from(claimedUntil),
-                    attempt.id());
-        }
+                limit));
+        due.sort(Comparator.comparing(DueAttempt::dueAt).thenComparing(DueAttempt::id));
         return due;
     }
 
-    void sent(DueAttempt attempt) {
-        jdbc.update("DELETE FROM job_dispatch WHERE id = ?", attempt.id());
+    /** The attempts were sent and recorded on their jobs: one statement for a whole batch. */
+    void sent(List<DueAttempt> attempts) {
+        if (attempts.isEmpty()) {
+            return;
+        }
+        Long[] ids = attempts.stream().map(DueAttempt::id).toArray(Long[]::new);
+        jdbc.update(connection -> {
+            PreparedStatement delete = connection.prepareStatement("DELETE FROM job_dispatch WHERE id = ANY(?)");
+            delete.setArray(1, connection.createArrayOf("bigint", ids));
+            return delete;
+        });
     }
 
     /** Sending failed: the attempt stays due and is tried again after a wait that doubles up to ten seconds. */

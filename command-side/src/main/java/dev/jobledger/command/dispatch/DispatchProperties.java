@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled whether this instance sends and watches at all
  * @param pollInterval how often due attempts are looked for
- * @param batchSize attempts sent per round (SQS batches hold at most 10)
+ * @param batchSize attempts claimed per round, sent in SendMessageBatch calls of at most ten
  * @param claimTimeout how long a sender owns the attempts it picked; a sender that died leaves them to others then
  * @param deadLetterPollInterval how often the dead-letter queue is read
  */
@@ -17,6 +17,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 record DispatchProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("250ms") Duration pollInterval,
-        @DefaultValue("10") int batchSize,
+        @DefaultValue("50") int batchSize,
         @DefaultValue("30s") Duration claimTimeout,
         @DefaultValue("2s") Duration deadLetterPollInterval) {}

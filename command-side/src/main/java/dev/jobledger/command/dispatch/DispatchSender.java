@@ -9,6 +9,8 @@ import dev.jobledger.messages.RecordJobDispatch;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -20,8 +22,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
 /**
  * Sends due job attempts from the outbox to SQS, then records each dispatch on its job and removes it from the
@@ -33,6 +38,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 class DispatchSender {
 
     private static final Logger log = LoggerFactory.getLogger(DispatchSender.class);
+    /** The most entries one SendMessageBatch takes. */
+    private static final int SQS_BATCH = 10;
+
     static final Actor DISPATCHER = Actor.system("sqs-dispatcher");
 
     private final DispatchOutbox outbox;
@@ -94,32 +102,67 @@ class DispatchSender {
         do {
             Instant now = clock.instant();
             due = outbox.claimDue(now, now.plus(properties.claimTimeout()), properties.batchSize());
+            Map<String, List<DispatchOutbox.DueAttempt>> byQueue = new LinkedHashMap<>();
             for (DispatchOutbox.DueAttempt attempt : due) {
-                send(attempt);
+                byQueue.computeIfAbsent(aws.sqs().urlOf(attempt.queue()), url -> new ArrayList<>())
+                        .add(attempt);
             }
+            byQueue.forEach((queueUrl, attempts) -> {
+                for (int from = 0; from < attempts.size(); from += SQS_BATCH) {
+                    send(queueUrl, attempts.subList(from, Math.min(from + SQS_BATCH, attempts.size())));
+                }
+            });
         } while (due.size() == properties.batchSize());
     }
 
-    private void send(DispatchOutbox.DueAttempt attempt) {
-        String queueUrl = aws.sqs().urlOf(attempt.queue());
-        try {
-            SendMessageResponse sent = sqs.sendMessage(message -> message.queueUrl(queueUrl)
+    /**
+     * One SendMessageBatch for up to ten attempts, then each sent one recorded on its job and the batch removed from
+     * the outbox with one statement. An entry SQS refused, or whose recording failed, stays due and is sent again.
+     */
+    private void send(String queueUrl, List<DispatchOutbox.DueAttempt> attempts) {
+        Map<String, DispatchOutbox.DueAttempt> byEntry = new LinkedHashMap<>();
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (DispatchOutbox.DueAttempt attempt : attempts) {
+            String entryId = Long.toString(attempt.id());
+            byEntry.put(entryId, attempt);
+            entries.add(SendMessageBatchRequestEntry.builder()
+                    .id(entryId)
                     .messageBody(body(attempt))
                     .messageAttributes(Map.of(
                             "jobId", text(attempt.jobId().toString()),
                             "attempt", number(attempt.attempt()),
-                            "jobType", text(attempt.jobType()))));
-            commands.sendAndWait(
-                    new RecordJobDispatch(attempt.jobId(), attempt.attempt(), queueUrl, sent.messageId(), DISPATCHER));
-            outbox.sent(attempt);
+                            "jobType", text(attempt.jobType())))
+                    .build());
+        }
+        SendMessageBatchResponse response;
+        try {
+            response = sqs.sendMessageBatch(batch -> batch.queueUrl(queueUrl).entries(entries));
         } catch (RuntimeException e) {
             log.warn(
-                    "Could not dispatch attempt {} of job {}; it stays due: {}",
-                    attempt.attempt(),
-                    attempt.jobId(),
-                    e.toString());
-            outbox.failed(attempt, clock.instant());
+                    "Could not dispatch {} attempts to {}; they stay due: {}", attempts.size(), queueUrl, e.toString());
+            attempts.forEach(attempt -> outbox.failed(attempt, clock.instant()));
+            return;
         }
+        List<DispatchOutbox.DueAttempt> recorded = new ArrayList<>();
+        for (SendMessageBatchResultEntry sent : response.successful()) {
+            DispatchOutbox.DueAttempt attempt = byEntry.get(sent.id());
+            try {
+                commands.sendAndWait(new RecordJobDispatch(
+                        attempt.jobId(), attempt.attempt(), queueUrl, sent.messageId(), DISPATCHER));
+                recorded.add(attempt);
+            } catch (RuntimeException e) {
+                failed(attempt, e.toString());
+            }
+        }
+        for (BatchResultErrorEntry refused : response.failed()) {
+            failed(byEntry.get(refused.id()), refused.code() + ": " + refused.message());
+        }
+        outbox.sent(recorded);
+    }
+
+    private void failed(DispatchOutbox.DueAttempt attempt, String why) {
+        log.warn("Could not dispatch attempt {} of job {}; it stays due: {}", attempt.attempt(), attempt.jobId(), why);
+        outbox.failed(attempt, clock.instant());
     }
 
     private String body(DispatchOutbox.DueAttempt attempt) {
