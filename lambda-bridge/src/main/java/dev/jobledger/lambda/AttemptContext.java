@@ -1,10 +1,13 @@
 package dev.jobledger.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.lambda.spi.JobContext;
 import dev.jobledger.lambda.spi.JobLogger;
 import dev.jobledger.messages.LogEntry;
 import dev.jobledger.messages.LogLevel;
+import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.ReportAck;
 import java.io.InputStream;
 import java.time.Duration;
@@ -16,8 +19,11 @@ import java.util.UUID;
 
 /**
  * The {@link JobContext} of one running attempt. Buffers the job's log and the latest progress, and sends them from
- * the handler's own thread whenever a call finds them due (every {@code logFlushEntries} lines, or every {@code
- * reportInterval}), so there is no background thread. Learns from the ledger's answers when to stop.
+ * the handler's own thread whenever a call finds them due (every {@code logFlushEntries} lines or about {@value
+ * BridgeConfig#MAX_LOG_BYTES_PER_CALL} bytes, or every {@code reportInterval}), so there is no background thread. What
+ * is still buffered when the handler ends is not sent here: it rides on the attempt's finish report ({@link
+ * #takeUnsent()}). Learns from the ledger's answers when to stop. Its calls are also the chances to send the finish
+ * reports of the invocation's earlier attempts while this one runs.
  */
 final class AttemptContext implements JobContext, JobLogger {
 
@@ -28,12 +34,24 @@ final class AttemptContext implements JobContext, JobLogger {
         /** The invocation's remaining time fell below the safety margin. */
         TIME_SHORT,
         /** The ledger could not be reached after the bridge's retries. */
-        LEDGER_UNREACHABLE
+        LEDGER_UNREACHABLE,
+        /**
+         * The ledger refused a report for a reason that says nothing about the job (401, 403, 429, ...): the bridge
+         * cannot report, so the attempt ends as a retryable failure; never acknowledged as if the ledger said stop.
+         */
+        LEDGER_REFUSED
     }
+
+    /** What the attempt had not sent when its handler ended: it goes with the finish report. */
+    record Unsent(List<LogEntry> logs, Progress progress) {}
+
+    /** A buffered log line and the size of its JSON, so that no call and no finish report grows too large. */
+    private record Line(LogEntry entry, int bytes) {}
 
     static final int MAX_MESSAGE_LENGTH = 8000;
 
     private static final FunctionLog LOG = FunctionLog.of(AttemptContext.class);
+    private static final ObjectMapper JSON = LedgerClient.mapper();
 
     private final LedgerClient ledger;
     private final BridgeConfig config;
@@ -45,8 +63,10 @@ final class AttemptContext implements JobContext, JobLogger {
     private final Map<String, Object> payload;
     private final InputStream file;
     private final String fileName;
+    private final PendingReports earlierAttempts;
 
-    private final List<LogEntry> buffer = new ArrayList<>();
+    private final List<Line> buffer = new ArrayList<>();
+    private long bufferedBytes;
     private long lastLogFlush = System.nanoTime();
     private long lastProgressSent = System.nanoTime();
     private long processed;
@@ -66,7 +86,8 @@ final class AttemptContext implements JobContext, JobLogger {
             LedgerClient.Delivery delivery,
             Map<String, Object> payload,
             InputStream file,
-            String fileName) {
+            String fileName,
+            PendingReports earlierAttempts) {
         this.ledger = ledger;
         this.config = config;
         this.lambda = lambda;
@@ -77,6 +98,7 @@ final class AttemptContext implements JobContext, JobLogger {
         this.payload = payload == null ? Map.of() : payload;
         this.file = file;
         this.fileName = fileName;
+        this.earlierAttempts = earlierAttempts;
     }
 
     @Override
@@ -121,11 +143,35 @@ final class AttemptContext implements JobContext, JobLogger {
             text = text.substring(0, MAX_MESSAGE_LENGTH - 3) + "...";
         }
         Long row = rowNumber == null || rowNumber < 1 ? null : rowNumber;
-        buffer.add(new LogEntry(level == null ? LogLevel.INFO : level, text, row, meta));
-        if (buffer.size() >= config.logFlushEntries()) {
+        Line line = line(new LogEntry(level == null ? LogLevel.INFO : level, text, row, meta));
+        buffer.add(line);
+        bufferedBytes += line.bytes();
+        if (buffer.size() >= config.logFlushEntries() || bufferedBytes >= BridgeConfig.MAX_LOG_BYTES_PER_CALL) {
             flushLogs();
         } else {
             sendDue();
+        }
+    }
+
+    /**
+     * Sized once here. Meta that cannot be written as JSON would fail the call carrying it, and a finish call carries
+     * other jobs' reports too: it is replaced by a note.
+     */
+    private static Line line(LogEntry entry) {
+        try {
+            return new Line(entry, JSON.writeValueAsBytes(entry).length);
+        } catch (JsonProcessingException e) {
+            LOG.warn("a log line's meta is not JSON; sent without it: " + e.getOriginalMessage());
+            LogEntry plain = new LogEntry(
+                    entry.level(),
+                    entry.message(),
+                    entry.rowNumber(),
+                    Map.of("metaError", "not JSON-serialisable: " + e.getClass().getSimpleName()));
+            try {
+                return new Line(plain, JSON.writeValueAsBytes(plain).length);
+            } catch (JsonProcessingException impossible) {
+                throw new IllegalStateException(impossible);
+            }
         }
     }
 
@@ -162,16 +208,39 @@ final class AttemptContext implements JobContext, JobLogger {
         return stopDetail;
     }
 
-    /** Sends every buffered line and the latest progress, at the end of the attempt. */
-    void flushAll() {
-        flushLogs();
-        if (progressPending) {
-            sendProgress();
+    /**
+     * Takes the buffered lines and the pending progress, for the finish report. A report holds at most one call's
+     * worth of lines: an excess (only possible once reports stopped going out) is sent ahead through the log
+     * endpoint while that still works, else the oldest lines are dropped.
+     */
+    Unsent takeUnsent() {
+        while (!fitsOneCall() && !reportsStopped()) {
+            sendOldestLogs();
         }
+        int dropped = 0;
+        while (!fitsOneCall()) {
+            bufferedBytes -= buffer.remove(0).bytes();
+            dropped++;
+        }
+        if (dropped > 0) {
+            LOG.warn("dropped the " + dropped + " oldest unsent log lines: they do not fit in the finish report");
+        }
+        List<LogEntry> logs = buffer.stream().map(Line::entry).toList();
+        buffer.clear();
+        bufferedBytes = 0;
+        Progress progress = progressPending ? new Progress(processed, total, failed) : null;
+        progressPending = false;
+        return new Unsent(logs, progress);
+    }
+
+    private boolean fitsOneCall() {
+        return buffer.size() <= BridgeConfig.MAX_ENTRIES_PER_CALL
+                && bufferedBytes <= BridgeConfig.MAX_LOG_BYTES_PER_CALL;
     }
 
     private void sendDue() {
-        if (stopReason == StopReason.LEDGER_SAID_STOP || stopReason == StopReason.LEDGER_UNREACHABLE) {
+        earlierAttempts.sendIfDue();
+        if (reportsStopped()) {
             return;
         }
         long now = System.nanoTime();
@@ -188,19 +257,37 @@ final class AttemptContext implements JobContext, JobLogger {
     private void flushLogs() {
         lastLogFlush = System.nanoTime();
         while (!buffer.isEmpty() && !reportsStopped()) {
-            int size = Math.min(buffer.size(), BridgeConfig.MAX_ENTRIES_PER_CALL);
-            List<LogEntry> batch = List.copyOf(buffer.subList(0, size));
-            try {
-                ReportAck ack = ledger.appendLogs(jobId, attempt, batch, delivery);
-                buffer.subList(0, size).clear();
-                follow(ack);
-            } catch (LedgerException.Refused e) {
-                buffer.subList(0, size).clear();
-                refused(e);
-            } catch (LedgerException.Unavailable e) {
-                stop(StopReason.LEDGER_UNREACHABLE, e.getMessage());
-            }
+            sendOldestLogs();
         }
+    }
+
+    /** One log call with the oldest lines: at most one call's worth by count and by size, at least one line. */
+    private void sendOldestLogs() {
+        int size = 0;
+        long bytes = 0;
+        while (size < buffer.size()
+                && size < BridgeConfig.MAX_ENTRIES_PER_CALL
+                && (size == 0 || bytes + buffer.get(size).bytes() <= BridgeConfig.MAX_LOG_BYTES_PER_CALL)) {
+            bytes += buffer.get(size).bytes();
+            size++;
+        }
+        List<LogEntry> batch = buffer.subList(0, size).stream().map(Line::entry).toList();
+        try {
+            ReportAck ack = ledger.appendLogs(jobId, attempt, batch, delivery);
+            dropOldest(size, bytes);
+            follow(ack);
+        } catch (LedgerException.Refused e) {
+            if (!refused(e)) {
+                dropOldest(size, bytes);
+            }
+        } catch (LedgerException.Unavailable e) {
+            stop(StopReason.LEDGER_UNREACHABLE, e.getMessage());
+        }
+    }
+
+    private void dropOldest(int lines, long bytes) {
+        buffer.subList(0, lines).clear();
+        bufferedBytes -= bytes;
     }
 
     /** The ledger's answer to a report says whether this attempt may go on (cancelled, or no longer the latest). */
@@ -223,31 +310,44 @@ final class AttemptContext implements JobContext, JobLogger {
             progressPending = false;
             follow(ack);
         } catch (LedgerException.Refused e) {
-            progressPending = false;
-            refused(e);
+            progressPending = refused(e);
         } catch (LedgerException.Unavailable e) {
             stop(StopReason.LEDGER_UNREACHABLE, e.getMessage());
         }
     }
 
-    /** 400: this report was malformed; drop it and go on. Any other 4xx: the job is not ours to run any more. */
-    private void refused(LedgerException.Refused e) {
-        if (e.status() == 400) {
-            LOG.error("the ledger refused a report as malformed; dropped: " + e.getMessage());
-        } else {
+    /**
+     * 400 or 413: this report was malformed or too large; drop it and go on (sending it again cannot help). 404 or
+     * 409: the job is not ours to run any more. Anything else (401, 403, 429, ...) says nothing about the job, only
+     * that the bridge cannot report now: stop, and keep the report for the finish report (or the redelivery).
+     *
+     * @return whether the refused report is kept, to go with the finish report
+     */
+    private boolean refused(LedgerException.Refused e) {
+        if (e.status() == 400 || e.status() == 413) {
+            LOG.error("the ledger refused a report as malformed or too large; dropped: " + e.getMessage());
+            return false;
+        }
+        if (e.jobUnknown() || e.conflict()) {
             LOG.warn("the ledger refused a report: " + e.getMessage());
             stop(StopReason.LEDGER_SAID_STOP, e.getMessage());
+            return false;
         }
+        LOG.warn("the ledger refused a report; stopping the attempt: " + e.getMessage());
+        stop(StopReason.LEDGER_REFUSED, "HTTP " + e.status());
+        return true;
     }
 
     private boolean reportsStopped() {
-        return stopReason == StopReason.LEDGER_SAID_STOP || stopReason == StopReason.LEDGER_UNREACHABLE;
+        return stopReason == StopReason.LEDGER_SAID_STOP
+                || stopReason == StopReason.LEDGER_UNREACHABLE
+                || stopReason == StopReason.LEDGER_REFUSED;
     }
 
     private void stop(StopReason reason, String detail) {
         if (stopReason == null || reason == StopReason.LEDGER_SAID_STOP) {
             if (stopReason != reason) {
-                LOG.info("stopping the attempt: " + detail, Map.of("stopReason", reason.name()));
+                LOG.debug("stopping the attempt (" + reason + "): " + detail);
             }
             stopReason = reason;
             stopDetail = detail;

@@ -19,8 +19,8 @@ import java.util.Objects;
  *     {@code JOBLEDGER_SAFETY_MARGIN_SECONDS})
  * @param logFlushEntries send the buffered job log when it holds this many lines (default 500; at most 1000 go in one
  *     call)
- * @param reportInterval send buffered logs and the latest progress at least this often while a handler runs (default
- *     2 s)
+ * @param reportInterval send buffered logs and the latest progress at least this often while a handler runs, and
+ *     the finish reports of ended attempts once they waited this long (default 2 s)
  * @param connectTimeout HTTP connect timeout to the ledger (default 3 s)
  * @param requestTimeout HTTP request timeout to the ledger (default 15 s)
  * @param maxTries tries per ledger call on network errors and 5xx (default 4)
@@ -51,8 +51,14 @@ public record BridgeConfig(
     public static final String S3_ENDPOINT = "JOBLEDGER_S3_ENDPOINT";
     public static final String SAFETY_MARGIN_SECONDS = "JOBLEDGER_SAFETY_MARGIN_SECONDS";
 
-    /** Most lines the ledger takes in one log call. */
+    /** Most lines the ledger takes in one log call, and in one finish report. */
     public static final int MAX_ENTRIES_PER_CALL = 1000;
+
+    /**
+     * About the most bytes of log lines sent in one log call or carried by one finish report: well under the
+     * ledger's 4 MiB request limit, and half of a batched finish call's budget.
+     */
+    public static final int MAX_LOG_BYTES_PER_CALL = 1024 * 1024;
 
     public BridgeConfig {
         Objects.requireNonNull(apiBaseUrl, API_BASE_URL);

@@ -23,6 +23,10 @@ public final class FunctionLog {
         Fields withJob(String jobId, Integer attempt) {
             return new Fields(requestId, messageId, jobId, attempt);
         }
+
+        Fields withMessage(String messageId) {
+            return new Fields(requestId, messageId, null, null);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

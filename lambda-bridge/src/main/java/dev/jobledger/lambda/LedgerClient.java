@@ -9,8 +9,13 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.jobledger.messages.AttemptFinishOutcome;
+import dev.jobledger.messages.AttemptFinishOutcomes;
+import dev.jobledger.messages.AttemptStartOutcome;
+import dev.jobledger.messages.AttemptStartOutcomes;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.LogEntry;
+import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.ReportAck;
 import dev.jobledger.messages.StartAnswer;
 import java.io.IOException;
@@ -19,16 +24,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /**
- * The ledger's five internal endpoints over HTTP ({@code /internal/jobs/{jobId}/...}), with the bridge's bearer
- * token. Network errors and 5xx are retried a bounded number of times with exponential backoff and full jitter; 4xx
- * are never retried (except one retry of a 401 with a freshly read token). Sends only the fields the ledger accepts;
- * ignores unknown fields in its answers.
+ * The ledger's internal endpoints over HTTP, with the bridge's bearer token: the batched worker protocol ({@code
+ * /internal/attempts/start|finish}, one call for the records of an invocation) and the single-attempt endpoints
+ * ({@code /internal/jobs/{jobId}/...}), which carry a running handler's intermediate logs and progress. Network errors
+ * and 5xx are retried a bounded number of times with exponential backoff and full jitter; 4xx are never retried
+ * (except one retry of a 401 with a freshly read token). Sends only the fields the ledger accepts; ignores unknown
+ * fields in its answers.
  */
 public final class LedgerClient {
 
@@ -49,6 +60,84 @@ public final class LedgerClient {
     record CompleteRequest(int attempt, Map<String, Object> result) {}
 
     record FailRequest(int attempt, String reason, boolean retryable) {}
+
+    /** Most items the ledger takes in one batched call. */
+    static final int MAX_ITEMS_PER_BATCH = 100;
+
+    /**
+     * Budget of one batched finish call's JSON. The ledger refuses bodies over 4 MiB; half of that leaves room for
+     * the approximation (a report's own size is exact, the envelope is estimated).
+     */
+    static final int MAX_BATCH_BYTES = 2 * 1024 * 1024;
+
+    /** One record of a batched start: the delivery of a job's attempt. */
+    record AttemptToStart(UUID jobId, Integer attempt, String messageId) {}
+
+    record StartAttempts(String requestId, List<AttemptToStart> attempts) {}
+
+    /** How an attempt ended, in a batched finish. */
+    enum AttemptOutcome {
+        COMPLETED,
+        FAILED
+    }
+
+    /**
+     * How one attempt ended, with the log lines and the progress it had not sent yet (both recorded with the end).
+     * Empty {@code logs} are sent as absent.
+     */
+    record AttemptReport(
+            UUID jobId,
+            Integer attempt,
+            String messageId,
+            AttemptOutcome outcome,
+            Map<String, Object> result,
+            String reason,
+            Boolean retryable,
+            List<LogEntry> logs,
+            Progress progress) {
+
+        AttemptReport {
+            logs = logs == null || logs.isEmpty() ? null : List.copyOf(logs);
+        }
+
+        static AttemptReport completed(
+                UUID jobId,
+                int attempt,
+                String messageId,
+                Map<String, Object> result,
+                List<LogEntry> logs,
+                Progress progress) {
+            return new AttemptReport(
+                    jobId, attempt, messageId, AttemptOutcome.COMPLETED, result, null, null, logs, progress);
+        }
+
+        static AttemptReport failed(
+                UUID jobId,
+                int attempt,
+                String messageId,
+                String reason,
+                boolean retryable,
+                List<LogEntry> logs,
+                Progress progress) {
+            return new AttemptReport(
+                    jobId, attempt, messageId, AttemptOutcome.FAILED, null, reason, retryable, logs, progress);
+        }
+    }
+
+    record FinishAttempts(String requestId, List<AttemptReport> reports) {}
+
+    /**
+     * What became of one item of a batched call: the ledger's outcome for it, or why the call that carried it failed
+     * (exactly one of the two is set).
+     */
+    record ItemResult<T>(T outcome, LedgerException failure) {
+
+        ItemResult {
+            if ((outcome == null) == (failure == null)) {
+                throw new IllegalArgumentException("an item result has an outcome or a failure");
+            }
+        }
+    }
 
     private final String baseUrl;
     private final TokenSource token;
@@ -122,8 +211,133 @@ public final class LedgerClient {
         return call(jobId, "fail", new FailRequest(attempt, reason, retryable), delivery, JobView.class);
     }
 
+    /**
+     * Starts the records of an invocation, in calls of at most {@value #MAX_ITEMS_PER_BATCH}. One result per item, in
+     * order; a call that failed (after the retries for 5xx and network errors) fails each of its items.
+     */
+    List<ItemResult<AttemptStartOutcome>> startAttempts(String requestId, List<AttemptToStart> attempts) {
+        List<ItemResult<AttemptStartOutcome>> results = new ArrayList<>(attempts.size());
+        for (int from = 0; from < attempts.size(); from += MAX_ITEMS_PER_BATCH) {
+            List<AttemptToStart> chunk = attempts.subList(from, Math.min(attempts.size(), from + MAX_ITEMS_PER_BATCH));
+            send(
+                    chunk,
+                    items -> call(
+                                    "/internal/attempts/start",
+                                    "attempts/start",
+                                    new StartAttempts(requestId, items),
+                                    null,
+                                    AttemptStartOutcomes.class)
+                            .outcomes(),
+                    (item, outcome) -> item.jobId().equals(outcome.jobId())
+                            && Objects.equals(item.messageId(), outcome.messageId()),
+                    results);
+        }
+        return results;
+    }
+
+    /**
+     * Ends attempts, in calls of at most {@value #MAX_ITEMS_PER_BATCH} reports and about {@value #MAX_BATCH_BYTES}
+     * bytes (a report larger than that goes alone). One result per report, in order; a call that failed (after the
+     * retries for 5xx and network errors) fails each of its reports.
+     */
+    List<ItemResult<AttemptFinishOutcome>> finishAttempts(String requestId, List<AttemptReport> reports) {
+        List<ItemResult<AttemptFinishOutcome>> results = new ArrayList<>(reports.size());
+        for (List<AttemptReport> chunk : bySize(requestId, reports)) {
+            send(
+                    chunk,
+                    items -> call(
+                                    "/internal/attempts/finish",
+                                    "attempts/finish",
+                                    new FinishAttempts(requestId, items),
+                                    null,
+                                    AttemptFinishOutcomes.class)
+                            .outcomes(),
+                    (item, outcome) -> item.jobId().equals(outcome.jobId())
+                            && Objects.equals(item.messageId(), outcome.messageId()),
+                    results);
+        }
+        return results;
+    }
+
+    private List<List<AttemptReport>> bySize(String requestId, List<AttemptReport> reports) {
+        int envelope = 64 + (requestId == null ? 0 : requestId.length() * 6);
+        List<List<AttemptReport>> chunks = new ArrayList<>();
+        List<AttemptReport> chunk = new ArrayList<>();
+        long bytes = envelope;
+        for (AttemptReport report : reports) {
+            int size = jsonSize(report) + 1;
+            if (!chunk.isEmpty() && (chunk.size() == MAX_ITEMS_PER_BATCH || bytes + size > MAX_BATCH_BYTES)) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                bytes = envelope;
+            }
+            chunk.add(report);
+            bytes += size;
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
+    private int jsonSize(Object value) {
+        try {
+            return json.writeValueAsBytes(value).length;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write a report as JSON", e);
+        }
+    }
+
+    /** One batched call for {@code items}; its outcomes, or its failure, go to {@code results} in item order. */
+    private <I, O> void send(
+            List<I> items, Function<List<I>, List<O>> call, BiPredicate<I, O> matches, List<ItemResult<O>> results) {
+        List<O> outcomes;
+        try {
+            outcomes = call.apply(items);
+        } catch (LedgerException.Refused e) {
+            if (items.size() > 1 && (e.status() == 400 || e.status() == 413)) {
+                // The whole call was refused for what one item holds (a result the ledger cannot store, a body too
+                // large): halve it until that item stands alone, so that it does not keep the others from the ledger.
+                LOG.warn("the ledger refused a batch of " + items.size() + " with " + e.status() + "; splitting it");
+                int half = items.size() / 2;
+                send(items.subList(0, half), call, matches, results);
+                send(items.subList(half, items.size()), call, matches, results);
+                return;
+            }
+            items.forEach(item -> results.add(new ItemResult<>(null, e)));
+            return;
+        } catch (LedgerException.Unavailable e) {
+            items.forEach(item -> results.add(new ItemResult<>(null, e)));
+            return;
+        }
+        if (outcomes == null || outcomes.size() != items.size()) {
+            LedgerException wrong = new LedgerException.Unavailable(
+                    "the ledger answered " + (outcomes == null ? 0 : outcomes.size()) + " outcomes for " + items.size()
+                            + " items",
+                    null);
+            items.forEach(item -> results.add(new ItemResult<>(null, wrong)));
+            return;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            O outcome = outcomes.get(i);
+            if (outcome != null && matches.test(items.get(i), outcome)) {
+                results.add(new ItemResult<>(outcome, null));
+            } else {
+                results.add(new ItemResult<>(
+                        null,
+                        new LedgerException.Unavailable(
+                                "the ledger's outcome " + i + " is not for the item sent in its place", null)));
+            }
+        }
+    }
+
     private <T> T call(UUID jobId, String endpoint, Object body, Delivery delivery, Class<T> answerType) {
-        URI uri = URI.create(baseUrl + "/internal/jobs/" + jobId + "/" + endpoint);
+        return call("/internal/jobs/" + jobId + "/" + endpoint, endpoint, body, delivery, answerType);
+    }
+
+    /** One request with its retries; {@code delivery} (sent as headers) is {@code null} for batched calls. */
+    private <T> T call(String path, String endpoint, Object body, Delivery delivery, Class<T> answerType) {
+        URI uri = URI.create(baseUrl + path);
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(body);
@@ -215,10 +429,10 @@ public final class LedgerClient {
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (delivery.messageId() != null) {
+        if (delivery != null && delivery.messageId() != null) {
             builder.header(MESSAGE_ID_HEADER, delivery.messageId());
         }
-        if (delivery.requestId() != null) {
+        if (delivery != null && delivery.requestId() != null) {
             builder.header(REQUEST_ID_HEADER, delivery.requestId());
         }
         return builder.build();

@@ -4,15 +4,22 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.lambda.AttemptContext.StopReason;
+import dev.jobledger.lambda.LedgerClient.AttemptReport;
+import dev.jobledger.lambda.LedgerClient.AttemptToStart;
+import dev.jobledger.lambda.LedgerClient.ItemResult;
 import dev.jobledger.lambda.spi.HandlerResult;
 import dev.jobledger.lambda.spi.JobFailure;
 import dev.jobledger.lambda.spi.JobHandler;
 import dev.jobledger.lambda.spi.JobStopped;
 import dev.jobledger.messages.AttemptDecision;
+import dev.jobledger.messages.AttemptStartOutcome;
 import dev.jobledger.messages.JobDispatch;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.StartAnswer;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -20,7 +27,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-/** Processes one SQS record: asks the ledger to start the attempt, runs the handler, reports how it ended. */
+/**
+ * Processes the records of one invocation with the batched worker protocol: one call starts them all, their handlers
+ * run one after the other, and their ends go back in batched finish calls (see {@link PendingReports}). Each record's
+ * fate is decided on its own: an exception or a refusal for one record never decides another's.
+ */
 final class RecordProcessor {
 
     /** What becomes of the record. */
@@ -36,6 +47,28 @@ final class RecordProcessor {
 
     private static final FunctionLog LOG = FunctionLog.of(RecordProcessor.class);
 
+    /** A record whose body is a dispatch: its place in the batch and its function-log fields. */
+    private record Dispatched(int index, SQSEvent.SQSMessage message, JobDispatch dispatch, FunctionLog.Fields log) {}
+
+    /** A record the ledger answered PROCEED. */
+    private record Started(Dispatched record, StartAnswer answer) {}
+
+    /** How an attempt ended, before the ledger hears of it. */
+    private record Ending(Map<String, Object> result, String reason, boolean retryable) {
+
+        static Ending completed(Map<String, Object> result) {
+            return new Ending(result == null ? Map.of() : result, null, false);
+        }
+
+        static Ending failed(String reason, boolean retryable) {
+            return new Ending(null, reason, retryable);
+        }
+
+        boolean isCompleted() {
+            return reason == null;
+        }
+    }
+
     private final BridgeConfig config;
     private final LedgerClient ledger;
     private final S3Client s3;
@@ -50,152 +83,274 @@ final class RecordProcessor {
         this.json = LedgerClient.mapper();
     }
 
-    Outcome process(SQSEvent.SQSMessage message, Context lambda) {
-        JobDispatch dispatch;
+    /** The fate of each record, in the records' order. */
+    List<Outcome> process(List<SQSEvent.SQSMessage> messages, Context lambda) {
+        Outcome[] fates = new Outcome[messages.size()];
+        FunctionLog.Fields invocation = new FunctionLog.Fields(lambda.getAwsRequestId(), null, null, null);
         try {
-            dispatch = json.readValue(message.getBody(), JobDispatch.class);
-            if (dispatch.jobId() == null || dispatch.attempt() < 1) {
-                throw new IllegalArgumentException("jobId missing or attempt below 1");
+            List<Dispatched> dispatched = parse(messages, lambda, fates);
+            if (dispatched.isEmpty()) {
+                return finalFates(fates, messages);
             }
-        } catch (Exception e) {
-            // Poison message: see docs/handlers.md, "Poison messages". Reported, so that SQS moves it to the DLQ.
-            LOG.error("unparseable JobDispatch body; reporting the record as failed so that it reaches the DLQ: "
-                    + e.getMessage());
-            return Outcome.REDELIVER;
-        }
-        FunctionLog.set(FunctionLog.fields().withJob(dispatch.jobId().toString(), dispatch.attempt()));
-
-        if (lambda.getRemainingTimeInMillis() < config.safetyMargin().toMillis()) {
-            LOG.warn("too little time left to start the attempt; the message comes back later");
-            return Outcome.REDELIVER;
-        }
-
-        LedgerClient.Delivery delivery = new LedgerClient.Delivery(message.getMessageId(), lambda.getAwsRequestId());
-        StartAnswer answer;
-        try {
-            answer = ledger.startAttempt(dispatch.jobId(), dispatch.attempt(), delivery);
-        } catch (LedgerException.Unavailable e) {
-            LOG.error("the ledger could not be reached to start the attempt; the message comes back later", e);
-            return Outcome.REDELIVER;
-        } catch (LedgerException.Refused e) {
-            if (e.jobUnknown() || e.conflict()) {
-                LOG.warn("the ledger refused to start the attempt; acknowledged: " + e.getMessage());
-                return Outcome.ACKNOWLEDGE;
+            if (lambda.getRemainingTimeInMillis() < config.safetyMargin().toMillis()) {
+                for (Dispatched record : dispatched) {
+                    FunctionLog.set(record.log());
+                    LOG.warn("too little time left to start the attempt; the message comes back later");
+                    fates[record.index()] = Outcome.REDELIVER;
+                }
+                return finalFates(fates, messages);
             }
-            LOG.error("the ledger refused to start the attempt; the message comes back (then the DLQ): "
-                    + e.getMessage());
-            return Outcome.REDELIVER;
+            List<Started> started = start(dispatched, lambda, fates);
+            PendingReports reports =
+                    new PendingReports(ledger, config, lambda, (index, outcome) -> fates[index] = outcome);
+            try {
+                for (Started record : started) {
+                    FunctionLog.set(invocation);
+                    reports.sendIfDue();
+                    runGuarded(record, lambda, reports, fates);
+                }
+            } finally {
+                FunctionLog.set(invocation);
+                reports.sendAll();
+            }
+            return finalFates(fates, messages);
+        } finally {
+            FunctionLog.set(invocation);
         }
-        if (answer.decision() != AttemptDecision.PROCEED) {
-            LOG.info("the ledger answered SKIP; acknowledged: " + answer.reason());
-            return Outcome.ACKNOWLEDGE;
-        }
-        return run(dispatch, answer, delivery, lambda);
     }
 
-    private Outcome run(JobDispatch dispatch, StartAnswer answer, LedgerClient.Delivery delivery, Context lambda) {
+    private List<Dispatched> parse(List<SQSEvent.SQSMessage> messages, Context lambda, Outcome[] fates) {
+        List<Dispatched> dispatched = new ArrayList<>(messages.size());
+        for (int index = 0; index < messages.size(); index++) {
+            SQSEvent.SQSMessage message = messages.get(index);
+            FunctionLog.Fields log =
+                    new FunctionLog.Fields(lambda.getAwsRequestId(), message.getMessageId(), null, null);
+            FunctionLog.set(log);
+            try {
+                JobDispatch dispatch = json.readValue(message.getBody(), JobDispatch.class);
+                if (dispatch.jobId() == null || dispatch.attempt() < 1) {
+                    throw new IllegalArgumentException("jobId missing or attempt below 1");
+                }
+                dispatched.add(new Dispatched(
+                        index, message, dispatch, log.withJob(dispatch.jobId().toString(), dispatch.attempt())));
+            } catch (Exception e) {
+                // Poison message: see docs/handlers.md, "Poison messages". Reported, so that SQS moves it to the DLQ.
+                LOG.error("unparseable JobDispatch body; reporting the record as failed so that it reaches the DLQ: "
+                        + e.getMessage());
+                fates[index] = Outcome.REDELIVER;
+            }
+        }
+        return dispatched;
+    }
+
+    /** One batched start for every dispatch; decides the records that are not to run, returns the others. */
+    private List<Started> start(List<Dispatched> dispatched, Context lambda, Outcome[] fates) {
+        List<AttemptToStart> items = dispatched.stream()
+                .map(record -> new AttemptToStart(
+                        record.dispatch().jobId(),
+                        record.dispatch().attempt(),
+                        record.message().getMessageId()))
+                .toList();
+        List<ItemResult<AttemptStartOutcome>> results;
+        try {
+            results = ledger.startAttempts(lambda.getAwsRequestId(), items);
+        } catch (RuntimeException e) {
+            LOG.error("could not start the batch's attempts; every record comes back", e);
+            dispatched.forEach(record -> fates[record.index()] = Outcome.REDELIVER);
+            return List.of();
+        }
+        List<Started> started = new ArrayList<>();
+        for (int i = 0; i < dispatched.size(); i++) {
+            Dispatched record = dispatched.get(i);
+            FunctionLog.set(record.log());
+            ItemResult<AttemptStartOutcome> result = results.get(i);
+            StartAnswer answer = proceedAnswer(result);
+            if (answer != null) {
+                started.add(new Started(record, answer));
+            } else {
+                fates[record.index()] = notStarted(result);
+            }
+        }
+        return started;
+    }
+
+    private static StartAnswer proceedAnswer(ItemResult<AttemptStartOutcome> result) {
+        AttemptStartOutcome outcome = result.outcome();
+        if (outcome == null || outcome.status() != 200 || outcome.answer() == null) {
+            return null;
+        }
+        return outcome.answer().decision() == AttemptDecision.PROCEED ? outcome.answer() : null;
+    }
+
+    /** Acknowledged only when the ledger's answer is final for the delivery: SKIP, 404 or 409. */
+    private static Outcome notStarted(ItemResult<AttemptStartOutcome> result) {
+        if (result.failure() instanceof LedgerException.Refused refused) {
+            LOG.error("the ledger refused the start call (HTTP " + refused.status() + "); the message comes back: "
+                    + refused.getMessage());
+            return Outcome.REDELIVER;
+        }
+        if (result.failure() != null) {
+            LOG.error("the ledger could not be reached to start the attempt; the message comes back later: "
+                    + result.failure().getMessage());
+            return Outcome.REDELIVER;
+        }
+        AttemptStartOutcome outcome = result.outcome();
+        if (outcome.status() == 200 && outcome.answer() != null) {
+            LOG.info("the ledger answered SKIP; acknowledged: "
+                    + outcome.answer().reason());
+            return Outcome.ACKNOWLEDGE;
+        }
+        if (outcome.status() == 404 || outcome.status() == 409) {
+            LOG.warn("the ledger refused to start the attempt (" + outcome.status() + "); acknowledged: "
+                    + outcome.detail());
+            return Outcome.ACKNOWLEDGE;
+        }
+        LOG.error("the ledger answered " + outcome.status() + " to the start; the message comes back: "
+                + outcome.detail());
+        return Outcome.REDELIVER;
+    }
+
+    private void runGuarded(Started started, Context lambda, PendingReports reports, Outcome[] fates) {
+        int index = started.record().index();
+        try {
+            run(started, lambda, reports, fates);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            LOG.error("unexpected error while processing the record; the message comes back", e);
+            fates[index] = Outcome.REDELIVER;
+        }
+    }
+
+    private void run(Started started, Context lambda, PendingReports reports, Outcome[] fates) {
+        Dispatched record = started.record();
+        JobDispatch dispatch = record.dispatch();
+        StartAnswer answer = started.answer();
         int attempt = answer.attempt();
-        FunctionLog.set(FunctionLog.fields().withJob(dispatch.jobId().toString(), attempt));
+        FunctionLog.Fields log = record.log().withJob(dispatch.jobId().toString(), attempt);
+        FunctionLog.set(log);
+        if (lambda.getRemainingTimeInMillis() < config.safetyMargin().toMillis()) {
+            // Earlier handlers used the time up. Failing the attempt would spend one of the job's attempts on a
+            // handler that never ran; its redelivery is answered PROCEED again (same delivery).
+            LOG.warn("too little time left to run the started attempt; the message comes back later");
+            fates[record.index()] = Outcome.REDELIVER;
+            return;
+        }
         JobView job = answer.job();
         String jobType = job != null && job.jobType() != null ? job.jobType() : dispatch.jobType();
         Map<String, Object> payload = job == null ? null : job.payload();
 
+        AttemptContext context = null;
+        Ending ending;
         Optional<JobHandler> handler = handlers.find(jobType);
         if (handler.isEmpty()) {
             LOG.error("no handler registered for jobType " + jobType);
-            return fail(dispatch, attempt, "no handler registered for jobType " + jobType, false, delivery);
-        }
-
-        InputStream file = null;
-        AttemptContext context = null;
-        try {
-            file = openFile(dispatch, job);
-            context = new AttemptContext(
-                    ledger,
-                    config,
-                    lambda,
-                    dispatch.jobId(),
-                    jobType,
-                    attempt,
-                    delivery,
-                    payload,
-                    file,
-                    fileName(dispatch, job));
-            LOG.info("running handler " + handler.get().getClass().getName());
-            HandlerResult result = handler.get().handle(context);
-            return finish(dispatch, attempt, context, result, delivery);
-        } catch (JobStopped e) {
-            return finish(dispatch, attempt, context, null, delivery);
-        } catch (JobFailure e) {
-            LOG.warn("the handler failed the attempt (retryable=" + e.retryable() + "): " + e.getMessage(), e);
-            flushQuietly(context);
-            if (context != null && context.stopReason() == StopReason.LEDGER_SAID_STOP) {
-                return Outcome.ACKNOWLEDGE;
+            ending = Ending.failed("no handler registered for jobType " + jobType, false);
+        } else {
+            InputStream file = null;
+            try {
+                file = openFile(dispatch, job);
+                context = new AttemptContext(
+                        ledger,
+                        config,
+                        lambda,
+                        dispatch.jobId(),
+                        jobType,
+                        attempt,
+                        new LedgerClient.Delivery(record.message().getMessageId(), lambda.getAwsRequestId()),
+                        payload,
+                        file,
+                        fileName(dispatch, job),
+                        reports);
+                LOG.debug("running handler " + handler.get().getClass().getName());
+                HandlerResult result = handler.get().handle(context);
+                ending = afterHandler(context, result);
+            } catch (JobStopped e) {
+                ending = afterHandler(context, null);
+            } catch (JobFailure e) {
+                LOG.warn("the handler failed the attempt (retryable=" + e.retryable() + "): " + e.getMessage(), e);
+                ending = saidStop(context) ? null : Ending.failed(reason(e), e.retryable());
+            } catch (Exception | LinkageError | StackOverflowError e) {
+                LOG.error("the handler threw; failing the attempt as retryable", e);
+                ending = saidStop(context) ? null : Ending.failed(reason(e), true);
+            } finally {
+                FunctionLog.set(log);
+                closeQuietly(file);
             }
-            return fail(dispatch, attempt, reason(e), e.retryable(), delivery);
-        } catch (Exception | LinkageError | StackOverflowError e) {
-            LOG.error("the handler threw; failing the attempt as retryable", e);
-            flushQuietly(context);
-            if (context != null && context.stopReason() == StopReason.LEDGER_SAID_STOP) {
-                return Outcome.ACKNOWLEDGE;
-            }
-            return fail(dispatch, attempt, reason(e), true, delivery);
-        } finally {
-            closeQuietly(file);
         }
+        if (ending == null) {
+            LOG.info("stopped because the ledger said so; no report, acknowledged: " + context.stopDetail());
+            fates[record.index()] = Outcome.ACKNOWLEDGE;
+            return;
+        }
+        ending = writable(ending);
+        AttemptContext.Unsent unsent =
+                context == null ? new AttemptContext.Unsent(List.of(), null) : context.takeUnsent();
+        String messageId = record.message().getMessageId();
+        AttemptReport report = ending.isCompleted()
+                ? AttemptReport.completed(
+                        dispatch.jobId(), attempt, messageId, ending.result(), unsent.logs(), unsent.progress())
+                : AttemptReport.failed(
+                        dispatch.jobId(),
+                        attempt,
+                        messageId,
+                        ending.reason(),
+                        ending.retryable(),
+                        unsent.logs(),
+                        unsent.progress());
+        LOG.debug("the attempt ended; its report waits for the batched finish");
+        reports.add(record.index(), log, report);
     }
 
-    /** After the handler returned (result set) or stopped (result null). */
-    private Outcome finish(
-            JobDispatch dispatch,
-            int attempt,
-            AttemptContext context,
-            HandlerResult result,
-            LedgerClient.Delivery delivery) {
-        if (context.stopReason() == null && result == null) {
-            // JobStopped thrown without a reason known to the bridge: treat as a retryable failure.
-            return fail(dispatch, attempt, "the handler stopped without a reason", true, delivery);
-        }
-        context.flushAll();
+    /** After the handler returned (result set) or stopped (result null); {@code null}: the ledger said stop. */
+    private static Ending afterHandler(AttemptContext context, HandlerResult result) {
         StopReason stop = context.stopReason();
-        if (stop == StopReason.LEDGER_SAID_STOP) {
-            LOG.info("stopped because the ledger said so; no complete, acknowledged: " + context.stopDetail());
-            return Outcome.ACKNOWLEDGE;
+        if (stop == null && result == null) {
+            // JobStopped thrown without a reason known to the bridge: treat as a retryable failure.
+            return Ending.failed("the handler stopped without a reason", true);
         }
-        if (stop == StopReason.TIME_SHORT) {
-            return fail(dispatch, attempt, TIME_SHORT_REASON, true, delivery);
+        if (stop == null) {
+            return Ending.completed(result.result());
         }
-        if (stop == StopReason.LEDGER_UNREACHABLE) {
-            return fail(dispatch, attempt, "the ledger could not be reached while the attempt ran", true, delivery);
+        return switch (stop) {
+            case LEDGER_SAID_STOP -> null;
+            case TIME_SHORT -> Ending.failed(TIME_SHORT_REASON, true);
+            case LEDGER_UNREACHABLE -> Ending.failed("the ledger could not be reached while the attempt ran", true);
+            case LEDGER_REFUSED ->
+                Ending.failed(
+                        "the ledger refused the attempt's reports while it ran (" + context.stopDetail() + ")", true);
+        };
+    }
+
+    private static boolean saidStop(AttemptContext context) {
+        return context != null && context.stopReason() == StopReason.LEDGER_SAID_STOP;
+    }
+
+    /**
+     * A result that cannot be written as JSON would fail the whole finish call, with the other jobs' reports in it:
+     * caught here, and failed as any other handler error.
+     */
+    private Ending writable(Ending ending) {
+        if (!ending.isCompleted()) {
+            return ending;
         }
         try {
-            JobView view =
-                    ledger.complete(dispatch.jobId(), attempt, result == null ? Map.of() : result.result(), delivery);
-            LOG.info("completed; the job is " + (view == null ? "?" : view.status()));
-            return Outcome.ACKNOWLEDGE;
-        } catch (LedgerException.Refused e) {
-            LOG.warn("the ledger refused the completion (the job moved on); acknowledged: " + e.getMessage());
-            return Outcome.ACKNOWLEDGE;
-        } catch (LedgerException.Unavailable e) {
-            LOG.error("the ledger could not be reached to complete the attempt; the message comes back", e);
-            return Outcome.REDELIVER;
+            json.writeValueAsBytes(ending.result());
+            return ending;
+        } catch (Exception e) {
+            LOG.error("the handler's result cannot be written as JSON; failing the attempt as retryable", e);
+            return Ending.failed(reason(e), true);
         }
     }
 
-    private Outcome fail(
-            JobDispatch dispatch, int attempt, String reason, boolean retryable, LedgerClient.Delivery delivery) {
-        try {
-            JobView view = ledger.fail(dispatch.jobId(), attempt, reason, retryable, delivery);
-            LOG.info("failed the attempt (retryable=" + retryable + "): " + reason + "; the job is "
-                    + (view == null ? "?" : view.status()));
-            return Outcome.ACKNOWLEDGE;
-        } catch (LedgerException.Refused e) {
-            LOG.warn("the ledger refused the failure report (the job moved on); acknowledged: " + e.getMessage());
-            return Outcome.ACKNOWLEDGE;
-        } catch (LedgerException.Unavailable e) {
-            LOG.error("the ledger could not be reached to fail the attempt; the message comes back", e);
-            return Outcome.REDELIVER;
+    private static List<Outcome> finalFates(Outcome[] fates, List<SQSEvent.SQSMessage> messages) {
+        for (int i = 0; i < fates.length; i++) {
+            if (fates[i] == null) {
+                // Not decided: an error between the phases. Coming back is always safe (every step is idempotent).
+                FunctionLog.set(FunctionLog.fields().withMessage(messages.get(i).getMessageId()));
+                LOG.error("no outcome was decided for the record; the message comes back");
+                fates[i] = Outcome.REDELIVER;
+            }
         }
+        return Arrays.asList(fates);
     }
 
     private InputStream openFile(JobDispatch dispatch, JobView job) {
@@ -233,17 +388,6 @@ final class RecordProcessor {
                 ? e.getClass().getName()
                 : (e instanceof JobFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
         return text.length() > MAX_REASON_LENGTH ? text.substring(0, MAX_REASON_LENGTH - 3) + "..." : text;
-    }
-
-    private static void flushQuietly(AttemptContext context) {
-        if (context == null) {
-            return;
-        }
-        try {
-            context.flushAll();
-        } catch (RuntimeException e) {
-            LOG.warn("could not send the last log lines", e);
-        }
     }
 
     private static void closeQuietly(InputStream stream) {

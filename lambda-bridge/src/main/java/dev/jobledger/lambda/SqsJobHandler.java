@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,8 +20,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilde
 
 /**
  * The Lambda function: {@code dev.jobledger.lambda.SqsJobHandler::handleRequest}, triggered by the job queue with
- * {@code ReportBatchItemFailures}. Processes the batch's records one after the other; an exception in one record
- * never fails the others. Only records that must come back are reported in {@code batchItemFailures}.
+ * {@code ReportBatchItemFailures}. Starts the batch's records with one ledger call, runs their handlers one after the
+ * other and reports their ends in batched calls; an exception in one record never fails the others. Only records that
+ * must come back are reported in {@code batchItemFailures}.
  */
 public final class SqsJobHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -53,25 +55,27 @@ public final class SqsJobHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         List<SQSEvent.SQSMessage> records =
                 event == null || event.getRecords() == null ? List.of() : event.getRecords();
-        for (SQSEvent.SQSMessage message : records) {
-            FunctionLog.set(new FunctionLog.Fields(context.getAwsRequestId(), message.getMessageId(), null, null));
-            RecordProcessor.Outcome outcome;
-            try {
-                outcome = processor.process(message, context);
-            } catch (RuntimeException | LinkageError | StackOverflowError e) {
-                LOG.error("unexpected error while processing the record; the message comes back", e);
-                outcome = RecordProcessor.Outcome.REDELIVER;
-            } finally {
-                FunctionLog.clear();
-            }
-            if (outcome == RecordProcessor.Outcome.REDELIVER) {
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+        FunctionLog.Fields invocation = new FunctionLog.Fields(context.getAwsRequestId(), null, null, null);
+        FunctionLog.set(invocation);
+        List<RecordProcessor.Outcome> outcomes;
+        try {
+            outcomes = processor.process(records, context);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            // The processor decides each record on its own; this is the last resort, and coming back is always safe.
+            FunctionLog.set(invocation);
+            LOG.error("unexpected error while processing the batch; every record comes back", e);
+            outcomes = Collections.nCopies(records.size(), RecordProcessor.Outcome.REDELIVER);
+        }
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (outcomes.get(i) == RecordProcessor.Outcome.REDELIVER) {
+                failures.add(
+                        new SQSBatchResponse.BatchItemFailure(records.get(i).getMessageId()));
             }
         }
-        FunctionLog.set(new FunctionLog.Fields(context.getAwsRequestId(), null, null, null));
+        FunctionLog.set(invocation);
         LOG.info("batch done", Map.of("records", records.size(), "reportedFailures", failures.size()));
         FunctionLog.clear();
         return new SQSBatchResponse(failures);

@@ -3,11 +3,22 @@ package dev.jobledger.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jobledger.lambda.LedgerClient.AttemptReport;
+import dev.jobledger.lambda.LedgerClient.AttemptToStart;
+import dev.jobledger.lambda.LedgerClient.ItemResult;
 import dev.jobledger.messages.AttemptDecision;
+import dev.jobledger.messages.AttemptFinishOutcome;
+import dev.jobledger.messages.AttemptStartOutcome;
 import dev.jobledger.messages.JobStatus;
+import dev.jobledger.messages.LogEntry;
+import dev.jobledger.messages.LogLevel;
+import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.StartAnswer;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +33,7 @@ class LedgerClientTest {
 
     private FakeLedger ledger;
     private LedgerClient client;
+    private int expectedBadRequests;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -31,7 +43,7 @@ class LedgerClientTest {
 
     @AfterEach
     void tearDown() {
-        assertThat(ledger.badRequests()).isZero();
+        assertThat(ledger.badRequests()).isEqualTo(expectedBadRequests);
         ledger.close();
     }
 
@@ -134,8 +146,8 @@ class LedgerClientTest {
                 .filteredOn(c -> c.endpoint().equals("progress"))
                 .singleElement()
                 .satisfies(c -> {
-                    assertThat(c.messageIdHeader()).isEqualTo("m-1");
-                    assertThat(c.requestIdHeader()).isEqualTo("r-1");
+                    assertThat(c.messageId()).isEqualTo("m-1");
+                    assertThat(c.requestId()).isEqualTo("r-1");
                 });
         assertThat(ledger.job(job).progress).singleElement().satisfies(p -> {
             assertThat(p.processed()).isEqualTo(5);
@@ -150,5 +162,139 @@ class LedgerClientTest {
 
         assertThat(LedgerClient.mapper().readTree(written).path("reason").asText())
                 .isEqualTo("header \uFFFD with \uFFFD and \uD83D\uDE00");
+    }
+
+    @Test
+    void aBatchedStartOfMoreThanAHundredGoesInCallsOfAtMostAHundredAndIsAnsweredItemByItemInOrder() {
+        List<AttemptToStart> items = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            UUID job = UUID.randomUUID();
+            if (i % 2 == 0) {
+                ledger.submit(job, "example", Map.of(), null, 3);
+            }
+            items.add(new AttemptToStart(job, 1, "m-" + i));
+        }
+
+        List<ItemResult<AttemptStartOutcome>> results = client.startAttempts("r-1", items);
+
+        assertThat(ledger.requests()).extracting(FakeLedger.Request::items).containsExactly(100, 100, 50);
+        assertThat(results).hasSize(250);
+        for (int i = 0; i < 250; i++) {
+            AttemptStartOutcome outcome = results.get(i).outcome();
+            assertThat(outcome.jobId()).isEqualTo(items.get(i).jobId());
+            assertThat(outcome.messageId()).isEqualTo("m-" + i);
+            if (i % 2 == 0) {
+                assertThat(outcome.status()).isEqualTo(200);
+                assertThat(outcome.answer().decision()).isEqualTo(AttemptDecision.PROCEED);
+            } else {
+                assertThat(outcome.status()).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void aBatchedFinishGoesInCallsThatStayUnderTheSizeBudget() {
+        String line = "x".repeat(900);
+        List<LogEntry> logs = Collections.nCopies(1000, new LogEntry(LogLevel.INFO, line, null, null));
+        List<AttemptReport> reports = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            reports.add(AttemptReport.completed(UUID.randomUUID(), 1, "m-" + i, Map.of(), logs, null));
+        }
+
+        List<ItemResult<AttemptFinishOutcome>> results = client.finishAttempts("r-1", reports);
+
+        assertThat(ledger.requests()).extracting(FakeLedger.Request::items).containsExactly(2, 2, 2);
+        assertThat(ledger.requests())
+                .allSatisfy(r -> assertThat(r.bytes()).isLessThanOrEqualTo(LedgerClient.MAX_BATCH_BYTES));
+        assertThat(results).extracting(r -> r.outcome().status()).containsOnly(404);
+    }
+
+    @Test
+    void aBatchRefusedAsMalformedIsSplitUntilTheBadReportStandsAloneSoThatTheOthersAreStillAnswered() {
+        List<AttemptReport> reports = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            UUID job = UUID.randomUUID();
+            ledger.submit(job, "example", Map.of(), null, 3);
+            client.startAttempt(job, 1, new LedgerClient.Delivery("m-" + i, "r-1"));
+            reports.add(
+                    i == 2
+                            ? AttemptReport.failed(job, 1, "m-" + i, " ", true, List.of(), null)
+                            : AttemptReport.completed(
+                                    job, 1, "m-" + i, Map.of("i", i), List.of(), new Progress(1, 1L, 0)));
+        }
+        expectedBadRequests = 3; // all five, then the three from the bad one, then the bad one alone
+
+        List<ItemResult<AttemptFinishOutcome>> results = client.finishAttempts("r-1", reports);
+
+        assertThat(results).hasSize(5);
+        assertThat(results.get(2).failure())
+                .isInstanceOfSatisfying(
+                        LedgerException.Refused.class,
+                        e -> assertThat(e.status()).isEqualTo(400));
+        for (int i : new int[] {0, 1, 3, 4}) {
+            assertThat(results.get(i).outcome().status()).isEqualTo(200);
+            assertThat(ledger.job(reports.get(i).jobId()).status).isEqualTo(JobStatus.COMPLETED);
+        }
+    }
+
+    @Test
+    void aBatchedCallIsRetriedOnServerErrorsAndFailsEveryItemOnceTheBoundedTriesAreSpent() {
+        UUID job = UUID.randomUUID();
+        ledger.submit(job, "example", Map.of(), null, 3);
+        List<AttemptToStart> items = List.of(new AttemptToStart(job, 1, "m-1"), new AttemptToStart(job, 1, "m-2"));
+        ledger.failBatches(FakeLedger.START, 503, Integer.MAX_VALUE);
+
+        List<ItemResult<AttemptStartOutcome>> failed = client.startAttempts("r-1", items);
+
+        assertThat(failed).allSatisfy(r -> assertThat(r.failure()).isInstanceOf(LedgerException.Unavailable.class));
+        assertThat(ledger.requestCount(FakeLedger.START)).isEqualTo(4);
+
+        ledger.failBatches(FakeLedger.START, 500, 2);
+        List<ItemResult<AttemptStartOutcome>> answered = client.startAttempts("r-1", items);
+
+        assertThat(answered)
+                .extracting(r -> r.outcome().answer().decision())
+                .as("the second delivery of one job in a batch is skipped")
+                .containsExactly(AttemptDecision.PROCEED, AttemptDecision.SKIP);
+        assertThat(ledger.requestCount(FakeLedger.START)).isEqualTo(7);
+    }
+
+    @Test
+    void aBatchedCallWithARejectedTokenReadsItOnceMoreThenFailsEveryItemWith401() {
+        AtomicInteger reads = new AtomicInteger();
+        LedgerClient badToken = new LedgerClient(config(ledger.baseUrl()), () -> {
+            reads.incrementAndGet();
+            return "wrong-token";
+        });
+
+        List<ItemResult<AttemptStartOutcome>> results =
+                badToken.startAttempts("r-1", List.of(new AttemptToStart(UUID.randomUUID(), 1, "m-1")));
+
+        assertThat(results)
+                .singleElement()
+                .satisfies(r -> assertThat(r.failure())
+                        .isInstanceOfSatisfying(
+                                LedgerException.Refused.class,
+                                e -> assertThat(e.status()).isEqualTo(401)));
+        assertThat(reads).hasValue(2);
+        assertThat(ledger.requestCount(FakeLedger.START)).isEqualTo(2);
+    }
+
+    @Test
+    void batchedCallsCarryTheRequestIdOnceAndEachItemsMessageIdInsteadOfDeliveryHeaders() {
+        UUID job = UUID.randomUUID();
+        ledger.submit(job, "example", Map.of(), null, 3);
+
+        client.startAttempts("r-9", List.of(new AttemptToStart(job, 1, "m-9")));
+        client.finishAttempts(
+                "r-9", List.of(AttemptReport.completed(job, 1, "m-9", Map.of("lines", 1), List.of(), null)));
+
+        assertThat(ledger.calls())
+                .extracting(FakeLedger.Call::endpoint, FakeLedger.Call::messageId, FakeLedger.Call::requestId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(FakeLedger.START, "m-9", "r-9"),
+                        org.assertj.core.groups.Tuple.tuple(FakeLedger.FINISH, "m-9", "r-9"));
+        assertThat(ledger.requests()).noneMatch(FakeLedger.Request::deliveryHeaders);
+        assertThat(ledger.job(job).result).isEqualTo(Map.of("lines", 1));
     }
 }

@@ -10,6 +10,7 @@ import dev.jobledger.lambda.spi.JobHandler;
 import dev.jobledger.messages.JobStatus;
 import dev.jobledger.messages.LogEntry;
 import dev.jobledger.messages.LogLevel;
+import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.StoredFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The function end to end: JSON SQS events in, a real loopback ledger fake and a real S3-protocol server behind. */
 class SqsJobHandlerTest {
@@ -42,6 +45,7 @@ class SqsJobHandlerTest {
     private final AtomicInteger rowsRuns = new AtomicInteger();
     private final AtomicLong rowsDone = new AtomicLong();
     private final AtomicInteger waitingRuns = new AtomicInteger();
+    private final AtomicInteger sawEarlierJobCompleted = new AtomicInteger();
 
     @BeforeAll
     static void startS3() throws Exception {
@@ -87,7 +91,24 @@ class SqsJobHandlerTest {
                     waitingRuns.incrementAndGet();
                     Await.until(Duration.ofSeconds(10), () -> ledger.job(context.jobId()).skips >= 1);
                     return HandlerResult.of(Map.of("done", true));
-                }));
+                }))
+                .register(handler("waits-for-earlier-job", context -> {
+                    // Keeps calling its context, as handlers do: those calls are where earlier ends get sent.
+                    UUID earlier = UUID.fromString((String) context.payload().get("waitFor"));
+                    Await.until(Duration.ofSeconds(10), () -> {
+                        context.checkStop();
+                        return ledger.job(earlier).status == JobStatus.COMPLETED;
+                    });
+                    sawEarlierJobCompleted.incrementAndGet();
+                    return HandlerResult.of(Map.of("done", true));
+                }))
+                .register(handler("quiet-for-half-a-second", context -> {
+                    // Work that never calls the context: nothing can be sent while it runs.
+                    long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
+                    Await.until(Duration.ofSeconds(5), () -> System.nanoTime() >= until);
+                    return HandlerResult.of(Map.of("done", true));
+                }))
+                .register(handler("ignores-its-context", context -> HandlerResult.empty()));
         return new SqsJobHandler(
                 config, new LedgerClient(config, TokenSource.fixed(FakeLedger.TOKEN)), s3.client(), registry);
     }
@@ -104,14 +125,62 @@ class SqsJobHandlerTest {
     }
 
     @Test
-    void aBatchOfTenWhereTheLedgerIsUnreachableForOneJobReportsExactlyThatRecordAndCompletesTheOtherNine() {
-        Map<String, String> values = new HashMap<>(Map.of("RUN", "r1"));
-        UUID[] jobs = new UUID[11];
+    void aBatchOfTenExampleJobsMakesOneStartAndOneFinishCallAndEachCompletesWithItsLogLineAndFinalProgress() {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "r0"));
+        UUID[] jobs = tenExampleJobs(values);
+        FakeLambdaContext context = context();
+
+        SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(ledger.requests())
+                .extracting(FakeLedger.Request::endpoint, FakeLedger.Request::status, FakeLedger.Request::items)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(FakeLedger.START, 200, 10),
+                        org.assertj.core.groups.Tuple.tuple(FakeLedger.FINISH, 200, 10));
+        assertThat(ledger.requests()).noneMatch(FakeLedger.Request::deliveryHeaders);
         for (int i = 1; i <= 10; i++) {
-            jobs[i] = UUID.randomUUID();
-            values.put("JOB_" + i, jobs[i].toString());
-            ledger.submit(jobs[i], "example", Map.of(), null, 3);
+            FakeLedger.Job state = ledger.job(jobs[i]);
+            assertThat(state.status).as("job %d", i).isEqualTo(JobStatus.COMPLETED);
+            assertThat(state.result).isEqualTo(Map.of("lines", 0));
+            assertThat(state.logs)
+                    .extracting(LogEntry::message)
+                    .containsExactly("the job has no file: 0 lines (0 bytes)");
+            assertThat(state.progress).containsExactly(new Progress(0, 0L, 0));
+            String messageId = String.format("msg-%02d-r0", i);
+            assertThat(ledger.calls())
+                    .filteredOn(c -> c.jobId().equals(state.id))
+                    .as("the delivery of job %d", i)
+                    .extracting(FakeLedger.Call::endpoint, FakeLedger.Call::messageId, FakeLedger.Call::requestId)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(FakeLedger.START, messageId, context.getAwsRequestId()),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    FakeLedger.FINISH, messageId, context.getAwsRequestId()));
         }
+    }
+
+    @Test
+    void theFunctionLogsOneInfoLinePerRecordAndTheBatchLine() throws Exception {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "r9"));
+        tenExampleJobs(values);
+
+        function.handleRequest(Events.load("batch-of-ten.json", values), context());
+
+        List<Map<String, Object>> info = functionLogLines().stream()
+                .filter(line -> "INFO".equals(line.get("level")))
+                .toList();
+        assertThat(info).hasSize(11);
+        assertThat(info.subList(0, 10))
+                .extracting(line -> line.get("messageId"))
+                .doesNotHaveDuplicates()
+                .allSatisfy(messageId -> assertThat((String) messageId).endsWith("-r9"));
+        assertThat(info.get(10)).containsEntry("message", "batch done").containsEntry("records", 10);
+    }
+
+    @Test
+    void aBatchOfTenWhereTheLedgerAnswersOneStartItemWithAServerErrorLeavesExactlyThatRecordAndCompletesTheOthers() {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "r1"));
+        UUID[] jobs = tenExampleJobs(values);
         ledger.unavailable(jobs[4]);
 
         SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
@@ -125,7 +194,264 @@ class SqsJobHandlerTest {
                 assertThat(ledger.job(jobs[i]).result).isEqualTo(Map.of("lines", 0));
             }
         }
-        assertThat(ledger.calls(jobs[4], "attempts")).as("bounded retries").isEqualTo(3);
+        assertThat(ledger.requestCount(FakeLedger.START))
+                .as("an item's status is not retried")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aStartCallThatKeepsFailingLeavesEveryRecordForRedeliveryAfterTheBoundedTriesAndRunsNothing() {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "r1b"));
+        UUID[] jobs = tenExampleJobs(values);
+        ledger.failBatches(FakeLedger.START, 503, Integer.MAX_VALUE);
+
+        SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
+
+        assertThat(response.getBatchItemFailures()).hasSize(10);
+        assertThat(ledger.requestCount(FakeLedger.START)).as("bounded retries").isEqualTo(3);
+        assertThat(ledger.requestCount(FakeLedger.FINISH)).isZero();
+        for (int i = 1; i <= 10; i++) {
+            assertThat(ledger.job(jobs[i]).proceeded).isEmpty();
+        }
+    }
+
+    @Test
+    void inOneBatchAProceedIsCompletedASkipA404AndA409AreAcknowledgedAndAnOddItemStatusComesBack() {
+        UUID proceed = submit("example", Map.of());
+        UUID skip = submit("example", Map.of());
+        ledger.job(skip).status = JobStatus.COMPLETED;
+        UUID unknown = UUID.randomUUID();
+        UUID refused = submit("example", Map.of());
+        ledger.refuseStarts(refused);
+        UUID odd = submit("example", Map.of());
+        ledger.unavailable(odd);
+
+        SQSBatchResponse response = function.handleRequest(
+                Events.load(
+                        "mixed-batch.json",
+                        Map.of(
+                                "RUN", "m",
+                                "JOB_PROCEED", proceed.toString(),
+                                "JOB_SKIP", skip.toString(),
+                                "JOB_UNKNOWN", unknown.toString(),
+                                "JOB_REFUSED", refused.toString(),
+                                "JOB_ODD", odd.toString())),
+                context());
+
+        assertThat(response.getBatchItemFailures())
+                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("m-odd");
+        assertThat(ledger.job(proceed).status).isEqualTo(JobStatus.COMPLETED);
+        assertThat(ledger.job(skip).skips).isEqualTo(1);
+        assertThat(ledger.job(skip).result).isNull();
+        assertThat(ledger.job(refused).status).isEqualTo(JobStatus.PENDING);
+        assertThat(ledger.calls())
+                .filteredOn(c -> c.endpoint().equals(FakeLedger.START))
+                .extracting(FakeLedger.Call::jobId, FakeLedger.Call::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(proceed, 200),
+                        org.assertj.core.groups.Tuple.tuple(skip, 200),
+                        org.assertj.core.groups.Tuple.tuple(unknown, 404),
+                        org.assertj.core.groups.Tuple.tuple(refused, 409),
+                        org.assertj.core.groups.Tuple.tuple(odd, 503));
+        assertThat(ledger.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void theSameBatchDeliveredAgainAfterItCompletedChangesNothingAndIsAcknowledged() {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "r5"));
+        UUID[] jobs = tenExampleJobs(values);
+        SQSEvent event = Events.load("batch-of-ten.json", values);
+        function.handleRequest(event, context());
+
+        SQSBatchResponse again = function.handleRequest(event, context());
+
+        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(ledger.requests())
+                .extracting(FakeLedger.Request::endpoint)
+                .as("the second batch only asks to start")
+                .containsExactly(FakeLedger.START, FakeLedger.FINISH, FakeLedger.START);
+        for (int i = 1; i <= 10; i++) {
+            FakeLedger.Job state = ledger.job(jobs[i]);
+            assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
+            assertThat(state.proceeded).containsExactly(1);
+            assertThat(state.skips).isEqualTo(1);
+            assertThat(state.logs).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFinishCallThatKeepsFailingLeavesItsRecordsForRedeliveryAndTheRedeliveredBatchRunsAndCompletesThem() {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "r6"));
+        UUID[] jobs = tenExampleJobs(values);
+        SQSEvent event = Events.load("batch-of-ten.json", values);
+        ledger.failBatches(FakeLedger.FINISH, 500, 3);
+
+        SQSBatchResponse first = function.handleRequest(event, context());
+
+        assertThat(first.getBatchItemFailures()).hasSize(10);
+        assertThat(ledger.requestCount(FakeLedger.FINISH)).as("bounded retries").isEqualTo(3);
+        assertThat(ledger.job(jobs[1]).status).isEqualTo(JobStatus.RUNNING);
+
+        SQSBatchResponse again = function.handleRequest(event, context());
+
+        assertThat(again.getBatchItemFailures()).isEmpty();
+        for (int i = 1; i <= 10; i++) {
+            FakeLedger.Job state = ledger.job(jobs[i]);
+            assertThat(state.status).as("job %d", i).isEqualTo(JobStatus.COMPLETED);
+            assertThat(state.repeatedProceeds)
+                    .as("the same delivery proceeds again")
+                    .isEqualTo(1);
+            assertThat(state.proceeded).containsExactly(1);
+            assertThat(state.logs).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFinishRecordedWhoseAnswersWereLostComesBackAndItsRedeliveryIsSkippedAndAcknowledged() {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "r7"));
+        UUID[] jobs = tenExampleJobs(values);
+        SQSEvent event = Events.load("batch-of-ten.json", values);
+        ledger.loseBatchAnswers(FakeLedger.FINISH, 3);
+
+        SQSBatchResponse first = function.handleRequest(event, context());
+        SQSBatchResponse again = function.handleRequest(event, context());
+
+        assertThat(first.getBatchItemFailures()).hasSize(10);
+        assertThat(again.getBatchItemFailures()).isEmpty();
+        for (int i = 1; i <= 10; i++) {
+            FakeLedger.Job state = ledger.job(jobs[i]);
+            assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
+            assertThat(state.repeatedProceeds).isZero();
+            assertThat(state.skips).isEqualTo(1);
+            assertThat(state.logs)
+                    .as("repeats of a recorded finish change nothing")
+                    .hasSize(1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {401, 403, 429})
+    void aStartCallTheLedgerRefusesForTheBridgesSakeLeavesEveryRecordForRedelivery(int status) {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "s" + status));
+        UUID[] jobs = tenExampleJobs(values);
+        ledger.failBatches(FakeLedger.START, status, Integer.MAX_VALUE);
+
+        SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
+
+        assertThat(response.getBatchItemFailures()).hasSize(10);
+        assertThat(ledger.requestCount(FakeLedger.START))
+                .as("a 401 is tried once more with the token read again")
+                .isEqualTo(status == 401 ? 2 : 1);
+        assertThat(ledger.job(jobs[1]).proceeded).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {401, 403, 429})
+    void aFinishCallTheLedgerRefusesForTheBridgesSakeLeavesEveryRecordForRedeliveryAndTheRedeliveryCompletes(
+            int status) {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "f" + status));
+        UUID[] jobs = tenExampleJobs(values);
+        SQSEvent event = Events.load("batch-of-ten.json", values);
+        ledger.failBatches(FakeLedger.FINISH, status, Integer.MAX_VALUE);
+
+        SQSBatchResponse first = function.handleRequest(event, context());
+        ledger.failBatches(FakeLedger.FINISH, status, 0);
+        SQSBatchResponse again = function.handleRequest(event, context());
+
+        assertThat(first.getBatchItemFailures()).hasSize(10);
+        assertThat(again.getBatchItemFailures()).isEmpty();
+        for (int i = 1; i <= 10; i++) {
+            assertThat(ledger.job(jobs[i]).status).isEqualTo(JobStatus.COMPLETED);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {401, 403, 429})
+    void aLogReportTheLedgerRefusesForTheBridgesSakeStopsTheAttemptAsARetryableFailureCarryingItsLines(int status) {
+        UUID job = submit("rows", Map.of());
+        ledger.refuseReports(job, status);
+
+        SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "rows"), context());
+
+        assertThat(response.getBatchItemFailures())
+                .as("acknowledged once the failure is recorded")
+                .isEmpty();
+        assertThat(rowsDone.get()).isPositive().isLessThan(10_000_000);
+        FakeLedger.Job state = ledger.job(job);
+        assertThat(state.failures)
+                .containsExactly(new FakeLedger.Failure(
+                        1, "the ledger refused the attempt's reports while it ran (HTTP " + status + ")", true));
+        assertThat(state.status).isEqualTo(JobStatus.RETRYING);
+        assertThat(state.logs).extracting(LogEntry::message).startsWith("row 1", "row 2");
+    }
+
+    @Test
+    void aLongHandlerDoesNotHideTheEndOfTheJobBeforeIt() {
+        UUID first = submit("example", Map.of());
+        UUID second = submit("waits-for-earlier-job", Map.of("waitFor", first.toString()));
+        UUID third = submit("example", Map.of());
+
+        SQSBatchResponse response = function.handleRequest(threeDispatches("long", first, second, third), context());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(sawEarlierJobCompleted)
+                .as("the first job completed while the second ran")
+                .hasValue(1);
+        assertThat(ledger.requests())
+                .filteredOn(r -> r.endpoint().equals(FakeLedger.FINISH))
+                .extracting(FakeLedger.Request::items)
+                .first()
+                .isEqualTo(1);
+        assertThat(List.of(first, second, third))
+                .allSatisfy(job -> assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED));
+    }
+
+    @Test
+    void reportsThatWaitedLongerThanTheReportIntervalAreSentBeforeTheNextHandlerStarts() {
+        SqsJobHandler slowerReporting = newFunction(config.withReporting(500, Duration.ofMillis(250)));
+        UUID first = submit("example", Map.of());
+        UUID second = submit("quiet-for-half-a-second", Map.of());
+        // Neither calls its context, so only the check between handlers can send the first two ends early.
+        UUID third = submit("ignores-its-context", Map.of());
+
+        SQSBatchResponse response =
+                slowerReporting.handleRequest(threeDispatches("between", first, second, third), context());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(ledger.requests())
+                .filteredOn(r -> r.endpoint().equals(FakeLedger.FINISH))
+                .extracting(FakeLedger.Request::items)
+                .containsExactly(2, 1);
+    }
+
+    @Test
+    void aStartedRecordLeftWithTooLittleTimeToRunComesBackUnreportedAndItsRedeliveryRunsIt() {
+        UUID first = submit("example", Map.of("sleepMillis", 60_000));
+        UUID second = submit("example", Map.of());
+        UUID third = submit("example", Map.of());
+        SQSEvent event = threeDispatches("late", first, second, third);
+
+        SQSBatchResponse response = function.handleRequest(event, new FakeLambdaContext(Duration.ofMillis(1_800)));
+
+        assertThat(response.getBatchItemFailures())
+                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("late-2", "late-3");
+        assertThat(ledger.job(first).failures)
+                .containsExactly(new FakeLedger.Failure(1, "remaining Lambda time ran short", true));
+        assertThat(ledger.job(second).status).isEqualTo(JobStatus.RUNNING);
+        assertThat(ledger.job(second).failures)
+                .as("no attempt spent on a handler that never ran")
+                .isEmpty();
+
+        SQSBatchResponse again = function.handleRequest(event, context());
+
+        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(List.of(second, third)).allSatisfy(job -> {
+            assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
+            assertThat(ledger.job(job).repeatedProceeds).isEqualTo(1);
+        });
+        assertThat(ledger.job(first).status).as("its stale message is skipped").isEqualTo(JobStatus.RETRYING);
     }
 
     @Test
@@ -178,7 +504,8 @@ class SqsJobHandlerTest {
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(ledger.job(exampleJob).proceeded).containsExactly(1);
         assertThat(ledger.job(exampleJob).skips).isEqualTo(1);
-        assertThat(ledger.calls(exampleJob, "complete")).isEqualTo(1);
+        assertThat(ledger.calls(exampleJob, FakeLedger.FINISH)).isEqualTo(1);
+        assertThat(ledger.requestCount()).isEqualTo(2);
     }
 
     @Test
@@ -192,7 +519,7 @@ class SqsJobHandlerTest {
         assertThat(again.getBatchItemFailures()).isEmpty();
         assertThat(boomRuns).hasValue(1);
         assertThat(ledger.job(job).skips).isEqualTo(1);
-        assertThat(ledger.calls(job, "fail")).isEqualTo(1);
+        assertThat(ledger.calls(job, FakeLedger.FINISH)).isEqualTo(1);
     }
 
     @Test
@@ -204,24 +531,29 @@ class SqsJobHandlerTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(boomRuns).hasValue(0);
-        assertThat(ledger.calls(job, "fail")).isZero();
+        assertThat(ledger.calls(job, FakeLedger.FINISH)).isZero();
     }
 
     @Test
-    void twoDeliveriesOfOneJobRunningAtOnceRunTheHandlerOnce() throws Exception {
+    void twoMessagesForOneJobRunningAtOnceRunTheHandlerOnce() throws Exception {
         UUID job = submit("waits-for-second-delivery", Map.of());
         SqsJobHandler secondInstance = newFunction(config);
 
         CompletableFuture<SQSBatchResponse> first =
                 CompletableFuture.supplyAsync(() -> function.handleRequest(dispatch(job, 1, "x"), context()));
         Await.until(Duration.ofSeconds(10), () -> waitingRuns.get() == 1);
-        SQSBatchResponse second = secondInstance.handleRequest(dispatch(job, 1, "x"), context());
+        // Another message: the same one again would be the running delivery, which the ledger lets proceed.
+        SQSBatchResponse second = secondInstance.handleRequest(
+                Events.load(
+                        "single-dispatch.json",
+                        Map.of("JOB", job.toString(), "ATTEMPT", "1", "JOB_TYPE", "x", "MESSAGE_ID", "another-" + job)),
+                context());
 
         assertThat(second.getBatchItemFailures()).isEmpty();
         assertThat(first.get().getBatchItemFailures()).isEmpty();
         assertThat(waitingRuns).hasValue(1);
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
-        assertThat(ledger.calls(job, "complete")).isEqualTo(1);
+        assertThat(ledger.calls(job, FakeLedger.FINISH)).isEqualTo(1);
     }
 
     @Test
@@ -235,8 +567,7 @@ class SqsJobHandlerTest {
         assertThat(rowsRuns).hasValue(1);
         assertThat(rowsDone.get()).isPositive().isLessThan(10_000_000);
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.CANCELLED);
-        assertThat(ledger.calls(job, "complete")).isZero();
-        assertThat(ledger.calls(job, "fail")).isZero();
+        assertThat(ledger.calls(job, FakeLedger.FINISH)).isZero();
     }
 
     @Test
@@ -260,7 +591,7 @@ class SqsJobHandlerTest {
                 function.handleRequest(dispatch(job, 1, "example"), new FakeLambdaContext(Duration.ofMillis(500)));
 
         assertThat(response.getBatchItemFailures()).hasSize(1);
-        assertThat(ledger.calls(job, "attempts")).isZero();
+        assertThat(ledger.requestCount()).isZero();
     }
 
     @Test
@@ -326,8 +657,8 @@ class SqsJobHandlerTest {
         assertThat(state.progress.get(state.progress.size() - 1).failed()).isEqualTo(100);
         assertThat(state.logBatchSizes).allSatisfy(size -> assertThat(size).isBetween(1, 1000));
         assertThat(ledger.calls().stream().filter(c -> c.endpoint().equals("logs")))
-                .allSatisfy(c -> assertThat(c.messageIdHeader()).isEqualTo("msg-" + job))
-                .allSatisfy(c -> assertThat(c.requestIdHeader()).isNotBlank());
+                .allSatisfy(c -> assertThat(c.messageId()).isEqualTo("msg-" + job))
+                .allSatisfy(c -> assertThat(c.requestId()).isNotBlank());
     }
 
     @Test
@@ -421,7 +752,8 @@ class SqsJobHandlerTest {
         SQSBatchResponse response = function.handleRequest(dispatch(unknown, 1, "example"), context());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(ledger.calls(unknown, "attempts")).isEqualTo(1);
+        assertThat(ledger.calls(unknown, FakeLedger.START)).isEqualTo(1);
+        assertThat(ledger.requestCount(FakeLedger.FINISH)).isZero();
     }
 
     @Test
@@ -431,19 +763,40 @@ class SqsJobHandlerTest {
 
         function.handleRequest(dispatch(job, 1, "example"), context);
 
-        var json = LedgerClient.mapper();
-        List<Map<String, Object>> lines = new java.util.ArrayList<>();
-        for (String line : functionLog.toString(StandardCharsets.UTF_8).split("\n")) {
-            lines.add(
-                    json.readValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
-        }
-        assertThat(lines)
+        assertThat(functionLogLines())
                 .anySatisfy(line -> assertThat(line)
                         .containsEntry("jobId", job.toString())
                         .containsEntry("attempt", 1)
                         .containsEntry("requestId", context.getAwsRequestId())
                         .containsEntry("messageId", "msg-" + job)
                         .containsKeys("timestamp", "level", "message"));
+    }
+
+    private List<Map<String, Object>> functionLogLines() throws Exception {
+        var json = LedgerClient.mapper();
+        List<Map<String, Object>> lines = new java.util.ArrayList<>();
+        for (String line : functionLog.toString(StandardCharsets.UTF_8).split("\n")) {
+            lines.add(
+                    json.readValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+        }
+        return lines;
+    }
+
+    /** Ten example jobs, JOB_1..JOB_10 in {@code values}; index 0 is unused. */
+    private UUID[] tenExampleJobs(Map<String, String> values) {
+        UUID[] jobs = new UUID[11];
+        for (int i = 1; i <= 10; i++) {
+            jobs[i] = UUID.randomUUID();
+            values.put("JOB_" + i, jobs[i].toString());
+            ledger.submit(jobs[i], "example", Map.of(), null, 3);
+        }
+        return jobs;
+    }
+
+    private static SQSEvent threeDispatches(String run, UUID first, UUID second, UUID third) {
+        return Events.load(
+                "three-dispatches.json",
+                Map.of("RUN", run, "JOB_1", first.toString(), "JOB_2", second.toString(), "JOB_3", third.toString()));
     }
 
     private UUID submit(String jobType, Map<String, Object> payload) {

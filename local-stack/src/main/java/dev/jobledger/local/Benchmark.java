@@ -30,7 +30,7 @@ import org.springframework.util.FileSystemUtils;
  * The benchmark command (see docs/benchmarks.md): starts the whole local stack on a fresh data directory, drives it
  * over HTTP as clients would, and prints the figures. Not a test: it measures, it does not judge.
  *
- * <p>Arguments: {@code [jobs=2000] [singles=100] [csvRows=1000000] [workers=2]}, workers being the function
+ * <p>Arguments: {@code [jobs=5000] [singles=100] [csvRows=1000000] [workers=2]}, workers being the function
  * invocations the local event source mapping runs at once.
  */
 public final class Benchmark {
@@ -41,7 +41,7 @@ public final class Benchmark {
     private Benchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         int singles = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int csvRows = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         int workers = args.length > 3 ? Integer.parseInt(args[3]) : 2;
@@ -73,6 +73,7 @@ public final class Benchmark {
     }
 
     private static void throughput(String base, String user, String admin, int jobs) throws Exception {
+        ProcessFigures before = ProcessFigures.now();
         Instant start = Instant.now();
         ExecutorService clients = Executors.newFixedThreadPool(16);
         List<Future<String>> submitted = new ArrayList<>();
@@ -104,6 +105,7 @@ public final class Benchmark {
                 seconds(all),
                 jobs / seconds(all),
                 System.getProperty("jobledger.local.workers"));
+        System.out.println("throughput " + ProcessFigures.now().since(before).describe(jobs));
     }
 
     private static void latency(String base, String user, int singles) throws Exception {

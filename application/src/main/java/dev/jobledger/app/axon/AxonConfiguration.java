@@ -11,8 +11,6 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.commandhandling.gateway.RetryScheduler;
-import org.axonframework.common.caching.Cache;
-import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -78,17 +76,6 @@ class AxonConfiguration {
             }
         }
         return false;
-    }
-
-    /**
-     * Jobs recently commanded stay loaded, so a job's next command (its start after its dispatch, its end after its
-     * start) does not read its events again. Entries are held weakly and dropped under memory pressure. Safe with
-     * several instances: a command decided on a stale copy fails to append (the next sequence number is taken),
-     * which evicts the copy, and the gateway retries it on fresh state.
-     */
-    @Bean
-    Cache jobCache() {
-        return new WeakReferenceCache();
     }
 
     /**

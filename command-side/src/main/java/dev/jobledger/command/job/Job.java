@@ -62,10 +62,7 @@ import org.axonframework.spring.stereotype.Aggregate;
         fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-@Aggregate(
-        commandTargetResolver = JobCommandRouting.BEAN_NAME,
-        snapshotTriggerDefinition = JobSnapshots.TRIGGER,
-        cache = "jobCache")
+@Aggregate(commandTargetResolver = JobCommandRouting.BEAN_NAME, snapshotTriggerDefinition = JobSnapshots.TRIGGER)
 class Job {
 
     @AggregateIdentifier
@@ -136,12 +133,14 @@ class Job {
         }
         boolean takenOver = false;
         if (status == RUNNING) {
-            if (isSameDelivery(command)) {
+            boolean abandoned = isAbandoned(command);
+            if (!abandoned && isSameDelivery(command)) {
                 // The worker did not get the answer to its start (a timeout, a 5xx) and asks again: it is the running
                 // attempt's own worker, so it runs. Answered SKIP, it would delete its message and strand the job.
+                // Past the lease the same message is a redelivery after its worker died, and takes over below.
                 return new StartAnswer(AttemptDecision.PROCEED, attempt, null, view());
             }
-            if (!isAbandoned(command)) {
+            if (!abandoned) {
                 return skip("attempt " + attempt + " is already running");
             }
             abandonRunningAttempt(command.actor());

@@ -162,6 +162,18 @@ class JobTest {
     }
 
     @Test
+    void theSameMessageRedeliveredPastTheLeaseTakesOverAsTheNextAttempt() {
+        Instant leaseEnd = Instant.now().plus(Duration.ofDays(1));
+        Delivery redelivery = new Delivery("msg-1", "req-3");
+        fixture.given(aJob().submitted().started().list())
+                .when(new StartJobAttempt(JOB, 1, redelivery, BRIDGE, leaseEnd))
+                .expectEvents(
+                        new JobAttemptFailed(JOB, 1, ABANDONED, 2, BRIDGE), new JobStarted(JOB, 2, redelivery, BRIDGE))
+                .expectResultMessagePayloadMatching(matches(
+                        (StartAnswer answer) -> answer.decision() == AttemptDecision.PROCEED && answer.attempt() == 2));
+    }
+
+    @Test
     void aRunningAttemptWithinItsLeaseIsNotTakenOver() {
         Instant leaseEnd = Instant.now().minus(Duration.ofDays(1));
         fixture.given(aJob().submitted().started().list())

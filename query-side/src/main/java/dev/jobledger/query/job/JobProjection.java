@@ -37,7 +37,8 @@ class JobProjection {
 
     @EventHandler
     void on(JobSubmitted event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        if (!rows.existsById(event.jobId())) {
+        // findById, not existsById: a query would first flush every row this batch has changed so far.
+        if (rows.findById(event.jobId()).isEmpty()) {
             rows.save(JobRow.submitted(event, sequence, at));
         }
     }

@@ -10,12 +10,16 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
+import org.springframework.data.domain.Persistable;
 
 /**
  * One row of the {@code job} read table. Changed only through named mutators, each called for one event; the
@@ -23,7 +27,7 @@ import org.hibernate.type.SqlTypes;
  */
 @Entity
 @Table(name = "job")
-class JobRow {
+class JobRow implements Persistable<UUID> {
 
     @Id
     private UUID id;
@@ -67,12 +71,36 @@ class JobRow {
     @Column(name = "last_event_sequence")
     private long lastEventSequence;
 
+    /**
+     * A row made by {@link #submitted} is inserted as it is: without this, saving an entity whose id is assigned
+     * first selects it to decide between insert and update.
+     */
+    @Transient
+    private boolean inserted = true;
+
     protected JobRow() {
         // for JPA
     }
 
+    @PostLoad
+    @PostPersist
+    void stored() {
+        inserted = true;
+    }
+
+    @Override
+    public UUID getId() {
+        return id;
+    }
+
+    @Override
+    public boolean isNew() {
+        return !inserted;
+    }
+
     static JobRow submitted(JobSubmitted event, long sequence, Instant at) {
         JobRow row = new JobRow();
+        row.inserted = false;
         row.id = event.jobId();
         row.jobType = event.jobType();
         row.status = JobStatus.PENDING;

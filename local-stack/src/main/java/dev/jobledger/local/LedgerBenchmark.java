@@ -1,0 +1,153 @@
+package dev.jobledger.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The ledger's own ceiling (see docs/benchmarks.md): no queue and no function. Clients drive every job over HTTP as
+ * the worker would: submit, then the batched start and finish of ten jobs at a time, until the read model shows them
+ * all COMPLETED. What it measures is the REST edge, security, command handling, the event store and the
+ * projections, on a durable database.
+ *
+ * <p>Arguments: {@code [jobs=20000] [clients=16]}.
+ */
+public final class LedgerBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int BATCH = 10;
+
+    private LedgerBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+        System.setProperty("jobledger.local.workers", "1");
+        Path data = Files.createTempDirectory("job-ledger-ledger-bench");
+        try (LocalJobLedger.Running stack = LocalJobLedger.start(
+                data,
+                Benchmark.freePort(),
+                0,
+                0,
+                "--server.port=0",
+                "--logging.level.root=WARN",
+                "--jobledger.dispatch.enabled=false")) {
+            String base = "http://localhost:" + stack.port();
+            String user = LocalWorker.token(stack.devSecret(), "bench", "job:Create", "job:Read");
+            String admin = LocalWorker.token(stack.devSecret(), "bench-admin", "job:Read", "job:Admin");
+            String bridge = LocalWorker.token(stack.devSecret(), "bench-bridge", "job:Report");
+
+            run(base, user, admin, bridge, 1000, clients, "warm-up");
+            run(base, user, admin, bridge, jobs, clients, "ledger");
+        }
+        FileSystemUtils.deleteRecursively(data);
+        System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB, Java "
+                + System.getProperty("java.version"));
+        System.exit(0);
+    }
+
+    private static void run(String base, String user, String admin, String bridge, int jobs, int clients, String name)
+            throws Exception {
+        long alreadyCompleted = completed(base, admin);
+        ProcessFigures before = ProcessFigures.now();
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> work = new ArrayList<>();
+        for (int batch = 0; batch < jobs / BATCH; batch++) {
+            work.add(pool.submit(() -> {
+                runBatch(base, user, bridge);
+                return null;
+            }));
+        }
+        for (Future<?> done : work) {
+            done.get();
+        }
+        pool.shutdown();
+        double accepted = (System.nanoTime() - start) / 1e9;
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (completed(base, admin) < alreadyCompleted + jobs) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The jobs did not all complete within 30 minutes");
+            }
+            Thread.sleep(50);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(
+                "%s: %d jobs submitted, started and completed over HTTP by %d clients in %.1f s, all COMPLETED in the"
+                        + " read model after %.1f s: %.0f jobs/s%n",
+                name, jobs, clients, accepted, seconds, jobs / seconds);
+        System.out.println(name + " " + ProcessFigures.now().since(before).describe(jobs));
+    }
+
+    private static void runBatch(String base, String user, String bridge) throws Exception {
+        List<Map<String, Object>> attempts = new ArrayList<>();
+        List<Map<String, Object>> reports = new ArrayList<>();
+        for (int i = 0; i < BATCH; i++) {
+            String jobId = post(base + "/api/jobs", user, Map.of("jobType", "example"))
+                    .path("jobId")
+                    .asText();
+            String messageId = "bench-" + jobId;
+            attempts.add(Map.of("jobId", jobId, "attempt", 1, "messageId", messageId));
+            reports.add(Map.of(
+                    "jobId",
+                    jobId,
+                    "attempt",
+                    1,
+                    "messageId",
+                    messageId,
+                    "outcome",
+                    "COMPLETED",
+                    "result",
+                    Map.of("lines", 0),
+                    "logs",
+                    List.of(Map.of("level", "INFO", "message", "the job has no file: 0 lines (0 bytes)")),
+                    "progress",
+                    Map.of("processed", 0, "total", 0, "failed", 0)));
+        }
+        require(post(base + "/internal/attempts/start", bridge, Map.of("requestId", "bench", "attempts", attempts)));
+        require(post(base + "/internal/attempts/finish", bridge, Map.of("requestId", "bench", "reports", reports)));
+    }
+
+    private static void require(JsonNode answer) {
+        for (JsonNode outcome : answer.path("outcomes")) {
+            if (outcome.path("status").asInt() != 200) {
+                throw new IllegalStateException("The ledger refused a record: " + outcome);
+            }
+        }
+    }
+
+    private static long completed(String base, String admin) throws Exception {
+        return Benchmark.get(base + "/api/jobs?userId=bench&status=COMPLETED&pageSize=1", admin)
+                .path("total")
+                .asLong();
+    }
+
+    private static JsonNode post(String url, String token, Object body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                .build();
+        HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(url + " answered " + response.statusCode() + ": "
+                    + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return JSON.readTree(response.body());
+    }
+}
