@@ -19,8 +19,9 @@ record ProcessFigures(double jvmCpuSeconds, double postgresCpuSeconds, long jvmR
         double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                         .getProcessCpuTime()
                 / 1e9;
-        double postgres = ProcessHandle.current()
-                .descendants()
+        // The embedded server's pg_ctl detaches the postmaster from this JVM, so its processes are found by name; the
+        // benchmark's machine runs no other PostgreSQL.
+        double postgres = ProcessHandle.allProcesses()
                 .mapToDouble(process -> postgresCpuSeconds(process.pid()))
                 .sum();
         return new ProcessFigures(jvm, postgres, statusBytes("VmRSS"), statusBytes("VmHWM"));
@@ -46,7 +47,10 @@ record ProcessFigures(double jvmCpuSeconds, double postgresCpuSeconds, long jvmR
                 jvmPeakRssBytes >> 20);
     }
 
-    /** A descendant's CPU time when it is a PostgreSQL process (its name, in /proc, is "postgres"). */
+    /**
+     * A process's CPU time, with its exited children's, when it is a PostgreSQL process (its name, in /proc, is
+     * "postgres"): the postmaster's children are its backends, so ended connections still count.
+     */
     private static double postgresCpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
@@ -56,7 +60,11 @@ record ProcessFigures(double jvmCpuSeconds, double postgresCpuSeconds, long jvmR
             // Fields after the command name, which may hold spaces, start after its closing parenthesis.
             List<String> fields =
                     List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
-            return (Long.parseLong(fields.get(11)) + Long.parseLong(fields.get(12))) / TICKS_PER_SECOND;
+            long ticks = 0;
+            for (int field = 11; field <= 14; field++) {
+                ticks += Long.parseLong(fields.get(field));
+            }
+            return ticks / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException gone) {
             return 0;
         }
