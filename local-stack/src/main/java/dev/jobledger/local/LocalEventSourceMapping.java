@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -135,14 +137,26 @@ public final class LocalEventSourceMapping implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        List<Message> done = new ArrayList<>();
+        // As Lambda does, the records the function did not report are deleted, in one call for the batch; an entry
+        // SQS refuses only comes back after the visibility timeout, as with a lost delete in AWS.
+        List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
         for (Message message : batch) {
             if (!failed.contains(message.messageId())) {
-                done.add(message);
+                done.add(DeleteMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(done.size()))
+                        .receiptHandle(message.receiptHandle())
+                        .build());
             }
         }
-        for (Message message : done) {
-            sqs.deleteMessage(delete -> delete.queueUrl(settings.queueUrl()).receiptHandle(message.receiptHandle()));
+        if (!done.isEmpty()) {
+            DeleteMessageBatchResponse deleted = sqs.deleteMessageBatch(
+                    delete -> delete.queueUrl(settings.queueUrl()).entries(done));
+            if (deleted.hasFailed() && !deleted.failed().isEmpty()) {
+                log.warn(
+                        "{} records of invocation {} were not deleted; they come back later",
+                        deleted.failed().size(),
+                        requestId);
+            }
         }
     }
 

@@ -13,13 +13,23 @@ import dev.jobledger.messages.JobRetried;
 import dev.jobledger.messages.JobStarted;
 import dev.jobledger.messages.JobSubmitted;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.stereotype.Component;
 
 /** Projects every job's events into the {@code job} table. Idempotent, and rebuildable from the event store. */
@@ -37,9 +47,12 @@ class JobProjection {
 
     @EventHandler
     void on(JobSubmitted event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        // findById, not existsById: a query would first flush every row this batch has changed so far.
-        if (rows.findById(event.jobId()).isEmpty()) {
-            rows.save(JobRow.submitted(event, sequence, at));
+        if (find(event.jobId()).isEmpty()) {
+            JobRow row = rows.save(JobRow.submitted(event, sequence, at));
+            BatchRows batch = batchRows();
+            if (batch != null) {
+                batch.rows().put(event.jobId(), row);
+            }
         }
     }
 
@@ -110,7 +123,7 @@ class JobProjection {
     }
 
     private void change(UUID jobId, long sequence, Instant at, Consumer<JobRow> mutation) {
-        JobRow row = rows.findById(jobId)
+        JobRow row = find(jobId)
                 .orElseThrow(() -> new IllegalStateException(
                         "Event " + sequence + " of job " + jobId + " arrived before the job was projected"));
         if (row.hasApplied(sequence)) {
@@ -118,5 +131,42 @@ class JobProjection {
         }
         mutation.accept(row);
         row.applied(sequence, at);
+    }
+
+    private Optional<JobRow> find(UUID jobId) {
+        BatchRows batch = batchRows();
+        if (batch == null || !batch.fetched().contains(jobId)) {
+            // Not existsById: a query would first flush every row this batch has changed so far.
+            return rows.findById(jobId);
+        }
+        return Optional.ofNullable(batch.rows().get(jobId));
+    }
+
+    /**
+     * The rows of every job a processor batch touches, read with one query when the batch's first event is handled
+     * instead of one query per event (the events of a batch are mostly of different jobs). A resource of the batch's
+     * unit of work, so it ends with the batch's transaction, also when that is rolled back and the batch retried.
+     *
+     * @param fetched the jobs looked for: those without a row have none yet
+     */
+    private record BatchRows(Set<UUID> fetched, Map<UUID, JobRow> rows) {}
+
+    private BatchRows batchRows() {
+        if (!CurrentUnitOfWork.isStarted() || !(CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?> batch)) {
+            return null;
+        }
+        return batch.getOrComputeResource(BatchRows.class.getName(), key -> prefetch(batch.getMessages()));
+    }
+
+    private BatchRows prefetch(List<? extends Message<?>> messages) {
+        Set<UUID> jobIds = new HashSet<>();
+        for (Message<?> message : messages) {
+            if (message instanceof DomainEventMessage<?> event && event.getAggregateIdentifier() != null) {
+                jobIds.add(UUID.fromString(event.getAggregateIdentifier()));
+            }
+        }
+        Map<UUID, JobRow> found = new HashMap<>();
+        rows.findAllById(jobIds).forEach(row -> found.put(row.getId(), row));
+        return new BatchRows(jobIds, found);
     }
 }
