@@ -7,6 +7,7 @@ import dev.jobledger.messages.JobCancelled;
 import dev.jobledger.messages.JobCompleted;
 import dev.jobledger.messages.JobDeadLettered;
 import dev.jobledger.messages.JobFailed;
+import dev.jobledger.messages.JobRedispatched;
 import dev.jobledger.messages.JobRedriven;
 import dev.jobledger.messages.JobRetried;
 import dev.jobledger.messages.JobStarted;
@@ -81,6 +82,12 @@ class DispatchScheduling {
     @EventHandler
     void on(JobRedriven event, @MessageIdentifier String eventId, @Timestamp Instant at) {
         dueNow(eventId, event.jobId(), event.nextAttempt(), at);
+    }
+
+    /** The attempt's message was lost: it is sent again, for the same attempt. */
+    @EventHandler
+    void on(JobRedispatched event, @MessageIdentifier String eventId, @Timestamp Instant at) {
+        dueNow(eventId, event.jobId(), event.attempt(), at);
     }
 
     @EventHandler

@@ -23,6 +23,7 @@ import dev.jobledger.messages.JobDispatched;
 import dev.jobledger.messages.JobFailed;
 import dev.jobledger.messages.JobLogsAppended;
 import dev.jobledger.messages.JobProgressed;
+import dev.jobledger.messages.JobRedispatched;
 import dev.jobledger.messages.JobRedriven;
 import dev.jobledger.messages.JobRetried;
 import dev.jobledger.messages.JobStarted;
@@ -32,6 +33,7 @@ import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.MarkJobDeadLettered;
 import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.RecordJobDispatch;
+import dev.jobledger.messages.RecoverStalledJob;
 import dev.jobledger.messages.RedriveJob;
 import dev.jobledger.messages.ReportAck;
 import dev.jobledger.messages.ReportJobProgress;
@@ -40,6 +42,7 @@ import dev.jobledger.messages.StartAnswer;
 import dev.jobledger.messages.StartJobAttempt;
 import dev.jobledger.messages.StoredFile;
 import dev.jobledger.messages.SubmitJob;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +81,13 @@ class Job {
     private String errorReason;
     private boolean deadLettered;
     private int lastDispatchedAttempt;
+    /** When the awaited attempt's message was last sent, or asked to be sent again. */
+    private Instant lastSentAt;
+    /** How often the awaited attempt's message was sent again, which doubles the wait before the next time. */
+    private int redispatches;
+    /** A resend was asked for, and its message not yet recorded. */
+    private boolean redispatchPending;
+
     private String runningMessageId;
     private StoredFile file;
     private Map<String, Object> payload;
@@ -265,10 +275,39 @@ class Job {
 
     @CommandHandler
     void handle(RecordJobDispatch command) {
-        if (command.attempt() <= lastDispatchedAttempt) {
+        boolean resent = command.attempt() == lastDispatchedAttempt && redispatchPending;
+        if (command.attempt() < lastDispatchedAttempt || (command.attempt() == lastDispatchedAttempt && !resent)) {
             return;
         }
         apply(new JobDispatched(jobId, command.attempt(), command.queueUrl(), command.messageId(), command.actor()));
+    }
+
+    @CommandHandler
+    boolean handle(RecoverStalledJob command) {
+        if (status == RUNNING) {
+            // Its worker is gone (the lease passed) and so is its message (it would have come back and taken over).
+            if (updatedAt.plus(command.lease()).plus(command.quietFor()).isAfter(command.now())) {
+                return false;
+            }
+            abandonRunningAttempt(command.actor());
+            return true;
+        }
+        int awaited = attempt + 1;
+        if ((status != PENDING && status != RETRYING) || lastDispatchedAttempt != awaited || lastSentAt == null) {
+            // Finished, or its attempt is still in the outbox, whose sender retries it on its own.
+            return false;
+        }
+        Duration wait = command.quietFor().multipliedBy(1L << Math.min(redispatches, 10));
+        if (lastSentAt.plus(wait).isAfter(command.now())) {
+            return false;
+        }
+        apply(new JobRedispatched(
+                jobId,
+                awaited,
+                "attempt " + awaited + " was sent to the queue at " + lastSentAt
+                        + " and never started: its message is sent again",
+                command.actor()));
+        return true;
     }
 
     @CommandHandler
@@ -414,8 +453,20 @@ class Job {
     }
 
     @EventSourcingHandler
-    void on(JobDispatched event) {
+    void on(JobDispatched event, @Timestamp Instant at) {
+        if (event.attempt() > lastDispatchedAttempt) {
+            redispatches = 0;
+        }
         lastDispatchedAttempt = event.attempt();
+        lastSentAt = at;
+        redispatchPending = false;
+    }
+
+    @EventSourcingHandler
+    void on(JobRedispatched event, @Timestamp Instant at) {
+        redispatches++;
+        redispatchPending = true;
+        lastSentAt = at;
     }
 
     @EventSourcingHandler

@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
  *     deleted. The Terraform sets twice the function timeout.
  */
 @ConfigurationProperties("jobledger.attempts")
-record AttemptSettings(@DefaultValue("16m") Duration lease) {
+public record AttemptSettings(@DefaultValue("16m") Duration lease) {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(AttemptSettings.class)

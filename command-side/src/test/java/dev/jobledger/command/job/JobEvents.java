@@ -5,7 +5,9 @@ import dev.jobledger.messages.Delivery;
 import dev.jobledger.messages.JobAttemptFailed;
 import dev.jobledger.messages.JobCancelled;
 import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.JobDispatched;
 import dev.jobledger.messages.JobFailed;
+import dev.jobledger.messages.JobRedispatched;
 import dev.jobledger.messages.JobRetried;
 import dev.jobledger.messages.JobStarted;
 import dev.jobledger.messages.JobStatus;
@@ -41,6 +43,19 @@ final class JobEvents {
     JobEvents submitted() {
         events.add(
                 new JobSubmitted(JOB, "example", OWNER, "jobs", maxAttempts, Map.of("rows", 10), null, Map.of(), USER));
+        return this;
+    }
+
+    static final Actor DISPATCHER = Actor.system("sqs-dispatcher");
+
+    /** The next attempt's message went to the queue. */
+    JobEvents dispatched() {
+        events.add(new JobDispatched(JOB, attempt + 1, "queue-url", "msg-" + (attempt + 1), DISPATCHER));
+        return this;
+    }
+
+    JobEvents redispatched() {
+        events.add(new JobRedispatched(JOB, attempt + 1, "lost", DISPATCHER));
         return this;
     }
 

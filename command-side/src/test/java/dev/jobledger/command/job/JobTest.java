@@ -5,7 +5,10 @@ import static dev.jobledger.command.job.JobEvents.JOB;
 import static dev.jobledger.command.job.JobEvents.OWNER;
 import static dev.jobledger.command.job.JobEvents.USER;
 import static dev.jobledger.command.job.JobEvents.aJob;
+import static org.axonframework.test.matchers.Matchers.andNoMore;
+import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
 import static org.axonframework.test.matchers.Matchers.matches;
+import static org.axonframework.test.matchers.Matchers.payloadsMatching;
 
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.AppendJobLogs;
@@ -22,6 +25,7 @@ import dev.jobledger.messages.JobDispatched;
 import dev.jobledger.messages.JobFailed;
 import dev.jobledger.messages.JobLogsAppended;
 import dev.jobledger.messages.JobProgressed;
+import dev.jobledger.messages.JobRedispatched;
 import dev.jobledger.messages.JobRedriven;
 import dev.jobledger.messages.JobRetried;
 import dev.jobledger.messages.JobStarted;
@@ -33,6 +37,7 @@ import dev.jobledger.messages.LogLevel;
 import dev.jobledger.messages.MarkJobDeadLettered;
 import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.RecordJobDispatch;
+import dev.jobledger.messages.RecoverStalledJob;
 import dev.jobledger.messages.RedriveJob;
 import dev.jobledger.messages.ReportAck;
 import dev.jobledger.messages.ReportJobProgress;
@@ -508,6 +513,81 @@ class JobTest {
         fixture.given(aJob().submitted().started().attemptFailed().started().list())
                 .when(new MarkJobDeadLettered(JOB, 1, "m-1", "dead-lettered", watcher))
                 .expectNoEvents();
+    }
+
+    private static final Duration QUIET = Duration.ofMinutes(15);
+    private static final Duration LEASE = Duration.ofMinutes(16);
+    private static final Actor WATCHER = Actor.system("stalled-job-watcher");
+
+    private RecoverStalledJob recoverAfter(Duration elapsed) {
+        return new RecoverStalledJob(JOB, fixture.currentTime().plus(elapsed), QUIET, LEASE, WATCHER);
+    }
+
+    @Test
+    void aDispatchedAttemptThatNeverStartedIsSentAgainOnceItHasWaitedTooLong() {
+        fixture.given(aJob().submitted().dispatched().list())
+                .when(recoverAfter(QUIET.plusSeconds(1)))
+                .expectEvents(new JobRedispatched(
+                        JOB,
+                        1,
+                        "attempt 1 was sent to the queue at " + fixture.currentTime()
+                                + " and never started: its message is sent again",
+                        WATCHER))
+                .expectResultMessagePayload(true);
+    }
+
+    @Test
+    void aDispatchedAttemptWithinItsWaitIsLeftAlone() {
+        fixture.given(aJob().submitted().dispatched().list())
+                .when(recoverAfter(QUIET.minusSeconds(1)))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
+    }
+
+    @Test
+    void eachResendOfTheSameAttemptWaitsTwiceAsLongAsTheOneBefore() {
+        fixture.given(aJob().submitted().dispatched().redispatched().list())
+                .when(recoverAfter(QUIET.multipliedBy(2).minusSeconds(1)))
+                .expectNoEvents();
+        fixture.given(aJob().submitted().dispatched().redispatched().list())
+                .when(recoverAfter(QUIET.multipliedBy(2).plusSeconds(1)))
+                .expectEventsMatching(payloadsMatching(
+                        exactSequenceOf(matches((JobRedispatched event) -> event.attempt() == 1), andNoMore())))
+                .expectResultMessagePayload(true);
+    }
+
+    @Test
+    void theResentMessageIsRecordedOnTheHistoryButARepeatedRecordIsNot() {
+        fixture.given(aJob().submitted().dispatched().redispatched().list())
+                .when(new RecordJobDispatch(JOB, 1, "queue-url", "msg-1-again", JobEvents.DISPATCHER))
+                .expectEvents(new JobDispatched(JOB, 1, "queue-url", "msg-1-again", JobEvents.DISPATCHER));
+        fixture.given(aJob().submitted().dispatched().redispatched().list())
+                .andGiven(new JobDispatched(JOB, 1, "queue-url", "msg-1-again", JobEvents.DISPATCHER))
+                .when(new RecordJobDispatch(JOB, 1, "queue-url", "msg-1-again", JobEvents.DISPATCHER))
+                .expectNoEvents();
+    }
+
+    @Test
+    void anAttemptStillInTheOutboxOrAFinishedJobIsNeverSentAgain() {
+        fixture.given(aJob().submitted().list())
+                .when(recoverAfter(Duration.ofDays(1)))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
+        fixture.given(aJob().submitted().dispatched().started().completed().list())
+                .when(recoverAfter(Duration.ofDays(1)))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
+    }
+
+    @Test
+    void aRunningAttemptQuietPastItsLeaseAndTheWaitIsAbandonedForTheNextAttempt() {
+        fixture.given(aJob().submitted().dispatched().started().list())
+                .when(recoverAfter(LEASE.plus(QUIET).minusSeconds(1)))
+                .expectNoEvents();
+        fixture.given(aJob().submitted().dispatched().started().list())
+                .when(recoverAfter(LEASE.plus(QUIET).plusSeconds(1)))
+                .expectEvents(new JobAttemptFailed(JOB, 1, ABANDONED, 2, WATCHER))
+                .expectResultMessagePayload(true);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.jobledger.messages.JobDispatched;
 import dev.jobledger.messages.JobFailed;
 import dev.jobledger.messages.JobLogsAppended;
 import dev.jobledger.messages.JobProgressed;
+import dev.jobledger.messages.JobRedispatched;
 import dev.jobledger.messages.JobRedriven;
 import dev.jobledger.messages.JobRetried;
 import dev.jobledger.messages.JobStarted;
@@ -114,6 +115,11 @@ class JobProjection {
 
     @EventHandler
     void on(JobDispatched event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.jobId(), sequence, at, row -> {});
+    }
+
+    @EventHandler
+    void on(JobRedispatched event, @SequenceNumber long sequence, @Timestamp Instant at) {
         change(event.jobId(), sequence, at, row -> {});
     }
 

@@ -4,8 +4,10 @@ import dev.jobledger.messages.DeadLetteredJobs;
 import dev.jobledger.messages.FindDeadLetteredJobs;
 import dev.jobledger.messages.FindJob;
 import dev.jobledger.messages.FindJobs;
+import dev.jobledger.messages.FindStalledJobs;
 import dev.jobledger.messages.JobPage;
 import dev.jobledger.messages.JobView;
+import dev.jobledger.messages.StalledJobs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,5 +63,11 @@ class JobQueries {
     @QueryHandler
     DeadLetteredJobs find(FindDeadLetteredJobs query) {
         return new DeadLetteredJobs(rows.findDeadLettered(Limit.of(query.limit())));
+    }
+
+    @QueryHandler
+    StalledJobs find(FindStalledJobs query) {
+        return new StalledJobs(rows.findStalled(
+                query.waitingUnchangedSince(), query.runningUnchangedSince(), Limit.of(query.limit())));
     }
 }

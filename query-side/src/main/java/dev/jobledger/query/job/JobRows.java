@@ -1,5 +1,6 @@
 package dev.jobledger.query.job;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.data.domain.Limit;
@@ -11,4 +12,11 @@ interface JobRows extends JpaRepository<JobRow, UUID>, JpaSpecificationExecutor<
 
     @Query("select j.id from JobRow j where j.deadLettered = true and j.status = 'FAILED' order by j.updatedAt")
     List<UUID> findDeadLettered(Limit limit);
+
+    @Query("""
+            select j.id from JobRow j
+            where (j.status in ('PENDING', 'RETRYING') and j.updatedAt < :waitingSince)
+               or (j.status = 'RUNNING' and j.updatedAt < :runningSince)
+            order by j.updatedAt""")
+    List<UUID> findStalled(Instant waitingSince, Instant runningSince, Limit limit);
 }

@@ -1,0 +1,65 @@
+package dev.jobledger.app.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jobledger.testing.Api;
+import dev.jobledger.testing.JobQueue;
+import dev.jobledger.testing.LedgerIntegrationTest;
+import dev.jobledger.testing.Tokens;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * A job whose queue message was lost (a purged queue, a restarted local queue) is not left waiting for ever: its
+ * message is sent again, for the same attempt.
+ */
+class RecoveringStalledJobsTest extends LedgerIntegrationTest {
+
+    private final String admin = Tokens.admin(newUser());
+
+    @Test
+    void aJobWhoseMessageWasLostGetsItAgainAndRunsFromIt() {
+        String owner = Tokens.user(newUser());
+        String jobId = submit(owner, Map.of("jobType", "example"));
+        // Taken from the queue and never run: as good as lost.
+        JobQueue.awaitMessages(jobId, 1);
+
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> recover("PT0.5S").body().path("jobIds").toString().contains(jobId));
+
+        // The first message was taken above: the next one of the job is the one sent again.
+        Message resent = JobQueue.awaitMessages(jobId, 1).get(0);
+        assertThat(resent.messageAttributes().get("attempt").stringValue()).isEqualTo("1");
+        JsonNode started = api.post(
+                        "/internal/jobs/" + jobId + "/attempts",
+                        Tokens.bridge(),
+                        Map.of("attempt", 1, "messageId", resent.messageId(), "requestId", "r-1"))
+                .body();
+        assertThat(started.path("decision").asText()).isEqualTo("PROCEED");
+        assertThat(started.path("attempt").asInt()).isEqualTo(1);
+
+        JsonNode history = api.get("/api/jobs/" + jobId + "/history", owner).body();
+        assertThat(history.path("items").findValuesAsText("type")).contains("JobRedispatched");
+        assertThat(history.path("items").findValuesAsText("reason"))
+                .anySatisfy(reason -> assertThat(reason).contains("never started: its message is sent again"));
+    }
+
+    @Test
+    void onlyAdminsRecoverAndTheWaitMustBePositive() {
+        assertThat(api.post("/api/admin/stalled-jobs/recover", Tokens.user(newUser()), Map.of())
+                        .status())
+                .isEqualTo(403);
+        Api.Answer negative = recover("-PT1S");
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.body().path("detail").asText()).contains("quietFor");
+    }
+
+    private Api.Answer recover(String quietFor) {
+        return api.post("/api/admin/stalled-jobs/recover", admin, Map.of("quietFor", quietFor));
+    }
+}
