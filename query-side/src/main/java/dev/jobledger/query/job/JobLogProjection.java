@@ -90,7 +90,7 @@ class JobLogProjection {
                 statement.setLong(2, event.firstSequence() + line.index());
                 statement.setInt(3, event.attempt());
                 statement.setString(4, entry.level().name());
-                statement.setString(5, entry.message());
+                statement.setString(5, Storable.text(entry.message()));
                 statement.setObject(6, entry.rowNumber());
                 statement.setString(7, toJson(entry));
                 statement.setTimestamp(8, line.createdAt());
@@ -108,7 +108,7 @@ class JobLogProjection {
             return null;
         }
         try {
-            return json.writeValueAsString(entry.meta());
+            return json.writeValueAsString(Storable.document(entry.meta()));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Log meta is not JSON", e);
         }

@@ -102,20 +102,20 @@ class JobRow implements Persistable<UUID> {
         JobRow row = new JobRow();
         row.inserted = false;
         row.id = event.jobId();
-        row.jobType = event.jobType();
+        row.jobType = Storable.text(event.jobType());
         row.status = JobStatus.PENDING;
-        row.userId = event.userId();
-        row.queue = event.queue();
+        row.userId = Storable.text(event.userId());
+        row.queue = Storable.text(event.queue());
         row.maxAttempts = event.maxAttempts();
-        row.payload = event.payload();
-        row.meta = event.meta();
+        row.payload = Storable.document(event.payload());
+        row.meta = Storable.document(event.meta());
         StoredFile file = event.file();
         if (file != null) {
-            row.fileKey = file.key();
-            row.fileName = file.name();
-            row.fileUrl = file.url();
+            row.fileKey = Storable.text(file.key());
+            row.fileName = Storable.text(file.name());
+            row.fileUrl = Storable.text(file.url());
             row.fileSize = file.size();
-            row.fileContentType = file.contentType();
+            row.fileContentType = Storable.text(file.contentType());
         }
         row.createdAt = at;
         row.updatedAt = at;
@@ -156,18 +156,18 @@ class JobRow implements Persistable<UUID> {
 
     void completed(Map<String, Object> handlerResult, Instant at) {
         status = JobStatus.COMPLETED;
-        result = handlerResult;
+        result = Storable.document(handlerResult);
         finishedAt = at;
     }
 
     void attemptFailed(String reason) {
         status = JobStatus.RETRYING;
-        errorReason = reason;
+        errorReason = Storable.text(reason);
     }
 
     void failed(String reason, Instant at) {
         status = JobStatus.FAILED;
-        errorReason = reason;
+        errorReason = Storable.text(reason);
         finishedAt = at;
     }
 
@@ -189,7 +189,7 @@ class JobRow implements Persistable<UUID> {
     void deadLettered(String reason, Instant at) {
         status = JobStatus.FAILED;
         deadLettered = true;
-        errorReason = reason;
+        errorReason = Storable.text(reason);
         finishedAt = at;
     }
 

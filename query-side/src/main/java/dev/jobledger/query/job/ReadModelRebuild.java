@@ -23,8 +23,7 @@ import org.springframework.stereotype.Component;
 public class ReadModelRebuild {
 
     private static final Logger log = LoggerFactory.getLogger(ReadModelRebuild.class);
-    private static final List<String> PROCESSORS =
-            List.of(JobProjection.PROCESSING_GROUP, JobLogProjection.PROCESSING_GROUP);
+    static final List<String> PROCESSORS = List.of(JobProjection.PROCESSING_GROUP, JobLogProjection.PROCESSING_GROUP);
 
     /** Where a rebuild is. */
     public enum State {
