@@ -12,6 +12,14 @@ import java.util.UUID;
  *     position {@code firstSequence + i}, which keeps the written order and makes projections idempotent
  * @param entries the lines, in written order
  * @param actor the bridge
+ * @param batchId the worker's id for the batch, by which a batch sent again is recognised; absent in events written
+ *     before workers sent one
  */
-public record JobLogsAppended(UUID jobId, int attempt, long firstSequence, List<LogEntry> entries, Actor actor)
-        implements JobEvent {}
+public record JobLogsAppended(
+        UUID jobId, int attempt, long firstSequence, List<LogEntry> entries, Actor actor, String batchId)
+        implements JobEvent {
+
+    public JobLogsAppended(UUID jobId, int attempt, long firstSequence, List<LogEntry> entries, Actor actor) {
+        this(jobId, attempt, firstSequence, entries, actor, null);
+    }
+}

@@ -53,7 +53,8 @@ public final class LedgerClient {
 
     record StartRequest(Integer attempt, String messageId, String requestId) {}
 
-    record LogsRequest(int attempt, List<LogEntry> entries) {}
+    /** {@code batchId} is sent again with the same body on every retry, so a batch the ledger recorded stays once. */
+    record LogsRequest(int attempt, List<LogEntry> entries, String batchId) {}
 
     record ProgressRequest(int attempt, long processed, Long total, Long failed) {}
 
@@ -194,7 +195,12 @@ public final class LedgerClient {
     }
 
     public ReportAck appendLogs(UUID jobId, int attempt, List<LogEntry> entries, Delivery delivery) {
-        return call(jobId, "logs", new LogsRequest(attempt, entries), delivery, ReportAck.class);
+        return call(
+                jobId,
+                "logs",
+                new LogsRequest(attempt, entries, UUID.randomUUID().toString()),
+                delivery,
+                ReportAck.class);
     }
 
     public ReportAck reportProgress(

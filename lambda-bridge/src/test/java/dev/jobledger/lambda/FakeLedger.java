@@ -51,7 +51,7 @@ final class FakeLedger implements AutoCloseable {
     private static final Pattern BATCH_PATH = Pattern.compile("/internal/(attempts/(?:start|finish))");
     private static final Map<String, Set<String>> FIELDS = Map.of(
             "attempts", Set.of("attempt", "messageId", "requestId"),
-            "logs", Set.of("attempt", "entries"),
+            "logs", Set.of("attempt", "entries", "batchId"),
             "progress", Set.of("attempt", "processed", "total", "failed"),
             "complete", Set.of("attempt", "result"),
             "fail", Set.of("attempt", "reason", "retryable"));

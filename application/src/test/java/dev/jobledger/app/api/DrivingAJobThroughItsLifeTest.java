@@ -88,6 +88,11 @@ class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
         Api.Answer duplicate = report(jobId, "attempts", Map.of("attempt", 1, "messageId", "m-dup"));
         assertThat(duplicate.body().path("decision").asText()).isEqualTo("SKIP");
         assertThat(duplicate.body().path("reason").asText()).contains("already running");
+        Map<String, Object> batch =
+                Map.of("attempt", 1, "batchId", "b-1", "entries", List.of(Map.of("level", "INFO", "message", "once")));
+        report(jobId, "logs", batch);
+        assertThat(report(jobId, "logs", batch).body().path("recorded").asBoolean())
+                .isTrue();
         report(jobId, "complete", Map.of("attempt", 1));
         assertThat(report(jobId, "complete", Map.of("attempt", 1)).status()).isEqualTo(200);
         assertThat(report(jobId, "attempts", Map.of("attempt", 1))
@@ -96,11 +101,13 @@ class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
                         .asText())
                 .isEqualTo("SKIP");
 
-        assertThat(awaitJob(token, jobId, status("COMPLETED"))
+        JsonNode completed = awaitJob(token, jobId, status("COMPLETED")).body();
+        assertThat(completed.path("attempts").asInt()).isEqualTo(1);
+        assertThat(api.get("/api/jobs/" + jobId + "/history", token)
                         .body()
-                        .path("attempts")
-                        .asInt())
-                .isEqualTo(1);
+                        .path("items")
+                        .findValuesAsText("type"))
+                .containsOnlyOnce("JobLogsAppended");
     }
 
     @Test

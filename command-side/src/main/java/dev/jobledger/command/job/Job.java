@@ -44,6 +44,7 @@ import dev.jobledger.messages.StoredFile;
 import dev.jobledger.messages.SubmitJob;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -68,6 +69,9 @@ import org.axonframework.spring.stereotype.Aggregate;
 @Aggregate(commandTargetResolver = JobCommandRouting.BEAN_NAME, snapshotTriggerDefinition = JobSnapshots.TRIGGER)
 class Job {
 
+    /** A worker resends a batch within seconds; a thousand batches back is far beyond any retry. */
+    private static final int REMEMBERED_LOG_BATCHES = 1000;
+
     @AggregateIdentifier
     private UUID jobId;
 
@@ -89,6 +93,9 @@ class Job {
     private boolean redispatchPending;
 
     private String runningMessageId;
+    /** The log batches the running attempt recorded, by the worker's batch id: the latest ones, oldest first. */
+    private LinkedHashSet<String> logBatchesOfAttempt = new LinkedHashSet<>();
+
     private StoredFile file;
     private Map<String, Object> payload;
     private Map<String, Object> result;
@@ -199,7 +206,11 @@ class Job {
         if (!isRunning(command.attempt())) {
             return notRecorded();
         }
-        apply(new JobLogsAppended(jobId, attempt, logCount + 1, List.copyOf(command.entries()), command.actor()));
+        if (command.batchId() != null && logBatchesOfAttempt.contains(command.batchId())) {
+            return new ReportAck(true, true, status, attempt);
+        }
+        apply(new JobLogsAppended(
+                jobId, attempt, logCount + 1, List.copyOf(command.entries()), command.actor(), command.batchId()));
         return new ReportAck(true, true, status, attempt);
     }
 
@@ -377,6 +388,7 @@ class Job {
     @EventSourcingHandler
     void on(JobStarted event, @Timestamp Instant at) {
         status = RUNNING;
+        logBatchesOfAttempt = new LinkedHashSet<>();
         attempt = event.attempt();
         runningMessageId = event.delivery() == null ? null : event.delivery().messageId();
         attemptsUsed++;
@@ -389,6 +401,12 @@ class Job {
     @EventSourcingHandler
     void on(JobLogsAppended event, @Timestamp Instant at) {
         logCount = event.firstSequence() + event.entries().size() - 1;
+        if (event.batchId() != null) {
+            logBatchesOfAttempt.add(event.batchId());
+            if (logBatchesOfAttempt.size() > REMEMBERED_LOG_BATCHES) {
+                logBatchesOfAttempt.remove(logBatchesOfAttempt.iterator().next());
+            }
+        }
         updatedAt = at;
     }
 

@@ -87,6 +87,7 @@ class BridgeController {
                 jobId,
                 request.attempt(),
                 request.entries().stream().map(BridgeRequests.Entry::toLogEntry).toList(),
+                request.batchId(),
                 Actor.bridge(bridge.getName(), messageId, requestId)));
     }
 

@@ -33,10 +33,13 @@ final class BridgeRequests {
     /**
      * @param attempt the reporting attempt; the current one when absent
      * @param entries the lines, in written order
+     * @param batchId the worker's id for this batch, the same when it sends it again: a batch already recorded is
+     *     not recorded twice
      */
     record AppendLogs(
             @Positive Integer attempt,
-            @NotEmpty @Size(max = 1000) List<@Valid @NotNull Entry> entries) {}
+            @NotEmpty @Size(max = 1000) List<@Valid @NotNull Entry> entries,
+            @Size(max = 100) @StorableText String batchId) {}
 
     /**
      * @param level the severity

@@ -231,6 +231,19 @@ class JobTest {
     }
 
     @Test
+    void aLogBatchSentAgainUnderItsIdIsRecordedOnceAndAnsweredAsRecorded() {
+        fixture.given(aJob().submitted().started().list())
+                .andGiven(new JobLogsAppended(JOB, 1, 1, TWO_LINES, BRIDGE, "batch-1"))
+                .when(new AppendJobLogs(JOB, 1, TWO_LINES, "batch-1", BRIDGE))
+                .expectNoEvents()
+                .expectResultMessagePayload(new ReportAck(true, true, JobStatus.RUNNING, 1));
+        fixture.given(aJob().submitted().started().list())
+                .andGiven(new JobLogsAppended(JOB, 1, 1, TWO_LINES, BRIDGE, "batch-1"))
+                .when(new AppendJobLogs(JOB, 1, TWO_LINES, "batch-2", BRIDGE))
+                .expectEvents(new JobLogsAppended(JOB, 1, 3, TWO_LINES, BRIDGE, "batch-2"));
+    }
+
+    @Test
     void eachLogBatchOfTheRunningAttemptBecomesOneEventContinuingTheLogsOrder() {
         fixture.given(aJob().submitted().started().list())
                 .andGiven(new JobLogsAppended(JOB, 1, 1, TWO_LINES, BRIDGE))
