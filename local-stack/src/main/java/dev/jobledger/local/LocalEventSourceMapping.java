@@ -42,9 +42,15 @@ public final class LocalEventSourceMapping implements AutoCloseable {
      * @param queueUrl the queue to read
      * @param batchSize records per invocation, 1 to 10
      * @param functionTimeout how long one invocation may run
-     * @param concurrency invocations at once
+     * @param concurrency invocations at once; 0 reads nothing, for a worker of one's own on the same queue
      */
     public record Settings(String queueUrl, int batchSize, Duration functionTimeout, int concurrency) {
+
+        public Settings {
+            if (concurrency < 0) {
+                throw new IllegalArgumentException("concurrency must be 0 or more, not " + concurrency);
+            }
+        }
 
         Duration visibilityTimeout() {
             return functionTimeout.multipliedBy(6);
@@ -68,7 +74,7 @@ public final class LocalEventSourceMapping implements AutoCloseable {
                         get -> get.queueUrl(settings.queueUrl()).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes()
                 .get(QueueAttributeName.QUEUE_ARN);
-        this.pollers = Executors.newFixedThreadPool(settings.concurrency(), daemon("esm-poller"));
+        this.pollers = Executors.newFixedThreadPool(Math.max(1, settings.concurrency()), daemon("esm-poller"));
         this.invocations = Executors.newCachedThreadPool(daemon("esm-invocation"));
         for (int i = 0; i < settings.concurrency(); i++) {
             pollers.submit(this::poll);

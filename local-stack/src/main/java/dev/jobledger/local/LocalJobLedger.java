@@ -133,7 +133,10 @@ public final class LocalJobLedger {
         }
     }
 
-    /** Invocations at once: Lambda scales them out; one machine runs a few (JOBLEDGER_LOCAL_WORKERS, default 2). */
+    /**
+     * Invocations at once: Lambda scales them out; one machine runs a few (JOBLEDGER_LOCAL_WORKERS, default 2). With 0
+     * the local queue is left to a worker of one's own, for example a handler under development in a debugger.
+     */
     private static int workers() {
         return Integer.parseInt(System.getProperty("jobledger.local.workers", env("JOBLEDGER_LOCAL_WORKERS", "2")));
     }
