@@ -3,6 +3,11 @@ package dev.jobledger.testing;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 
@@ -24,6 +29,30 @@ public final class TestPostgres {
             connection = dockerAvailable() ? startContainer() : startEmbedded();
         }
         return connection;
+    }
+
+    /**
+     * A database of its own on the same server, created on first use: for a Spring context that must not share the
+     * ledger of the others (two contexts on one database are two ledgers racing on the same jobs).
+     */
+    public static synchronized Connection database(String name) {
+        Connection server = get();
+        try (java.sql.Connection admin =
+                        DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
+                PreparedStatement exists = admin.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, name);
+            try (ResultSet found = exists.executeQuery()) {
+                if (!found.next()) {
+                    try (Statement create = admin.createStatement()) {
+                        create.execute("CREATE DATABASE \"" + name + "\"");
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create the test database " + name, e);
+        }
+        String url = server.jdbcUrl().replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + name);
+        return new Connection(url, server.username(), server.password());
     }
 
     private static boolean dockerAvailable() {

@@ -62,10 +62,24 @@ public final class TestStack {
         return queues;
     }
 
-    /** Points the service at the stand-ins. */
+    /** Points the service at the stand-ins: the test run's shared database and queues. */
     public static void register(DynamicPropertyRegistry registry) {
         start();
-        TestPostgres.Connection postgres = TestPostgres.get();
+        register(registry, TestPostgres.get(), queues);
+    }
+
+    /**
+     * Points a Spring context of its own at a database and queues of its own, named after it, on the same stand-ins:
+     * two contexts on one database and queue would be two ledgers racing on the same jobs.
+     */
+    public static void registerIsolated(DynamicPropertyRegistry registry, String name) {
+        start();
+        LocalSqs.QueuePair own = sqs.createQueueWithDeadLetterQueue(QUEUE + "-" + name, 60, 3);
+        register(registry, TestPostgres.database(name.replace('-', '_')), own);
+    }
+
+    private static void register(
+            DynamicPropertyRegistry registry, TestPostgres.Connection postgres, LocalSqs.QueuePair queues) {
         registry.add("spring.datasource.url", postgres::jdbcUrl);
         registry.add("spring.datasource.username", postgres::username);
         registry.add("spring.datasource.password", postgres::password);

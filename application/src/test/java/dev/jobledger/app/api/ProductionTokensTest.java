@@ -41,7 +41,7 @@ class ProductionTokensTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestStack.register(registry);
+        TestStack.registerIsolated(registry, "production-tokens");
         registry.add(
                 "jobledger.security.jwt.jwk-set-uri",
                 () -> "http://localhost:" + IDENTITY_PROVIDER.getAddress().getPort() + "/jwks.json");
