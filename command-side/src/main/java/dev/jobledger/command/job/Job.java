@@ -10,6 +10,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.jobledger.messages.Actor;
+import dev.jobledger.messages.ActorKind;
 import dev.jobledger.messages.AppendJobLogs;
 import dev.jobledger.messages.AttemptDecision;
 import dev.jobledger.messages.CancelJob;
@@ -280,6 +281,12 @@ class Job {
     JobView handle(RetryJob command) {
         requireVisibleTo(command.actor());
         JobLifecycle.require(jobId, status, PENDING);
+        if (deadLettered && command.actor().kind() != ActorKind.ADMIN) {
+            // The queue gave up on it: whatever stopped every worker is likely to stop the next one, so sending it
+            // round again is an admin's call, through the redrive.
+            throw new JobTransitionRefused(
+                    jobId, status, PENDING, "a dead-lettered job is sent round again by an admin's redrive");
+        }
         apply(new JobRetried(jobId, status, maxAttempts, attempt + 1, command.actor()));
         return view();
     }

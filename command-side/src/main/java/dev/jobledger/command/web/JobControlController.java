@@ -92,7 +92,8 @@ class JobControlController {
 
     @Operation(
             summary = "Retry a failed or cancelled job",
-            description = "Puts the job back to PENDING with a fresh budget of attempts.")
+            description = "Puts the job back to PENDING with a fresh budget of attempts. A dead-lettered job is sent"
+                    + " round again only by an admin (409 for its owner): see the redrive.")
     @PostMapping("/api/jobs/{jobId}/retry")
     JobView retry(@PathVariable UUID jobId, Authentication caller) {
         return commands.sendAndWait(new RetryJob(jobId, Callers.userOrAdmin(caller)));

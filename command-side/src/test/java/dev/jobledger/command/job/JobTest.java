@@ -9,6 +9,7 @@ import static org.axonframework.test.matchers.Matchers.andNoMore;
 import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
 import static org.axonframework.test.matchers.Matchers.matches;
 import static org.axonframework.test.matchers.Matchers.payloadsMatching;
+import static org.hamcrest.Matchers.containsString;
 
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.AppendJobLogs;
@@ -601,6 +602,21 @@ class JobTest {
                 .when(recoverAfter(LEASE.plus(QUIET).plusSeconds(1)))
                 .expectEvents(new JobAttemptFailed(JOB, 1, ABANDONED, 2, WATCHER))
                 .expectResultMessagePayload(true);
+    }
+
+    @Test
+    void anOwnerCannotRetryADeadLetteredJobButAnAdminCan() {
+        fixture.given(aJob().submitted().list())
+                .andGiven(new JobDeadLettered(JOB, 1, "m-1", "dead", JobStatus.PENDING, Actor.system("dlq")))
+                .when(new RetryJob(JOB, USER))
+                .expectNoEvents()
+                .expectException(JobTransitionRefused.class)
+                .expectExceptionMessage(containsString("admin's redrive"));
+        Actor admin = Actor.admin("root");
+        fixture.given(aJob().submitted().list())
+                .andGiven(new JobDeadLettered(JOB, 1, "m-1", "dead", JobStatus.PENDING, Actor.system("dlq")))
+                .when(new RetryJob(JOB, admin))
+                .expectSuccessfulHandlerExecution();
     }
 
     @Test
