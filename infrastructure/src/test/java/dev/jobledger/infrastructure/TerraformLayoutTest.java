@@ -15,7 +15,13 @@ class TerraformLayoutTest {
     void infrastructureHasTheModulesAndTheQaEnvironment() {
         assertThat(terraform.modules())
                 .extracting(Configuration::name)
-                .contains("s3-jobs", "sqs-jobs", "lambda-job-processor", "job-dashboard", "job-ledger-database");
+                .contains(
+                        "s3-jobs",
+                        "sqs-jobs",
+                        "lambda-job-processor",
+                        "job-dashboard",
+                        "job-ledger-database",
+                        "job-ledger-service");
         assertThat(terraform.environments()).extracting(Configuration::name).contains("qa");
     }
 
