@@ -32,14 +32,15 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "from_service" {
-  for_each = toset(var.allowed_security_group_ids)
+  # count, not for_each: the ids are often only known after apply (created in the same run).
+  count = length(var.allowed_security_group_ids)
 
   security_group_id            = aws_security_group.this.id
   description                  = "PostgreSQL from the Job Ledger service"
   ip_protocol                  = "tcp"
   from_port                    = var.port
   to_port                      = var.port
-  referenced_security_group_id = each.value
+  referenced_security_group_id = var.allowed_security_group_ids[count.index]
 
   tags = local.tags
 }

@@ -231,14 +231,15 @@ resource "aws_security_group" "alb" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "alb_from_security_groups" {
-  for_each = toset(var.client_security_group_ids)
+  # count, not for_each: the ids are often only known after apply (created in the same run).
+  count = length(var.client_security_group_ids)
 
   security_group_id            = aws_security_group.alb.id
   description                  = "HTTPS from a client security group"
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
-  referenced_security_group_id = each.value
+  referenced_security_group_id = var.client_security_group_ids[count.index]
 
   tags = local.tags
 }
@@ -302,28 +303,29 @@ resource "aws_vpc_security_group_egress_rule" "tasks_to_database" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "tasks_https" {
-  for_each = toset(var.https_egress_cidr_blocks)
+  # count, not for_each: a CIDR may be known only after apply (a VPC created in the same run).
+  count = length(var.https_egress_cidr_blocks)
 
   security_group_id = aws_security_group.service.id
   description       = "HTTPS to AWS endpoints and the identity provider"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv4         = each.value
+  cidr_ipv4         = var.https_egress_cidr_blocks[count.index]
 
   tags = local.tags
 }
 
 # The S3 gateway endpoint is reached through its prefix list, not through a CIDR of the VPC.
 resource "aws_vpc_security_group_egress_rule" "tasks_s3_prefix_list" {
-  count = var.s3_prefix_list_id == null ? 0 : 1
+  count = length(var.s3_prefix_list_ids)
 
   security_group_id = aws_security_group.service.id
   description       = "HTTPS to S3 through the gateway endpoint"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  prefix_list_id    = var.s3_prefix_list_id
+  prefix_list_id    = var.s3_prefix_list_ids[count.index]
 
   tags = local.tags
 }

@@ -292,15 +292,15 @@ variable "https_egress_cidr_blocks" {
   type        = list(string)
 
   validation {
-    condition     = length(var.https_egress_cidr_blocks) > 0 && alltrue([for c in var.https_egress_cidr_blocks : can(cidrhost(c, 0))])
+    condition     = length(var.https_egress_cidr_blocks) > 0
     error_message = "https_egress_cidr_blocks must list at least one CIDR block."
   }
 }
 
-variable "s3_prefix_list_id" {
-  description = "Prefix list of the S3 gateway endpoint; null when S3 is reached through https_egress_cidr_blocks."
-  type        = string
-  default     = null
+variable "s3_prefix_list_ids" {
+  description = "Prefix list of the S3 gateway endpoint (a list of at most one, so that its id may be unknown until apply); empty when S3 is reached through https_egress_cidr_blocks."
+  type        = list(string)
+  default     = []
 }
 
 variable "certificate_arn" {

@@ -40,7 +40,7 @@ run "durable_encrypted_and_protected" {
   }
 
   assert {
-    condition     = [for r in aws_vpc_security_group_ingress_rule.from_service : r.referenced_security_group_id] == ["sg-0service000000000"]
+    condition     = aws_vpc_security_group_ingress_rule.from_service[*].referenced_security_group_id == ["sg-0service000000000"]
     error_message = "only the service's security group is admitted"
   }
 }

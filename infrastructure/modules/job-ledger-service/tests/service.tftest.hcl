@@ -162,7 +162,7 @@ run "internal_tls_load_balancer_and_private_tasks" {
   }
 
   assert {
-    condition     = [for r in aws_vpc_security_group_ingress_rule.alb_from_security_groups : r.referenced_security_group_id] == ["sg-0function0000000"]
+    condition     = aws_vpc_security_group_ingress_rule.alb_from_security_groups[*].referenced_security_group_id == ["sg-0function0000000"]
     error_message = "the ALB admits the given client security groups"
   }
 }

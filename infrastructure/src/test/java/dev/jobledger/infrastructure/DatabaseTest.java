@@ -62,8 +62,8 @@ class DatabaseTest {
 
         assertThat(ingress).hasSize(1);
         assertThat(Terraform.squash(ingress.get(0).source()))
-                .contains("for_each = toset(var.allowed_security_group_ids)")
-                .contains("referenced_security_group_id = each.value")
+                .contains("count = length(var.allowed_security_group_ids)")
+                .contains("referenced_security_group_id = var.allowed_security_group_ids[count.index]")
                 .doesNotContain("cidr_ipv4");
         assertThat(module.resources("aws_vpc_security_group_egress_rule")).isEmpty();
         assertThat(module.resource("aws_security_group", "this").body()).doesNotContainKeys("ingress", "egress");
