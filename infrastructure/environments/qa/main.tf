@@ -35,6 +35,7 @@ module "job_queue" {
   max_receive_count                          = var.max_receive_count
   kms_key_arn                                = var.kms_key_arn
   alarm_actions                              = var.alarm_actions
+  alarm_email_addresses                      = var.alarm_email_addresses
   oldest_message_age_alarm_threshold_seconds = var.oldest_message_age_alarm_threshold_seconds
 
   tags = local.tags
@@ -103,6 +104,7 @@ module "service" {
   alb_deletion_protection   = var.alb_deletion_protection
 
   log_retention_days = var.log_retention_days
+  alarm_actions      = module.job_queue.alarm_actions
 
   tags = local.tags
 }
@@ -141,6 +143,7 @@ module "job_processor" {
   batch_size          = var.lambda_batch_size
   maximum_concurrency = var.lambda_maximum_concurrency
   log_retention_days  = var.log_retention_days
+  alarm_actions       = module.job_queue.alarm_actions
 
   tags = local.tags
 }
@@ -153,7 +156,7 @@ module "job_dashboard" {
   queue_name     = module.job_queue.queue_name
   dlq_name       = module.job_queue.dlq_name
   function_name  = module.job_processor.function_name
-  alarm_arns     = module.job_queue.alarm_arns
+  alarm_arns     = concat(module.job_queue.alarm_arns, module.job_processor.alarm_arns, module.service.alarm_arns)
 }
 
 # The service's name in a private hosted zone, when one is given; otherwise point the name at alb_dns_name yourself.

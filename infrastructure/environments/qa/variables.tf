@@ -255,6 +255,12 @@ variable "alarm_actions" {
   default     = []
 }
 
+variable "alarm_email_addresses" {
+  description = "Email addresses subscribed to the alarm topic created when alarm_actions is empty (each confirms its subscription)."
+  type        = list(string)
+  default     = []
+}
+
 variable "oldest_message_age_alarm_threshold_seconds" {
   description = "Age of the oldest job message, in seconds, above which the backlog alarm fires."
   type        = number

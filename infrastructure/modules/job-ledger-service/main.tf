@@ -555,3 +555,79 @@ resource "aws_appautoscaling_policy" "requests" {
     }
   }
 }
+
+# ---------------------------------------------------------------------------
+# Alarms: errors the clients and the job processor see
+# ---------------------------------------------------------------------------
+
+# 5xx from the tasks and from the ALB itself (no healthy target, a task closing connections) together: the job
+# processor's reports fail either way.
+resource "aws_cloudwatch_metric_alarm" "http_5xx" {
+  alarm_name        = "${var.name}-5xx"
+  alarm_description = "The ${var.name} service answered more than ${var.http_5xx_alarm_threshold} 5xx responses per minute for three minutes (tasks or ALB). See infrastructure/DEPLOYMENT_GUIDE.md, Alarms."
+
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.http_5xx_alarm_threshold
+  evaluation_periods  = 3
+  treat_missing_data  = "notBreaching"
+
+  metric_query {
+    id          = "errors"
+    expression  = "FILL(target, 0) + FILL(alb, 0)"
+    label       = "5xx responses"
+    return_data = true
+  }
+
+  metric_query {
+    id = "target"
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_Target_5XX_Count"
+      dimensions  = { LoadBalancer = aws_lb.this.arn_suffix, TargetGroup = aws_lb_target_group.this.arn_suffix }
+      stat        = "Sum"
+      period      = 60
+    }
+  }
+
+  metric_query {
+    id = "alb"
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_ELB_5XX_Count"
+      dimensions  = { LoadBalancer = aws_lb.this.arn_suffix }
+      stat        = "Sum"
+      period      = 60
+    }
+  }
+
+  alarm_actions = var.alarm_actions
+  ok_actions    = var.alarm_actions
+
+  tags = local.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "unhealthy_tasks" {
+  alarm_name        = "${var.name}-unhealthy-tasks"
+  alarm_description = "A task of ${var.name} failed its readiness check for three minutes (database unreachable, out of memory). See infrastructure/DEPLOYMENT_GUIDE.md, Alarms."
+
+  namespace   = "AWS/ApplicationELB"
+  metric_name = "UnHealthyHostCount"
+  dimensions = {
+    LoadBalancer = aws_lb.this.arn_suffix
+    TargetGroup  = aws_lb_target_group.this.arn_suffix
+  }
+
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 3
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = var.alarm_actions
+  ok_actions    = var.alarm_actions
+
+  tags = local.tags
+}

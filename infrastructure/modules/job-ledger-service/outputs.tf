@@ -82,3 +82,8 @@ output "environment_variable_names" {
   description = "Names of the environment variables and secrets set on the container."
   value       = sort(concat(keys(local.environment), keys(local.secrets)))
 }
+
+output "alarm_arns" {
+  description = "ARNs of the service's alarms (5xx, unhealthy tasks)."
+  value       = [aws_cloudwatch_metric_alarm.http_5xx.arn, aws_cloudwatch_metric_alarm.unhealthy_tasks.arn]
+}

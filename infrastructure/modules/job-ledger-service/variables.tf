@@ -366,3 +366,20 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "alarm_actions" {
+  description = "ARNs the service's alarms notify (e.g. the job queue module's alarm topic)."
+  type        = list(string)
+  default     = []
+}
+
+variable "http_5xx_alarm_threshold" {
+  description = "5xx responses per minute (tasks and ALB together) above which, for three minutes, the 5xx alarm fires."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.http_5xx_alarm_threshold >= 0
+    error_message = "http_5xx_alarm_threshold must not be negative."
+  }
+}

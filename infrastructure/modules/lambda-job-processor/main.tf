@@ -309,3 +309,60 @@ resource "aws_lambda_event_source_mapping" "jobs" {
 
   tags = local.tags
 }
+
+# ---------------------------------------------------------------------------
+# Alarms: the function failing, being throttled, or running close to its timeout
+# ---------------------------------------------------------------------------
+
+locals {
+  alarms = {
+    errors = {
+      metric      = "Errors"
+      stat        = "Sum"
+      threshold   = 0
+      periods     = 1
+      description = "Invocations of ${var.function_name} failed as a whole (crash, timeout, out of memory): their records return to the queue and count towards the dead-letter queue."
+    }
+    throttles = {
+      metric      = "Throttles"
+      stat        = "Sum"
+      threshold   = 0
+      periods     = 3
+      description = "Invocations of ${var.function_name} were throttled for three minutes: the account or reserved concurrency is too low for maximum_concurrency."
+    }
+    # Near the timeout the bridge's last report may not fit any more and the attempt is only taken over after
+    # the lease: a rising maximum duration is the early sign.
+    duration = {
+      metric      = "Duration"
+      stat        = "Maximum"
+      threshold   = var.timeout_seconds * 1000 * var.duration_alarm_ratio
+      periods     = 3
+      description = "Invocations of ${var.function_name} ran longer than ${floor(var.duration_alarm_ratio * 100)}% of its ${var.timeout_seconds}s timeout for three minutes."
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "function" {
+  for_each = var.alarms_enabled ? local.alarms : {}
+
+  alarm_name        = "${var.function_name}-${each.key}"
+  alarm_description = "${each.value.description} See infrastructure/DEPLOYMENT_GUIDE.md, Alarms."
+
+  namespace   = "AWS/Lambda"
+  metric_name = each.value.metric
+  dimensions = {
+    FunctionName = aws_lambda_function.this.function_name
+  }
+
+  statistic           = each.value.stat
+  period              = 60
+  evaluation_periods  = each.value.periods
+  threshold           = each.value.threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = var.alarm_actions
+  ok_actions    = var.alarm_actions
+
+  tags = local.tags
+}

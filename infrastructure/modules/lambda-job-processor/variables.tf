@@ -271,3 +271,26 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "alarms_enabled" {
+  description = "Whether to create the function's alarms (errors, throttles, duration near the timeout)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_actions" {
+  description = "ARNs the function's alarms notify (e.g. the job queue module's alarm topic)."
+  type        = list(string)
+  default     = []
+}
+
+variable "duration_alarm_ratio" {
+  description = "Share of the timeout above which the maximum duration raises an alarm."
+  type        = number
+  default     = 0.8
+
+  validation {
+    condition     = var.duration_alarm_ratio > 0 && var.duration_alarm_ratio < 1
+    error_message = "duration_alarm_ratio must be between 0 and 1."
+  }
+}

@@ -219,3 +219,23 @@ run "plain_latest_tag_is_refused" {
 
   expect_failures = [var.image_tag]
 }
+
+run "alarms_watch_the_alb_and_notify_the_given_actions" {
+  command = plan
+
+  variables {
+    alarm_actions = ["arn:aws:sns:eu-central-1:123456789012:alarms"]
+  }
+
+  assert {
+    condition = toset([
+      for q in aws_cloudwatch_metric_alarm.http_5xx.metric_query : one(q.metric).metric_name if length(q.metric) > 0
+    ]) == toset(["HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"])
+    error_message = "the 5xx alarm counts the tasks' and the ALB's 5xx"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.http_5xx.alarm_actions == toset(var.alarm_actions) && aws_cloudwatch_metric_alarm.unhealthy_tasks.alarm_actions == toset(var.alarm_actions)
+    error_message = "the service's alarms notify the given actions"
+  }
+}
