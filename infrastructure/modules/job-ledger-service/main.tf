@@ -428,7 +428,7 @@ resource "aws_ecs_task_definition" "this" {
       image                  = local.image
       essential              = true
       readonlyRootFilesystem = true
-      user                   = "1000:1000"
+      user                   = "10001:10001"
       portMappings = [
         { containerPort = var.container_port, protocol = "tcp" },
       ]
