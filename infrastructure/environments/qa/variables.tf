@@ -282,7 +282,7 @@ variable "lambda_memory_size" {
 }
 
 variable "lambda_timeout_seconds" {
-  description = "Timeout of the job processor in seconds (at least 105: the bridge's retried call budget of 75 s plus 30 s of work); the job queue's visibility timeout is six times this."
+  description = "Timeout of the job processor in seconds (at least 115: the bridge's retried call budget of 85 s plus 30 s of work); the job queue's visibility timeout is six times this."
   type        = number
   default     = 120
 }

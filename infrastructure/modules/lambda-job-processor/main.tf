@@ -24,12 +24,14 @@ locals {
 
 # ---------------------------------------------------------------------------
 # Bridge credential: the secret is created here, its value is put by an operator
-# (aws secretsmanager put-secret-value) so that it never enters Terraform state.
+# (aws secretsmanager put-secret-value) so that it never enters Terraform state. Its value is OAuth 2 client
+# credentials (JSON: token_uri, client_id, client_secret, scope): the function obtains and renews its own
+# short-lived tokens, so nothing expires in the secret. A plain bearer token still works, until it expires.
 # ---------------------------------------------------------------------------
 
 resource "aws_secretsmanager_secret" "bridge_token" {
   name                    = coalesce(var.bridge_secret_name, "${var.function_name}/bridge-token")
-  description             = "Bearer credential of the job processor bridge (permission job:Report only). Value set with aws secretsmanager put-secret-value."
+  description             = "Credential of the job processor bridge (permission job:Report only): OAuth 2 client credentials JSON {token_uri, client_id, client_secret, scope, audience}, or a bearer token. Value set with aws secretsmanager put-secret-value."
   kms_key_id              = var.bridge_secret_kms_key_arn
   recovery_window_in_days = var.bridge_secret_recovery_window_in_days
 

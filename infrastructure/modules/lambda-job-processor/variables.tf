@@ -78,7 +78,7 @@ variable "memory_size" {
 }
 
 variable "timeout_seconds" {
-  description = "Timeout of the function in seconds; at least bridge_call_budget_seconds + 30. The job queue's visibility timeout must be at least six times this."
+  description = "Timeout of the function in seconds; at least bridge_call_budget_seconds + 30 (115 by default). The job queue's visibility timeout must be at least six times this."
   type        = number
   default     = 120
 
@@ -128,13 +128,13 @@ variable "api_base_url" {
 }
 
 variable "bridge_call_budget_seconds" {
-  description = "Longest one bridge call to the service can take with its retries (JOBLEDGER_SAFETY_MARGIN_SECONDS): 4 tries x (3 s connect + 15 s request) + up to 1.4 s of backoff is 73.4 s. The bridge stops starting work when less remains."
+  description = "Longest one bridge call to the service can take with its retries (JOBLEDGER_SAFETY_MARGIN_SECONDS): 4 tries x (3 s connect + 15 s request) + up to 1.4 s of backoff + one token request (2 s connect + 5 s) is 80.4 s. The bridge stops starting work when less remains."
   type        = number
-  default     = 75
+  default     = 85
 
   validation {
-    condition     = var.bridge_call_budget_seconds >= 74 && var.bridge_call_budget_seconds <= 600
-    error_message = "bridge_call_budget_seconds must cover the bridge's worst-case retried call (74 s) and be at most 600."
+    condition     = var.bridge_call_budget_seconds >= 81 && var.bridge_call_budget_seconds <= 600
+    error_message = "bridge_call_budget_seconds must cover the bridge's worst-case retried call with a token request (81 s) and be at most 600."
   }
 }
 
@@ -160,7 +160,7 @@ variable "kms_key_arns" {
 }
 
 variable "bridge_secret_name" {
-  description = "Name of the Secrets Manager secret holding the bridge's bearer credential (job:Report only). Null uses \"<function_name>/bridge-token\"."
+  description = "Name of the Secrets Manager secret holding the bridge's credential (job:Report only): OAuth 2 client credentials as JSON, or a bearer token. Null uses \"<function_name>/bridge-token\"."
   type        = string
   default     = null
 }

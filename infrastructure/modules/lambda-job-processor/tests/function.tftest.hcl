@@ -58,7 +58,7 @@ run "alarms_target_the_function_and_the_topic" {
   }
 
   assert {
-    condition     = aws_lambda_function.this.environment[0].variables.JOBLEDGER_SAFETY_MARGIN_SECONDS == "75"
+    condition     = aws_lambda_function.this.environment[0].variables.JOBLEDGER_SAFETY_MARGIN_SECONDS == "85"
     error_message = "the bridge keeps its retried call budget before the timeout"
   }
 }
