@@ -71,10 +71,12 @@ resource "aws_db_parameter_group" "this" {
     value = "1"
   }
 
-  # TLS only: the service's JDBC URL asks for sslmode=require; this refuses anyone who does not.
+  # TLS only: the service's JDBC URL asks for sslmode=require; this refuses anyone who does not. Applied at the
+  # next reboot when changed on a running instance (a new instance starts with it).
   parameter {
-    name  = "rds.force_ssl"
-    value = "1"
+    name         = "rds.force_ssl"
+    value        = "1"
+    apply_method = "pending-reboot"
   }
 
   # Long statements show up in the logs for diagnosis without logging every query.

@@ -9,9 +9,9 @@ variable "identifier" {
 }
 
 variable "engine_version" {
-  description = "PostgreSQL version, e.g. 16.4 (the parameter group family is derived from the major version)."
+  description = "PostgreSQL version: a major version (16: RDS picks the minor and upgrades it in the maintenance window without Terraform seeing a difference) or a full one (16.4). The parameter group family follows the major version."
   type        = string
-  default     = "16.4"
+  default     = "16"
 
   validation {
     condition     = can(regex("^1[4-9](\\.[0-9]+)?$", var.engine_version))

@@ -440,7 +440,8 @@ resource "aws_ecs_task_definition" "this" {
       # Liveness: the image's curl-free probe (see Dockerfile) asks the actuator's liveness group; ECS replaces a
       # task whose JVM is stuck even while the ALB still has other healthy targets.
       healthCheck = {
-        command     = ["CMD", "java", "-cp", "/app/healthcheck", "HealthCheck", "http://127.0.0.1:${var.container_port}/actuator/health/liveness"]
+        # A small, quick JVM: -Xmx overrides the service's MaxRAMPercentage from JAVA_TOOL_OPTIONS.
+        command     = ["CMD", "java", "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", "/app/healthcheck", "HealthCheck", "http://127.0.0.1:${var.container_port}/actuator/health/liveness"]
         interval    = 30
         timeout     = 10
         retries     = 3

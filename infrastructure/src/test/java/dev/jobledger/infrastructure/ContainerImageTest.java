@@ -27,7 +27,7 @@ class ContainerImageTest {
                 .contains("/actuator/health/liveness");
         assertThat(service)
                 .contains("user = \"10001:10001\"")
-                .contains("\"java\", \"-cp\", \"/app/healthcheck\", \"HealthCheck\"")
+                .contains("\"-cp\", \"/app/healthcheck\", \"HealthCheck\"")
                 .contains("containerPath = \"/tmp\"");
         assertThat(container.resolve("HealthCheck.java")).exists();
         assertThat(Files.readString(container.resolve("Dockerfile.dockerignore"), StandardCharsets.UTF_8))
