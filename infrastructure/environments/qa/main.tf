@@ -9,21 +9,8 @@ locals {
 
   kms_key_arns = var.kms_key_arn == null ? [] : [var.kms_key_arn]
 
-  # The service reads exactly these environment variable names.
-  service_environment = merge(
-    {
-      JOBLEDGER_S3_BUCKET     = module.job_bucket.bucket_name
-      JOBLEDGER_SQS_QUEUE_URL = module.job_queue.queue_url
-      JOBLEDGER_SQS_DLQ_URL   = module.job_queue.dlq_url
-      AWS_REGION              = var.aws_region
-      # A running attempt quiet for longer is taken over by its redelivered message: more than the function can
-      # run, less than the queue's visibility timeout (six times the function timeout), so the redelivery finds it.
-      JOBLEDGER_ATTEMPTS_LEASE = "${2 * var.lambda_timeout_seconds}s"
-    },
-    var.kms_key_arn == null ? {} : { JOBLEDGER_S3_KMS_KEY_ID = var.kms_key_arn },
-    var.database_jdbc_url == null ? {} : { SPRING_DATASOURCE_URL = var.database_jdbc_url },
-    var.jwt_issuer_uri == null ? {} : { JOBLEDGER_JWT_ISSUER_URI = var.jwt_issuer_uri },
-  )
+  # The function reports to the service through its internal ALB, by the certificate's name.
+  api_base_url = "https://${var.service_domain_name}"
 }
 
 module "job_bucket" {
@@ -48,7 +35,76 @@ module "job_queue" {
   max_receive_count                          = var.max_receive_count
   kms_key_arn                                = var.kms_key_arn
   alarm_actions                              = var.alarm_actions
+  alarm_email_addresses                      = var.alarm_email_addresses
   oldest_message_age_alarm_threshold_seconds = var.oldest_message_age_alarm_threshold_seconds
+
+  tags = local.tags
+}
+
+module "database" {
+  source = "../../modules/job-ledger-database"
+
+  identifier          = local.prefix
+  instance_class      = var.database_instance_class
+  multi_az            = var.database_multi_az
+  deletion_protection = var.database_deletion_protection
+  storage_kms_key_arn = var.kms_key_arn
+
+  vpc_id = local.vpc_id
+  # Only the service: the job processor reports through the service's API and never opens a connection here.
+  subnet_ids                 = local.private_subnet_ids
+  allowed_security_group_ids = [module.service.security_group_id]
+
+  tags = local.tags
+}
+
+module "service" {
+  source = "../../modules/job-ledger-service"
+
+  name      = local.prefix
+  image_tag = var.service_image_tag
+
+  task_cpu     = var.service_task_cpu
+  task_memory  = var.service_task_memory
+  min_capacity = var.service_min_capacity
+  max_capacity = var.service_max_capacity
+
+  database_jdbc_url          = module.database.jdbc_url
+  database_secret_arn        = module.database.master_user_secret_arn
+  database_security_group_id = module.database.security_group_id
+  database_port              = module.database.port
+
+  bucket_name        = module.job_bucket.bucket_name
+  bucket_arn         = module.job_bucket.bucket_arn
+  bucket_prefix      = module.job_bucket.job_files_prefix
+  bucket_kms_key_arn = var.kms_key_arn
+  queue_url          = module.job_queue.queue_url
+  queue_arn          = module.job_queue.queue_arn
+  dlq_url            = module.job_queue.dlq_url
+  dlq_arn            = module.job_queue.dlq_arn
+  kms_key_arns       = local.kms_key_arns
+
+  jwt_issuer_uri  = var.jwt_issuer_uri
+  jwt_jwk_set_uri = var.jwt_jwk_set_uri
+  jwt_audience    = var.jwt_audience
+
+  extra_environment = {
+    # A running attempt quiet for longer is taken over by its redelivered message: more than the function can
+    # run, less than the queue's visibility timeout (six times the function timeout), so the redelivery finds it.
+    JOBLEDGER_ATTEMPTS_LEASE = "${2 * var.lambda_timeout_seconds}s"
+  }
+
+  vpc_id                    = local.vpc_id
+  subnet_ids                = local.private_subnet_ids
+  client_security_group_ids = [module.job_processor.security_group_id]
+  client_cidr_blocks        = var.service_client_cidr_blocks
+  https_egress_cidr_blocks  = local.https_egress_cidr_blocks
+  s3_prefix_list_ids        = local.s3_prefix_list_ids
+  certificate_arn           = var.certificate_arn
+  alb_deletion_protection   = var.alb_deletion_protection
+
+  log_retention_days = var.log_retention_days
+  alarm_actions      = module.job_queue.alarm_actions
 
   tags = local.tags
 }
@@ -69,22 +125,25 @@ module "job_processor" {
   code_s3_key            = var.lambda_code_s3_key
   code_s3_object_version = var.lambda_code_s3_object_version
 
-  api_base_url = var.api_base_url
+  api_base_url = local.api_base_url
   queue_arn    = module.job_queue.queue_arn
   bucket_name  = module.job_bucket.bucket_name
   bucket_arn   = module.job_bucket.bucket_arn
   kms_key_arns = local.kms_key_arns
 
-  vpc_id                      = var.vpc_id
-  subnet_ids                  = var.private_subnet_ids
-  service_port                = var.service_port
-  service_security_group_ids  = [var.service_security_group_id]
-  database_port               = var.database_port
-  database_security_group_ids = [var.rds_security_group_id]
+  vpc_id                          = local.vpc_id
+  subnet_ids                      = local.private_subnet_ids
+  https_egress_cidr_blocks        = local.https_egress_cidr_blocks
+  https_egress_security_group_ids = [module.service.alb_security_group_id]
+  s3_prefix_list_ids              = local.s3_prefix_list_ids
+
+  # Off until the bridge secret has a value (DEPLOYMENT_GUIDE.md, section 4).
+  event_source_enabled = var.lambda_event_source_enabled
 
   batch_size          = var.lambda_batch_size
   maximum_concurrency = var.lambda_maximum_concurrency
   log_retention_days  = var.log_retention_days
+  alarm_actions       = module.job_queue.alarm_actions
 
   tags = local.tags
 }
@@ -97,96 +156,20 @@ module "job_dashboard" {
   queue_name     = module.job_queue.queue_name
   dlq_name       = module.job_queue.dlq_name
   function_name  = module.job_processor.function_name
-  alarm_arns     = module.job_queue.alarm_arns
+  alarm_arns     = concat(module.job_queue.alarm_arns, module.job_processor.alarm_arns, module.service.alarm_arns)
 }
 
-# ---------------------------------------------------------------------------
-# The service's existing role: job files, job queue, dead-letter queue
-# ---------------------------------------------------------------------------
+# The service's name in a private hosted zone, when one is given; otherwise point the name at alb_dns_name yourself.
+resource "aws_route53_record" "service" {
+  count = var.private_zone_id == null ? 0 : 1
 
-data "aws_iam_policy_document" "service" {
-  statement {
-    sid = "WriteJobFiles"
-    actions = [
-      "s3:PutObject",
-      "s3:AbortMultipartUpload",
-      "s3:DeleteObject",
-    ]
-    resources = ["${module.job_bucket.bucket_arn}/jobs/*"]
+  zone_id = var.private_zone_id
+  name    = var.service_domain_name
+  type    = "A"
+
+  alias {
+    name                   = module.service.alb_dns_name
+    zone_id                = module.service.alb_zone_id
+    evaluate_target_health = true
   }
-
-  statement {
-    sid       = "PublishAndRedriveJobs"
-    actions   = ["sqs:SendMessage"]
-    resources = [module.job_queue.queue_arn]
-  }
-
-  statement {
-    sid = "WatchDeadLetters"
-    actions = [
-      "sqs:ReceiveMessage",
-      "sqs:DeleteMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:ChangeMessageVisibility",
-    ]
-    resources = [module.job_queue.dlq_arn]
-  }
-
-  dynamic "statement" {
-    for_each = length(local.kms_key_arns) > 0 ? [local.kms_key_arns] : []
-
-    content {
-      sid       = "UseJobKey"
-      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-      resources = statement.value
-    }
-  }
-}
-
-resource "aws_iam_role_policy" "service" {
-  name   = "${local.prefix}-jobs"
-  role   = var.service_role_name
-  policy = data.aws_iam_policy_document.service.json
-}
-
-# ---------------------------------------------------------------------------
-# Network: the job processor may reach the database and the service
-# ---------------------------------------------------------------------------
-
-resource "aws_vpc_security_group_ingress_rule" "database_from_job_processor" {
-  security_group_id            = var.rds_security_group_id
-  description                  = "PostgreSQL from the ${local.prefix} job processor"
-  ip_protocol                  = "tcp"
-  from_port                    = var.database_port
-  to_port                      = var.database_port
-  referenced_security_group_id = module.job_processor.security_group_id
-
-  tags = local.tags
-}
-
-resource "aws_vpc_security_group_ingress_rule" "service_from_job_processor" {
-  security_group_id            = var.service_security_group_id
-  description                  = "Internal endpoints from the ${local.prefix} job processor"
-  ip_protocol                  = "tcp"
-  from_port                    = var.service_port
-  to_port                      = var.service_port
-  referenced_security_group_id = module.job_processor.security_group_id
-
-  tags = local.tags
-}
-
-# ---------------------------------------------------------------------------
-# The service's configuration (non-sensitive values only)
-# ---------------------------------------------------------------------------
-
-resource "aws_secretsmanager_secret" "service_config" {
-  name        = "${local.prefix}/service-config"
-  description = "Job Ledger service configuration for ${var.environment}: JSON keyed by the service's environment variable names."
-
-  tags = local.tags
-}
-
-resource "aws_secretsmanager_secret_version" "service_config" {
-  secret_id     = aws_secretsmanager_secret.service_config.id
-  secret_string = jsonencode(local.service_environment)
 }

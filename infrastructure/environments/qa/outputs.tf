@@ -78,16 +78,6 @@ output "bridge_token_secret_arn" {
   value       = module.job_processor.bridge_token_secret_arn
 }
 
-output "service_config_secret_arn" {
-  description = "Secret holding the service's configuration as JSON keyed by environment variable name."
-  value       = aws_secretsmanager_secret.service_config.arn
-}
-
-output "service_environment" {
-  description = "Environment variables for the service (JOBLEDGER_S3_BUCKET, JOBLEDGER_SQS_QUEUE_URL, JOBLEDGER_SQS_DLQ_URL, AWS_REGION, JOBLEDGER_ATTEMPTS_LEASE and, when set, JOBLEDGER_S3_KMS_KEY_ID, SPRING_DATASOURCE_URL, JOBLEDGER_JWT_ISSUER_URI)."
-  value       = local.service_environment
-}
-
 output "alarm_topic_arn" {
   description = "SNS topic of the job flow alarms (null when alarm_actions were given); subscribe to it."
   value       = module.job_queue.alarm_topic_arn
@@ -106,4 +96,64 @@ output "oldest_message_age_alarm_name" {
 output "dashboard_name" {
   description = "CloudWatch dashboard of the job flow."
   value       = module.job_dashboard.dashboard_name
+}
+
+output "vpc_id" {
+  description = "VPC of the environment (created or given)."
+  value       = local.vpc_id
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets of the service, the database and the job processor."
+  value       = local.private_subnet_ids
+}
+
+output "service_url" {
+  description = "Base URL of the service (JOBLEDGER_API_BASE_URL of the job processor)."
+  value       = local.api_base_url
+}
+
+output "service_alb_dns_name" {
+  description = "DNS name of the service's internal ALB; service_domain_name must resolve to it (done here when private_zone_id is set)."
+  value       = module.service.alb_dns_name
+}
+
+output "service_ecr_repository_url" {
+  description = "Image repository of the service: push <url>:<git-sha>, then set service_image_tag."
+  value       = module.service.ecr_repository_url
+}
+
+output "service_cluster_name" {
+  description = "ECS cluster of the service."
+  value       = module.service.cluster_name
+}
+
+output "service_name" {
+  description = "ECS service name of the service."
+  value       = module.service.service_name
+}
+
+output "service_log_group_name" {
+  description = "Log group of the service."
+  value       = module.service.log_group_name
+}
+
+output "service_task_role_arn" {
+  description = "Task role of the service."
+  value       = module.service.task_role_arn
+}
+
+output "database_address" {
+  description = "Host name of the PostgreSQL database."
+  value       = module.database.address
+}
+
+output "database_jdbc_url" {
+  description = "JOBLEDGER_DATABASE_URL of the service."
+  value       = module.database.jdbc_url
+}
+
+output "database_secret_arn" {
+  description = "RDS-managed secret with the database's master credentials (rotated by RDS)."
+  value       = module.database.master_user_secret_arn
 }

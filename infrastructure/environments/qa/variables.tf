@@ -21,60 +21,196 @@ variable "tags" {
   default     = {}
 }
 
-# --- Existing network and service ---------------------------------------------
+# --- Network -------------------------------------------------------------------
+
+variable "create_vpc" {
+  description = "Whether this environment creates its VPC (private subnets, route table, optional NAT). False uses vpc_id, private_subnet_ids and private_route_table_ids."
+  type        = bool
+  default     = true
+}
+
+variable "vpc_cidr" {
+  description = "CIDR block of the created VPC (split into /20 subnets)."
+  type        = string
+  default     = "10.40.0.0/16"
+
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr, 0)) && tonumber(split("/", var.vpc_cidr)[1]) <= 20
+    error_message = "vpc_cidr must be a CIDR block of /20 or larger."
+  }
+}
+
+variable "availability_zone_count" {
+  description = "Availability zones (one private subnet each) of the created VPC; the ALB and RDS need at least two."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.availability_zone_count >= 2 && var.availability_zone_count <= 6
+    error_message = "availability_zone_count must be between 2 and 6."
+  }
+}
+
+variable "create_nat_gateway" {
+  description = "Whether the created VPC gets a NAT gateway (HTTPS to anywhere), e.g. when the identity provider is outside AWS. Every AWS API used has a VPC endpoint, so it is not needed otherwise."
+  type        = bool
+  default     = false
+}
 
 variable "vpc_id" {
-  description = "VPC of the service, the database and the job processor."
+  description = "Existing VPC to use when create_vpc is false (DNS support and hostnames enabled, for the endpoints' private DNS)."
   type        = string
+  default     = null
+
+  validation {
+    condition     = var.vpc_id == null || can(regex("^vpc-[0-9a-f]+$", var.vpc_id))
+    error_message = "vpc_id must be null or a VPC id (vpc-...)."
+  }
 }
 
 variable "private_subnet_ids" {
-  description = "Private subnets of the job processor (with a NAT gateway or VPC endpoints for SQS, S3 and Secrets Manager)."
+  description = "Private subnets (at least two availability zones) of the service, the database and the job processor, when create_vpc is false."
   type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.private_subnet_ids) == 0 || length(var.private_subnet_ids) >= 2
+    error_message = "private_subnet_ids must be empty (create_vpc) or list at least two subnets."
+  }
 }
 
-variable "service_role_name" {
-  description = "Name of the existing IAM role the Job Ledger service runs with; it gets the job bucket and queue permissions."
+variable "private_route_table_ids" {
+  description = "Route tables of private_subnet_ids, for the S3 gateway endpoint, when create_vpc is false."
+  type        = list(string)
+  default     = []
+}
+
+variable "create_vpc_endpoints" {
+  description = "Whether to create the S3 gateway endpoint and the interface endpoints for SQS, Secrets Manager, STS, KMS, ECR (api, dkr) and CloudWatch Logs. Set false only when the given VPC already has them."
+  type        = bool
+  default     = true
+}
+
+variable "extra_https_egress_cidr_blocks" {
+  description = "More networks the service and the function may reach on 443 (e.g. an identity provider's range reached through a transit gateway)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.extra_https_egress_cidr_blocks : can(cidrhost(c, 0))])
+    error_message = "extra_https_egress_cidr_blocks must be CIDR blocks."
+  }
+}
+
+# --- Service ---------------------------------------------------------------------
+
+variable "service_image_tag" {
+  description = "Tag of the service image in the environment's ECR repository (the Git commit it was built from)."
   type        = string
 }
 
-variable "service_security_group_id" {
-  description = "Security group of the service; the job processor is allowed to reach it on service_port."
+variable "service_domain_name" {
+  description = "Name of the service's internal HTTPS endpoint, covered by certificate_arn; the job processor calls https://<service_domain_name> (JOBLEDGER_API_BASE_URL)."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", var.service_domain_name))
+    error_message = "service_domain_name must be a lowercase DNS name such as job-ledger.qa.internal.example.com."
+  }
 }
 
-variable "service_port" {
-  description = "Port of the service's internal endpoints."
-  type        = number
-  default     = 8080
-}
-
-variable "rds_security_group_id" {
-  description = "Security group of the service's PostgreSQL database; the job processor is allowed to reach it on database_port."
+variable "certificate_arn" {
+  description = "ACM certificate of the service's internal ALB, for service_domain_name."
   type        = string
+
+  validation {
+    condition     = can(regex("^arn:[^:]+:acm:", var.certificate_arn))
+    error_message = "certificate_arn must be the ARN of an ACM certificate."
+  }
 }
 
-variable "database_port" {
-  description = "Port of the PostgreSQL database."
-  type        = number
-  default     = 5432
-}
-
-variable "api_base_url" {
-  description = "Base URL of the service's internal endpoints as seen from the job processor (JOBLEDGER_API_BASE_URL), e.g. http://job-ledger.qa.internal:8080."
-  type        = string
-}
-
-variable "database_jdbc_url" {
-  description = "Optional SPRING_DATASOURCE_URL of the service (no credentials), stored in the service configuration secret when given."
+variable "private_zone_id" {
+  description = "Optional Route 53 private hosted zone in which service_domain_name is created as an alias of the ALB."
   type        = string
   default     = null
+}
+
+variable "service_client_cidr_blocks" {
+  description = "Networks allowed to call the service's ALB on 443 besides the job processor (e.g. a VPN range)."
+  type        = list(string)
+  default     = []
+}
+
+variable "service_task_cpu" {
+  description = "CPU units of a service task (1024 = 1 vCPU)."
+  type        = number
+  default     = 1024
+}
+
+variable "service_task_memory" {
+  description = "Memory of a service task in MiB."
+  type        = number
+  default     = 2048
+}
+
+variable "service_min_capacity" {
+  description = "Fewest running service tasks."
+  type        = number
+  default     = 2
+}
+
+variable "service_max_capacity" {
+  description = "Most running service tasks."
+  type        = number
+  default     = 4
+}
+
+variable "alb_deletion_protection" {
+  description = "Whether the service's ALB refuses deletion."
+  type        = bool
+  default     = true
 }
 
 variable "jwt_issuer_uri" {
-  description = "Optional JOBLEDGER_JWT_ISSUER_URI of the service, stored in the service configuration secret when given."
+  description = "JOBLEDGER_JWT_ISSUER_URI: the issuer of the identity provider the service accepts tokens from."
   type        = string
-  default     = null
+
+  validation {
+    condition     = startswith(var.jwt_issuer_uri, "https://")
+    error_message = "jwt_issuer_uri must be an https:// URL."
+  }
+}
+
+variable "jwt_jwk_set_uri" {
+  description = "JOBLEDGER_JWT_JWK_SET_URI; empty discovers it from the issuer."
+  type        = string
+  default     = ""
+}
+
+variable "jwt_audience" {
+  description = "JOBLEDGER_JWT_AUDIENCE: the audience the service's tokens must carry; empty does not check it."
+  type        = string
+  default     = ""
+}
+
+# --- Database ----------------------------------------------------------------------
+
+variable "database_instance_class" {
+  description = "Instance class of the PostgreSQL database."
+  type        = string
+  default     = "db.t4g.medium"
+}
+
+variable "database_multi_az" {
+  description = "Whether the database keeps a standby in a second availability zone."
+  type        = bool
+  default     = false
+}
+
+variable "database_deletion_protection" {
+  description = "Whether RDS refuses to delete the database."
+  type        = bool
+  default     = true
 }
 
 # --- Encryption -----------------------------------------------------------------
@@ -119,6 +255,12 @@ variable "alarm_actions" {
   default     = []
 }
 
+variable "alarm_email_addresses" {
+  description = "Email addresses subscribed to the alarm topic created when alarm_actions is empty (each confirms its subscription)."
+  type        = list(string)
+  default     = []
+}
+
 variable "oldest_message_age_alarm_threshold_seconds" {
   description = "Age of the oldest job message, in seconds, above which the backlog alarm fires."
   type        = number
@@ -140,9 +282,15 @@ variable "lambda_memory_size" {
 }
 
 variable "lambda_timeout_seconds" {
-  description = "Timeout of the job processor in seconds; the job queue's visibility timeout is six times this."
+  description = "Timeout of the job processor in seconds (at least 115: the bridge's retried call budget of 85 s plus 30 s of work); the job queue's visibility timeout is six times this."
   type        = number
-  default     = 60
+  default     = 120
+}
+
+variable "lambda_event_source_enabled" {
+  description = "Whether the job queue triggers the job processor. Leave false until the bridge secret has a value (DEPLOYMENT_GUIDE.md, section 4): before that every job would fail into the dead-letter queue."
+  type        = bool
+  default     = false
 }
 
 variable "lambda_snap_start_enabled" {
@@ -194,7 +342,7 @@ variable "lambda_reserved_concurrent_executions" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of the job processor's logs in days."
+  description = "Retention of the job processor's and the service's logs in days."
   type        = number
   default     = 30
 }

@@ -1,8 +1,6 @@
 data "aws_partition" "current" {}
 
-data "aws_vpc" "this" {
-  id = var.vpc_id
-}
+data "aws_region" "current" {}
 
 locals {
   tags = merge(var.tags, { "jobledger:component" = "job-processor" })
@@ -16,19 +14,24 @@ locals {
     JOBLEDGER_API_BASE_URL            = var.api_base_url
     JOBLEDGER_BRIDGE_TOKEN_SECRET_ARN = aws_secretsmanager_secret.bridge_token.arn
     JOBLEDGER_S3_BUCKET               = var.bucket_name
-    POWERTOOLS_SERVICE_NAME           = "job-processor"
+    JOBLEDGER_SAFETY_MARGIN_SECONDS   = tostring(var.bridge_call_budget_seconds)
     JAVA_TOOL_OPTIONS                 = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
   }
+
+  # The services the function's keys are used through: SQS (messages), S3 (job files), Secrets Manager (secret).
+  kms_via_services = [for service in ["sqs", "s3", "secretsmanager"] : "${service}.${data.aws_region.current.name}.amazonaws.com"]
 }
 
 # ---------------------------------------------------------------------------
 # Bridge credential: the secret is created here, its value is put by an operator
-# (aws secretsmanager put-secret-value) so that it never enters Terraform state.
+# (aws secretsmanager put-secret-value) so that it never enters Terraform state. Its value is OAuth 2 client
+# credentials (JSON: token_uri, client_id, client_secret, scope): the function obtains and renews its own
+# short-lived tokens, so nothing expires in the secret. A plain bearer token still works, until it expires.
 # ---------------------------------------------------------------------------
 
 resource "aws_secretsmanager_secret" "bridge_token" {
   name                    = coalesce(var.bridge_secret_name, "${var.function_name}/bridge-token")
-  description             = "Bearer credential of the job processor bridge (permission job:Report only). Value set with aws secretsmanager put-secret-value."
+  description             = "Credential of the job processor bridge (permission job:Report only): OAuth 2 client credentials JSON {token_uri, client_id, client_secret, scope, audience}, or a bearer token. Value set with aws secretsmanager put-secret-value."
   kms_key_id              = var.bridge_secret_kms_key_arn
   recovery_window_in_days = var.bridge_secret_recovery_window_in_days
 
@@ -73,12 +76,13 @@ resource "aws_iam_role" "this" {
 }
 
 data "aws_iam_policy_document" "permissions" {
+  # What the event source mapping needs; the function itself never calls SQS (a record it gives back is reported
+  # through ReportBatchItemFailures, not by changing its visibility).
   statement {
     sid = "ConsumeJobQueue"
     actions = [
       "sqs:ReceiveMessage",
       "sqs:DeleteMessage",
-      "sqs:ChangeMessageVisibility",
       "sqs:GetQueueAttributes",
     ]
     resources = [var.queue_arn]
@@ -109,6 +113,13 @@ data "aws_iam_policy_document" "permissions" {
       sid       = "DecryptWithJobKeys"
       actions   = ["kms:Decrypt"]
       resources = statement.value
+
+      # Only as SQS, S3 or Secrets Manager decrypt for the function, never a direct Decrypt of some ciphertext.
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = local.kms_via_services
+      }
     }
   }
 
@@ -130,19 +141,21 @@ resource "aws_iam_role_policy" "this" {
 }
 
 # The ENI actions a function in a VPC needs (ec2:CreateNetworkInterface and friends) only accept
-# resource "*", so they come from the AWS managed policy rather than from a policy document of ours.
+# resource "*", so they come from an AWS managed policy rather than from a policy document of ours. It is
+# AWSLambdaENIManagementAccess, not AWSLambdaVPCAccessExecutionRole: the latter also grants logs on "*", and the
+# function's own log group is already granted above.
 resource "aws_iam_role_policy_attachment" "vpc_access" {
   role       = aws_iam_role.this.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"
 }
 
 # ---------------------------------------------------------------------------
-# Network: no ingress; egress to HTTPS, the service and the database only
+# Network: no ingress; egress to HTTPS only (the service's ALB, AWS endpoints). Never the database.
 # ---------------------------------------------------------------------------
 
 resource "aws_security_group" "this" {
   name_prefix = "${var.function_name}-"
-  description = "Job processor ${var.function_name}: no ingress; egress to HTTPS, the service and the database."
+  description = "Job processor ${var.function_name}: no ingress; egress to HTTPS only."
   vpc_id      = var.vpc_id
 
   # No ingress or egress blocks: Terraform removes the default allow-all egress rule and the
@@ -156,66 +169,43 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "https" {
-  for_each = toset(var.https_egress_cidr_blocks)
+  # count, not for_each: a CIDR may be known only after apply (a VPC created in the same run).
+  count = length(var.https_egress_cidr_blocks)
 
   security_group_id = aws_security_group.this.id
   description       = "HTTPS to AWS APIs and HTTPS endpoints"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv4         = each.value
+  cidr_ipv4         = var.https_egress_cidr_blocks[count.index]
 
   tags = local.tags
 }
 
-resource "aws_vpc_security_group_egress_rule" "service_security_groups" {
-  for_each = toset(var.service_security_group_ids)
+resource "aws_vpc_security_group_egress_rule" "https_security_groups" {
+  # count, not for_each: the ids are often only known after apply (created in the same run).
+  count = length(var.https_egress_security_group_ids)
 
   security_group_id            = aws_security_group.this.id
-  description                  = "Service internal endpoints"
+  description                  = "HTTPS to the service's load balancer or interface endpoints"
   ip_protocol                  = "tcp"
-  from_port                    = var.service_port
-  to_port                      = var.service_port
-  referenced_security_group_id = each.value
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = var.https_egress_security_group_ids[count.index]
 
   tags = local.tags
 }
 
-resource "aws_vpc_security_group_egress_rule" "service_vpc_cidr" {
-  count = length(var.service_security_group_ids) == 0 ? 1 : 0
+# The S3 gateway endpoint is reached through its prefix list, not through a CIDR of the VPC.
+resource "aws_vpc_security_group_egress_rule" "s3_prefix_list" {
+  count = length(var.s3_prefix_list_ids)
 
   security_group_id = aws_security_group.this.id
-  description       = "Service internal endpoints inside the VPC"
+  description       = "HTTPS to S3 through the gateway endpoint"
   ip_protocol       = "tcp"
-  from_port         = var.service_port
-  to_port           = var.service_port
-  cidr_ipv4         = data.aws_vpc.this.cidr_block
-
-  tags = local.tags
-}
-
-resource "aws_vpc_security_group_egress_rule" "database_security_groups" {
-  for_each = toset(var.database_security_group_ids)
-
-  security_group_id            = aws_security_group.this.id
-  description                  = "Database"
-  ip_protocol                  = "tcp"
-  from_port                    = var.database_port
-  to_port                      = var.database_port
-  referenced_security_group_id = each.value
-
-  tags = local.tags
-}
-
-resource "aws_vpc_security_group_egress_rule" "database_vpc_cidr" {
-  count = length(var.database_security_group_ids) == 0 ? 1 : 0
-
-  security_group_id = aws_security_group.this.id
-  description       = "Database inside the VPC"
-  ip_protocol       = "tcp"
-  from_port         = var.database_port
-  to_port           = var.database_port
-  cidr_ipv4         = data.aws_vpc.this.cidr_block
+  from_port         = 443
+  to_port           = 443
+  prefix_list_id    = var.s3_prefix_list_ids[count.index]
 
   tags = local.tags
 }
@@ -280,6 +270,13 @@ resource "aws_lambda_function" "this" {
       condition     = !local.code_from_s3 || var.code_s3_key != null
       error_message = "code_s3_key is required when code_s3_bucket is set."
     }
+
+    # The bridge stops starting work when less than bridge_call_budget_seconds remain, so that its last report
+    # (with its retries) still fits; below this the function could be killed in the middle of that report.
+    precondition {
+      condition     = var.timeout_seconds >= var.bridge_call_budget_seconds + 30
+      error_message = "timeout_seconds must be at least bridge_call_budget_seconds + 30, so that the bridge's retried calls fit inside the function timeout with time left for the job."
+    }
   }
 
   depends_on = [
@@ -311,6 +308,63 @@ resource "aws_lambda_event_source_mapping" "jobs" {
   scaling_config {
     maximum_concurrency = var.maximum_concurrency
   }
+
+  tags = local.tags
+}
+
+# ---------------------------------------------------------------------------
+# Alarms: the function failing, being throttled, or running close to its timeout
+# ---------------------------------------------------------------------------
+
+locals {
+  alarms = {
+    errors = {
+      metric      = "Errors"
+      stat        = "Sum"
+      threshold   = 0
+      periods     = 1
+      description = "Invocations of ${var.function_name} failed as a whole (crash, timeout, out of memory): their records return to the queue and count towards the dead-letter queue."
+    }
+    throttles = {
+      metric      = "Throttles"
+      stat        = "Sum"
+      threshold   = 0
+      periods     = 3
+      description = "Invocations of ${var.function_name} were throttled for three minutes: the account or reserved concurrency is too low for maximum_concurrency."
+    }
+    # Near the timeout the bridge's last report may not fit any more and the attempt is only taken over after
+    # the lease: a rising maximum duration is the early sign.
+    duration = {
+      metric      = "Duration"
+      stat        = "Maximum"
+      threshold   = var.timeout_seconds * 1000 * var.duration_alarm_ratio
+      periods     = 3
+      description = "Invocations of ${var.function_name} ran longer than ${floor(var.duration_alarm_ratio * 100)}% of its ${var.timeout_seconds}s timeout for three minutes."
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "function" {
+  for_each = var.alarms_enabled ? local.alarms : {}
+
+  alarm_name        = "${var.function_name}-${each.key}"
+  alarm_description = "${each.value.description} See infrastructure/DEPLOYMENT_GUIDE.md, Alarms."
+
+  namespace   = "AWS/Lambda"
+  metric_name = each.value.metric
+  dimensions = {
+    FunctionName = aws_lambda_function.this.function_name
+  }
+
+  statistic           = each.value.stat
+  period              = 60
+  evaluation_periods  = each.value.periods
+  threshold           = each.value.threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = var.alarm_actions
+  ok_actions    = var.alarm_actions
 
   tags = local.tags
 }

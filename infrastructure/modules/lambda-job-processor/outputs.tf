@@ -67,3 +67,8 @@ output "environment_variable_names" {
   description = "Names of the environment variables set on the function."
   value       = sort(keys(local.environment_variables))
 }
+
+output "alarm_arns" {
+  description = "ARNs of the function's alarms."
+  value       = [for alarm in aws_cloudwatch_metric_alarm.function : alarm.arn]
+}

@@ -78,9 +78,9 @@ variable "memory_size" {
 }
 
 variable "timeout_seconds" {
-  description = "Timeout of the function in seconds. The job queue's visibility timeout must be at least six times this."
+  description = "Timeout of the function in seconds; at least bridge_call_budget_seconds + 30 (115 by default). The job queue's visibility timeout must be at least six times this."
   type        = number
-  default     = 60
+  default     = 120
 
   validation {
     condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 900
@@ -117,12 +117,24 @@ variable "dead_letter_target_arn" {
 }
 
 variable "api_base_url" {
-  description = "Base URL of the service's internal endpoints the function reports to (JOBLEDGER_API_BASE_URL), e.g. http://job-ledger.qa.internal:8080."
+  description = "Base URL of the service's internal endpoints the function reports to (JOBLEDGER_API_BASE_URL), e.g. https://job-ledger.qa.internal."
   type        = string
 
+  # The bridge sends its bearer credential with every call: never in clear text.
   validation {
-    condition     = can(regex("^https?://", var.api_base_url))
-    error_message = "api_base_url must start with http:// or https://."
+    condition     = can(regex("^https://[^/]+", var.api_base_url))
+    error_message = "api_base_url must be an https:// URL (the bridge's bearer credential must not cross the network in clear)."
+  }
+}
+
+variable "bridge_call_budget_seconds" {
+  description = "Longest one bridge call to the service can take with its retries (JOBLEDGER_SAFETY_MARGIN_SECONDS): 4 tries x (3 s connect + 15 s request) + up to 1.4 s of backoff + one token request (2 s connect + 5 s) is 80.4 s. The bridge stops starting work when less remains."
+  type        = number
+  default     = 85
+
+  validation {
+    condition     = var.bridge_call_budget_seconds >= 81 && var.bridge_call_budget_seconds <= 600
+    error_message = "bridge_call_budget_seconds must cover the bridge's worst-case retried call with a token request (81 s) and be at most 600."
   }
 }
 
@@ -148,7 +160,7 @@ variable "kms_key_arns" {
 }
 
 variable "bridge_secret_name" {
-  description = "Name of the Secrets Manager secret holding the bridge's bearer credential (job:Report only). Null uses \"<function_name>/bridge-token\"."
+  description = "Name of the Secrets Manager secret holding the bridge's credential (job:Report only): OAuth 2 client credentials as JSON, or a bearer token. Null uses \"<function_name>/bridge-token\"."
   type        = string
   default     = null
 }
@@ -201,28 +213,21 @@ variable "https_egress_cidr_blocks" {
   description = "IPv4 ranges the function may reach on port 443 (AWS APIs, an HTTPS service endpoint). Narrow it to the VPC CIDR when all AWS APIs are reached through interface endpoints."
   type        = list(string)
   default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = alltrue([for c in var.https_egress_cidr_blocks : can(cidrhost(c, 0))])
+    error_message = "https_egress_cidr_blocks must be CIDR blocks."
+  }
 }
 
-variable "service_port" {
-  description = "Port of the service's internal endpoints."
-  type        = number
-  default     = 8080
-}
-
-variable "service_security_group_ids" {
-  description = "Security groups of the service the function may reach on service_port. Empty allows service_port to the VPC's CIDR instead."
+variable "https_egress_security_group_ids" {
+  description = "Security groups the function may reach on 443: the service's load balancer, interface endpoints."
   type        = list(string)
   default     = []
 }
 
-variable "database_port" {
-  description = "Port of the database."
-  type        = number
-  default     = 5432
-}
-
-variable "database_security_group_ids" {
-  description = "Security groups of the database the function may reach on database_port. Empty allows database_port to the VPC's CIDR instead."
+variable "s3_prefix_list_ids" {
+  description = "Prefix list of the S3 gateway endpoint the function reads job files through (a list of at most one, so that its id may be unknown until apply); empty when S3 is reached through https_egress_cidr_blocks."
   type        = list(string)
   default     = []
 }
@@ -256,13 +261,36 @@ variable "maximum_concurrency" {
 }
 
 variable "event_source_enabled" {
-  description = "Whether the event source mapping polls the queue (false pauses processing without losing messages)."
+  description = "Whether the event source mapping polls the queue (false pauses processing without losing messages). Off until the bridge secret has a value: without it every record fails and, after max_receive_count receives, lands in the dead-letter queue."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "tags" {
   description = "Tags merged into every taggable resource of this module."
   type        = map(string)
   default     = {}
+}
+
+variable "alarms_enabled" {
+  description = "Whether to create the function's alarms (errors, throttles, duration near the timeout)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_actions" {
+  description = "ARNs the function's alarms notify (e.g. the job queue module's alarm topic)."
+  type        = list(string)
+  default     = []
+}
+
+variable "duration_alarm_ratio" {
+  description = "Share of the timeout above which the maximum duration raises an alarm."
+  type        = number
+  default     = 0.8
+
+  validation {
+    condition     = var.duration_alarm_ratio > 0 && var.duration_alarm_ratio < 1
+    error_message = "duration_alarm_ratio must be between 0 and 1."
+  }
 }

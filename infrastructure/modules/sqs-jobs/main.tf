@@ -154,22 +154,72 @@ resource "aws_sns_topic" "alarms" {
   depends_on = [aws_kms_key_policy.alarms]
 }
 
-resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
-  alarm_name        = "${var.name}-dlq-not-empty"
-  alarm_description = "Messages are waiting in ${aws_sqs_queue.dlq.name}: a job message was received ${var.max_receive_count} times without being deleted (function crashes or timeouts). See infrastructure/DEPLOYMENT_GUIDE.md, Alarms."
+# Email subscriptions stay pending until each address confirms the message SNS sends it.
+resource "aws_sns_topic_subscription" "email" {
+  count = local.create_alarm_topic ? length(var.alarm_email_addresses) : 0
 
-  namespace   = "AWS/SQS"
-  metric_name = "ApproximateNumberOfMessagesVisible"
-  dimensions = {
-    QueueName = aws_sqs_queue.dlq.name
+  topic_arn = aws_sns_topic.alarms[0].arn
+  protocol  = "email"
+  endpoint  = var.alarm_email_addresses[count.index]
+}
+
+# What reached the dead-letter queue, not how many wait in it: the service's watcher receives and redrives dead
+# letters every few seconds, so the queue's depth is almost always 0. SQS does not count a move by the redrive
+# policy in the DLQ's NumberOfMessagesSent (only explicit sends), so the alarm takes the largest of:
+#   - NumberOfMessagesReceived: the watcher receiving a dead letter, i.e. one arrived (the usual case);
+#   - NumberOfMessagesSent: a message sent to the DLQ directly;
+#   - ApproximateNumberOfMessagesVisible: dead letters waiting because the watcher is not running.
+resource "aws_cloudwatch_metric_alarm" "dlq_received" {
+  alarm_name        = "${var.name}-dlq-received"
+  alarm_description = "A job message reached ${aws_sqs_queue.dlq.name}: it was received ${var.max_receive_count} times without being deleted (function crashes, timeouts, or the service unreachable). See infrastructure/DEPLOYMENT_GUIDE.md, Alarms."
+
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  evaluation_periods  = 1
+  treat_missing_data  = "notBreaching"
+
+  metric_query {
+    id          = "arrived"
+    expression  = "MAX([received, sent, waiting])"
+    label       = "Dead letters received, sent or waiting"
+    return_data = true
   }
 
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
+  metric_query {
+    id = "received"
+
+    metric {
+      namespace   = "AWS/SQS"
+      metric_name = "NumberOfMessagesReceived"
+      dimensions  = { QueueName = aws_sqs_queue.dlq.name }
+      stat        = "Sum"
+      period      = 60
+    }
+  }
+
+  metric_query {
+    id = "sent"
+
+    metric {
+      namespace   = "AWS/SQS"
+      metric_name = "NumberOfMessagesSent"
+      dimensions  = { QueueName = aws_sqs_queue.dlq.name }
+      stat        = "Sum"
+      period      = 60
+    }
+  }
+
+  metric_query {
+    id = "waiting"
+
+    metric {
+      namespace   = "AWS/SQS"
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      dimensions  = { QueueName = aws_sqs_queue.dlq.name }
+      stat        = "Maximum"
+      period      = 60
+    }
+  }
 
   alarm_actions = local.alarm_actions
   ok_actions    = local.alarm_actions

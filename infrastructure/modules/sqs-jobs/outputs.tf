@@ -54,8 +54,8 @@ output "alarm_actions" {
 }
 
 output "dlq_alarm_name" {
-  description = "Name of the alarm on the dead-letter queue's depth."
-  value       = aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_name
+  description = "Name of the alarm on job messages reaching the dead-letter queue."
+  value       = aws_cloudwatch_metric_alarm.dlq_received.alarm_name
 }
 
 output "oldest_message_age_alarm_name" {
@@ -66,7 +66,7 @@ output "oldest_message_age_alarm_name" {
 output "alarm_arns" {
   description = "ARNs of the dead-letter and oldest-message-age alarms."
   value = [
-    aws_cloudwatch_metric_alarm.dlq_not_empty.arn,
+    aws_cloudwatch_metric_alarm.dlq_received.arn,
     aws_cloudwatch_metric_alarm.oldest_message_age.arn,
   ]
 }

@@ -91,6 +91,17 @@ variable "alarm_actions" {
   default     = []
 }
 
+variable "alarm_email_addresses" {
+  description = "Email addresses subscribed to the alarm topic created by this module (each must confirm the subscription). Ignored when alarm_actions are given."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", a))])
+    error_message = "alarm_email_addresses must be email addresses."
+  }
+}
+
 variable "alarm_topic_kms_key_arn" {
   description = "KMS key for the SNS topic created when alarm_actions is empty. Its key policy must let cloudwatch.amazonaws.com use it. Null creates a dedicated key (the AWS managed alias/aws/sns key cannot be used by CloudWatch alarms)."
   type        = string

@@ -18,7 +18,7 @@ class JobProcessorTest {
             "JOBLEDGER_API_BASE_URL",
             "JOBLEDGER_BRIDGE_TOKEN_SECRET_ARN",
             "JOBLEDGER_S3_BUCKET",
-            "POWERTOOLS_SERVICE_NAME",
+            "JOBLEDGER_SAFETY_MARGIN_SECONDS",
             "JAVA_TOOL_OPTIONS");
 
     private final Configuration module = Terraform.sources().module("lambda-job-processor");
@@ -45,14 +45,58 @@ class JobProcessorTest {
 
         Map<String, Object> environment = Terraform.map(module.locals().get("environment_variables"));
         assertThat(environment.keySet()).containsExactlyInAnyOrderElementsOf(FUNCTION_ENVIRONMENT);
-        assertThat(environment)
-                .containsEntry("POWERTOOLS_SERVICE_NAME", "job-processor")
-                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        assertThat(environment).containsEntry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
         String locals = Terraform.squash(module.source());
         assertThat(locals)
                 .contains("JOBLEDGER_API_BASE_URL = var.api_base_url")
                 .contains("JOBLEDGER_BRIDGE_TOKEN_SECRET_ARN = aws_secretsmanager_secret.bridge_token.arn")
-                .contains("JOBLEDGER_S3_BUCKET = var.bucket_name");
+                .contains("JOBLEDGER_S3_BUCKET = var.bucket_name")
+                .contains("JOBLEDGER_SAFETY_MARGIN_SECONDS = tostring(var.bridge_call_budget_seconds)");
+    }
+
+    @Test
+    void bridgeRetriesFitInsideTheFunctionTimeout() {
+        // 4 tries x (3 s connect + 15 s request) + up to 1.4 s of backoff (BridgeConfig.defaults), and one token
+        // request of the client-credentials grant (ClientCredentials: 2 s connect + 5 s).
+        double worstCall = 4 * (3 + 15) + 0.2 + 0.4 + 0.8 + 2 + 5;
+        double budget = ((Number) module.variable("bridge_call_budget_seconds")
+                        .orElseThrow()
+                        .body()
+                        .get("default"))
+                .doubleValue();
+        double timeout = ((Number)
+                        module.variable("timeout_seconds").orElseThrow().body().get("default"))
+                .doubleValue();
+
+        assertThat(budget).isGreaterThanOrEqualTo(worstCall);
+        assertThat(timeout).isGreaterThanOrEqualTo(budget + 30);
+        assertThat(Terraform.squash(
+                        module.resource("aws_lambda_function", "this").source()))
+                .contains("condition = var.timeout_seconds >= var.bridge_call_budget_seconds + 30");
+        assertThat(Terraform.squash(module.variable("bridge_call_budget_seconds")
+                        .orElseThrow()
+                        .source()))
+                .contains("var.bridge_call_budget_seconds >= 81");
+    }
+
+    @Test
+    void apiBaseUrlMustBeHttps() {
+        assertThat(Terraform.squash(
+                        module.variable("api_base_url").orElseThrow().source()))
+                .contains("can(regex(\"^https://[^/]+\", var.api_base_url))");
+    }
+
+    @Test
+    void triggerIsOffUntilEnabled() {
+        assertThat(module.variable("event_source_enabled").orElseThrow().body()).containsEntry("default", false);
+        assertThat(Terraform.squash(Terraform.sources().environment("qa").source()))
+                .contains("event_source_enabled = var.lambda_event_source_enabled");
+        assertThat(Terraform.sources()
+                        .environment("qa")
+                        .variable("lambda_event_source_enabled")
+                        .orElseThrow()
+                        .body())
+                .containsEntry("default", false);
     }
 
     @Test
@@ -116,9 +160,9 @@ class JobProcessorTest {
     }
 
     @Test
-    void functionEgressIsLimitedToHttpsTheServiceAndTheDatabase() {
+    void functionEgressIsLimitedToHttps() {
         List<Block> egress = module.resources("aws_vpc_security_group_egress_rule");
-        Set<String> allowedPorts = Set.of("443", "var.service_port", "var.database_port");
+        Set<String> allowedPorts = Set.of("443");
 
         assertThat(egress).isNotEmpty().allSatisfy(rule -> {
             assertThat(rule.body()).containsEntry("ip_protocol", "tcp");
@@ -158,7 +202,6 @@ class JobProcessorTest {
                 .containsExactlyInAnyOrder(
                         "sqs:ReceiveMessage",
                         "sqs:DeleteMessage",
-                        "sqs:ChangeMessageVisibility",
                         "sqs:GetQueueAttributes",
                         "s3:GetObject",
                         "logs:CreateLogStream",
@@ -173,7 +216,10 @@ class JobProcessorTest {
                 .contains("resources = [\"${aws_cloudwatch_log_group.this.arn}:log-stream:*\"]")
                 .contains("resources = [aws_secretsmanager_secret.bridge_token.arn]")
                 .contains("for_each = length(local.kms_key_arns) > 0 ? [local.kms_key_arns] : []")
+                .contains("variable = \"kms:ViaService\"")
                 .contains("for_each = var.dead_letter_target_arn == null ? [] : [var.dead_letter_target_arn]");
+        assertThat(Terraform.squash(module.source()))
+                .contains("kms_via_services = [for service in [\"sqs\", \"s3\", \"secretsmanager\"]");
         assertThat(Terraform.squash(
                         module.resource("aws_iam_role_policy", "this").source()))
                 .contains("policy = data.aws_iam_policy_document.permissions.json");

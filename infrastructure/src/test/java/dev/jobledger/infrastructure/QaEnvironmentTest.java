@@ -24,58 +24,70 @@ class QaEnvironmentTest {
     }
 
     @Test
-    void jobProcessorMayReachTheDatabaseAndTheService() {
-        List<Block> ingress = qa.resources("aws_vpc_security_group_ingress_rule");
-
-        assertThat(ingress)
-                .anySatisfy(rule -> assertThat(Terraform.squash(rule.source()))
-                        .contains("security_group_id = var.rds_security_group_id")
-                        .contains("from_port = var.database_port")
-                        .contains("referenced_security_group_id = module.job_processor.security_group_id"));
-        assertThat(ingress)
-                .anySatisfy(rule -> assertThat(Terraform.squash(rule.source()))
-                        .contains("security_group_id = var.service_security_group_id")
-                        .contains("from_port = var.service_port")
-                        .contains("referenced_security_group_id = module.job_processor.security_group_id"));
-        assertThat(((Number) qa.variable("database_port").orElseThrow().body().get("default")).intValue())
-                .isEqualTo(5432);
-        assertThat(((Number) qa.variable("service_port").orElseThrow().body().get("default")).intValue())
-                .isEqualTo(8080);
-    }
-
-    @Test
-    void serviceConfigurationSecretHoldsTheServiceEnvironment() {
+    void onlyTheServiceReachesTheDatabaseAndTheFunctionReachesTheServiceThroughItsAlb() {
         String source = Terraform.squash(qa.source());
 
         assertThat(source)
-                .contains("JOBLEDGER_S3_BUCKET = module.job_bucket.bucket_name")
-                .contains("JOBLEDGER_SQS_QUEUE_URL = module.job_queue.queue_url")
-                .contains("JOBLEDGER_SQS_DLQ_URL = module.job_queue.dlq_url")
-                .contains("AWS_REGION = var.aws_region")
-                .contains("JOBLEDGER_ATTEMPTS_LEASE = \"${2 * var.lambda_timeout_seconds}s\"")
-                .contains("JOBLEDGER_S3_KMS_KEY_ID = var.kms_key_arn")
-                .contains("SPRING_DATASOURCE_URL = var.database_jdbc_url")
-                .contains("JOBLEDGER_JWT_ISSUER_URI = var.jwt_issuer_uri");
-        assertThat(Terraform.squash(qa.resource("aws_secretsmanager_secret_version", "service_config")
-                        .source()))
-                .contains("secret_string = jsonencode(local.service_environment)");
+                .contains("allowed_security_group_ids = [module.service.security_group_id]")
+                .contains("client_security_group_ids = [module.job_processor.security_group_id]")
+                .contains("https_egress_security_group_ids = [module.service.alb_security_group_id]")
+                .contains("api_base_url = \"https://${var.service_domain_name}\"")
+                .contains("api_base_url = local.api_base_url");
+        // No rule of the environment admits the function into the database.
+        assertThat(qa.resources("aws_vpc_security_group_ingress_rule"))
+                .noneSatisfy(rule -> assertThat(Terraform.squash(rule.source())).contains("database"));
+        assertThat(Terraform.squash(
+                        Terraform.sources().module("lambda-job-processor").source()))
+                .doesNotContain("database_port")
+                .doesNotContain("5432");
     }
 
     @Test
-    void outputsCoverEverythingTheServiceConfigurationNeeds() {
+    void serviceGetsItsDatabaseQueuesBucketAndIdentityProviderFromTheModules() {
+        String source = Terraform.squash(qa.source());
+
+        assertThat(source)
+                .contains("database_jdbc_url = module.database.jdbc_url")
+                .contains("database_secret_arn = module.database.master_user_secret_arn")
+                .contains("database_security_group_id = module.database.security_group_id")
+                .contains("bucket_name = module.job_bucket.bucket_name")
+                .contains("queue_url = module.job_queue.queue_url")
+                .contains("dlq_url = module.job_queue.dlq_url")
+                .contains("jwt_issuer_uri = var.jwt_issuer_uri")
+                .contains("JOBLEDGER_ATTEMPTS_LEASE = \"${2 * var.lambda_timeout_seconds}s\"");
+        assertThat(qa.resources("aws_secretsmanager_secret_version")).isEmpty();
+    }
+
+    @Test
+    void vpcIsCreatedOrGivenWithTheEndpointsTheServiceAndTheFunctionNeed() {
+        String source = Terraform.squash(qa.source());
+
+        assertThat(source)
+                .contains("vpc_endpoint_type = \"Gateway\"")
+                .contains("toset([\"sqs\", \"secretsmanager\", \"sts\", \"kms\", \"ecr.api\", \"ecr.dkr\", \"logs\"])")
+                .contains("private_dns_enabled = true");
+        assertThat(qa.variable("create_vpc")).isPresent();
+        assertThat(qa.variable("vpc_id")).isPresent();
+        assertThat(qa.variable("private_subnet_ids")).isPresent();
+    }
+
+    @Test
+    void outputsCoverWhatTheDeploymentGuideUses() {
         assertThat(qa.outputs())
                 .extracting(Block::name)
                 .contains(
                         "aws_region",
                         "job_bucket_name",
-                        "s3_kms_key_id",
                         "job_queue_url",
-                        "job_queue_arn",
                         "job_dlq_url",
+                        "job_dlq_arn",
                         "job_processor_function_name",
                         "bridge_token_secret_arn",
-                        "service_config_secret_arn",
-                        "service_environment",
+                        "service_url",
+                        "service_ecr_repository_url",
+                        "service_cluster_name",
+                        "service_name",
+                        "database_secret_arn",
                         "dashboard_name");
     }
 

@@ -24,7 +24,22 @@ class TaggingTest {
             "aws_security_group",
             "aws_vpc_security_group_egress_rule",
             "aws_vpc_security_group_ingress_rule",
-            "aws_secretsmanager_secret");
+            "aws_secretsmanager_secret",
+            "aws_db_instance",
+            "aws_db_parameter_group",
+            "aws_db_subnet_group",
+            "aws_ecr_repository",
+            "aws_ecs_cluster",
+            "aws_ecs_service",
+            "aws_ecs_task_definition",
+            "aws_lb",
+            "aws_lb_target_group",
+            "aws_lb_listener",
+            "aws_appautoscaling_target",
+            "aws_vpc",
+            "aws_subnet",
+            "aws_vpc_endpoint",
+            "aws_route_table");
 
     private final Terraform terraform = Terraform.sources();
 

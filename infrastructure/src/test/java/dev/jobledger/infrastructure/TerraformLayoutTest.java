@@ -12,10 +12,16 @@ class TerraformLayoutTest {
     private final Terraform terraform = Terraform.sources();
 
     @Test
-    void infrastructureHasTheFourModulesAndTheQaEnvironment() {
+    void infrastructureHasTheModulesAndTheQaEnvironment() {
         assertThat(terraform.modules())
                 .extracting(Configuration::name)
-                .contains("s3-jobs", "sqs-jobs", "lambda-job-processor", "job-dashboard");
+                .contains(
+                        "s3-jobs",
+                        "sqs-jobs",
+                        "lambda-job-processor",
+                        "job-dashboard",
+                        "job-ledger-database",
+                        "job-ledger-service");
         assertThat(terraform.environments()).extracting(Configuration::name).contains("qa");
     }
 
@@ -53,12 +59,13 @@ class TerraformLayoutTest {
     }
 
     @Test
-    void everyConfigurationRequiresTerraform16AndAwsProvider5() {
+    void everyConfigurationRequiresTerraformAndAwsProvider5() {
         assertThat(terraform.configurations()).allSatisfy(c -> {
             Map<String, Object> settings = c.terraformSettings();
+            // Environments use the S3 backend's lock file (use_lockfile in backend.hcl.example): Terraform 1.10.
             assertThat(settings.get("required_version"))
                     .as("required_version of %s", c.dir())
-                    .isEqualTo(">= 1.6");
+                    .isEqualTo(c.isModule() ? ">= 1.6" : ">= 1.10");
             Map<String, Object> aws = Terraform.map(
                     Terraform.map(settings.get("required_providers")).get("aws"));
             assertThat(aws.get("source"))
