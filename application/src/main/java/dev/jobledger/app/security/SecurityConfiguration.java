@@ -1,6 +1,7 @@
 package dev.jobledger.app.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.DispatcherType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -34,7 +35,11 @@ class SecurityConfiguration {
         ProblemAuthenticationHandlers problems = new ProblemAuthenticationHandlers(json);
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(requests -> requests.requestMatchers(
+                // A live stream that ends (timeout, completion) is dispatched again as ASYNC, without the bearer
+                // filter: its REQUEST dispatch was authorized already, and the answer is under way.
+                .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ASYNC)
+                        .permitAll()
+                        .requestMatchers(
                                 "/actuator/health/**",
                                 "/actuator/info",
                                 "/v3/api-docs/**",
