@@ -47,6 +47,11 @@ public abstract class LedgerIntegrationTest {
         api = new Api(port);
     }
 
+    /** Where the service under test answers, for clients other than {@link Api} (a browser). */
+    protected String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
     protected static String newUser() {
         return "user-" + UUID.randomUUID();
     }
