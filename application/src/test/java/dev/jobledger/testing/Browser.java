@@ -34,7 +34,11 @@ public final class Browser {
         options.setBinary(binary().orElseThrow().toFile());
         // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
         options.addArguments(
-                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900");
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--window-size=1280,1400");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(driver().orElseThrow().toFile())
                 .usingAnyFreePort()

@@ -87,6 +87,8 @@ class WatchingAJobInABrowserTest extends LedgerIntegrationTest {
                 "/internal/jobs/" + jobId + "/logs",
                 bridge,
                 Map.of("entries", List.of(Map.of("level", "WARNING", "message", "row 2 looks odd"))));
+        api.post("/internal/jobs/" + jobId + "/progress", bridge, Map.of("processed", 1, "total", 2, "failed", 0));
+        awaitText("#job-summary", "1 processed of 2");
         api.post("/internal/jobs/" + jobId + "/complete", bridge, Map.of("result", Map.of("imported", 2)));
 
         awaitText("#job-summary", "COMPLETED");
