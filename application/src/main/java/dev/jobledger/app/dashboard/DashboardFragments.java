@@ -18,6 +18,7 @@ import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.LogLevel;
 import dev.jobledger.messages.VerifyJobHistory;
 import dev.jobledger.messages.Viewer;
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -43,6 +44,8 @@ import org.springframework.web.bind.annotation.RequestParam;
  * Server-rendered parts of the dashboard's pages, fetched by htmx with the viewer's bearer token. They ask the same
  * queries as the API with the same viewer, so ownership is the API's: another user's job is 404 here too.
  */
+// HTML for the dashboard, not part of the API: kept out of the OpenAPI description.
+@Hidden
 @Controller
 @RequestMapping("/dashboard/fragments")
 class DashboardFragments {

@@ -1,5 +1,6 @@
 package dev.jobledger.app.dashboard;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import java.util.UUID;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Controller;
@@ -12,6 +13,8 @@ import org.springframework.web.bind.annotation.PathVariable;
  * ({@link DashboardFragments}) and the API, both asked with the viewer's bearer token, so a page never shows more than
  * its viewer may read.
  */
+// HTML for the dashboard, not part of the API: kept out of the OpenAPI description.
+@Hidden
 @Controller
 class DashboardPages {
 

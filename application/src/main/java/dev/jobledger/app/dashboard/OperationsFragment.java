@@ -6,6 +6,7 @@ import dev.jobledger.messages.FindJob;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.Viewer;
 import dev.jobledger.query.job.ReadModelRebuild;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,8 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /** The operations panel (admins only, see the security configuration): dead letters, processors, rebuild. */
+// HTML for the dashboard, not part of the API: kept out of the OpenAPI description.
+@Hidden
 @Controller
 class OperationsFragment {
 

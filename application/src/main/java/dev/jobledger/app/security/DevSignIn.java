@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,8 @@ import org.springframework.web.bind.annotation.ResponseBody;
  * {@code bin/dev-token} does. It exists only in the {@code local} profile, whose dev secret is public; elsewhere the
  * route does not exist (404), and tokens come from the identity provider.
  */
+// HTML for the dashboard, not part of the API: kept out of the OpenAPI description.
+@Hidden
 @Controller
 @Profile("local")
 class DevSignIn {

@@ -42,6 +42,14 @@ class BrowsingTheDashboardTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void theApiDescriptionHasTheLiveStreamsButNotTheDashboardsHtml() {
+        String description = api.getText("/v3/api-docs", null).body();
+
+        assertThat(description).contains("/api/jobs/stream", "/api/jobs/{jobId}/stream");
+        assertThat(description).doesNotContain("/dashboard");
+    }
+
+    @Test
     void theJobsListShowsTheViewersJobsWithCountsPerStatusAndOnlyAdminsSeeOrFilterOtherOwners() {
         String alice = newUser();
         String aliceToken = Tokens.user(alice);

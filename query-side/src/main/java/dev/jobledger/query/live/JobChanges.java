@@ -172,7 +172,11 @@ class JobChanges implements SmartLifecycle {
         } catch (IOException | IllegalStateException gone) {
             // The client went away (or the emitter timed out meanwhile): nothing more to send on this stream.
             close(stream);
-            stream.emitter.completeWithError(gone);
+            try {
+                stream.emitter.completeWithError(gone);
+            } catch (RuntimeException alreadyClosed) {
+                // the container has closed the response already
+            }
         } catch (RuntimeException e) {
             log.warn("Could not serve a live stream: {}", e.toString());
         }
