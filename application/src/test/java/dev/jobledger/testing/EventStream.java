@@ -28,6 +28,7 @@ public final class EventStream implements AutoCloseable {
 
     private final int status;
     private final String contentType;
+    private final java.net.http.HttpHeaders headers;
     private final String body;
     private final Stream<String> lines;
     private final List<Event> events = new CopyOnWriteArrayList<>();
@@ -37,6 +38,7 @@ public final class EventStream implements AutoCloseable {
     private EventStream(HttpResponse<Stream<String>> response) {
         this.status = response.statusCode();
         this.contentType = response.headers().firstValue("Content-Type").orElse("");
+        this.headers = response.headers();
         if (status == 200) {
             this.lines = response.body();
             this.body = null;
@@ -106,6 +108,10 @@ public final class EventStream implements AutoCloseable {
 
     public String contentType() {
         return contentType;
+    }
+
+    public String header(String name) {
+        return headers.firstValue(name).orElse(null);
     }
 
     /** The body of an answer that is not a stream (a problem). */

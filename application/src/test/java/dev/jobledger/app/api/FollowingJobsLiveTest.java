@@ -65,6 +65,7 @@ class FollowingJobsLiveTest extends LedgerIntegrationTest {
 
         assertThat(stream.status()).isEqualTo(200);
         assertThat(stream.contentType()).startsWith("text/event-stream");
+        assertThat(stream.header("X-Accel-Buffering")).isEqualTo("no");
         awaitChange(stream, job(jobId, "PENDING"));
         report(jobId, "attempts", Map.of("attempt", 1, "messageId", "m-1"));
         awaitChange(stream, job(jobId, "RUNNING"));

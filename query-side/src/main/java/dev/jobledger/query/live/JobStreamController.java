@@ -6,6 +6,7 @@ import dev.jobledger.messages.Viewer;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
@@ -54,8 +55,10 @@ class JobStreamController {
             @Parameter(description = "The id of the last event received, to resume after it")
                     @RequestHeader(name = "Last-Event-ID", required = false)
                     String lastEventId,
-            Authentication caller) {
+            Authentication caller,
+            HttpServletResponse response) {
         long after = lastEventId == null ? changes.newest() : resumePoint(lastEventId);
+        unbuffered(response);
         return changes.open(viewer(caller), null, after);
     }
 
@@ -69,7 +72,8 @@ class JobStreamController {
             @Parameter(description = "The id of the last event received, to resume after it")
                     @RequestHeader(name = "Last-Event-ID", required = false)
                     String lastEventId,
-            Authentication caller) {
+            Authentication caller,
+            HttpServletResponse response) {
         Viewer viewer = viewer(caller);
         Optional<JobView> job = queries.query(
                         new FindJob(jobId, viewer), ResponseTypes.optionalInstanceOf(JobView.class))
@@ -77,7 +81,14 @@ class JobStreamController {
         if (job.isEmpty()) {
             throw problem(HttpStatus.NOT_FOUND, "Job " + jobId + " was not found");
         }
-        return changes.open(viewer, jobId, lastEventId == null ? 0 : resumePoint(lastEventId));
+        long after = lastEventId == null ? 0 : resumePoint(lastEventId);
+        unbuffered(response);
+        return changes.open(viewer, jobId, after);
+    }
+
+    /** A proxy that buffers responses (nginx does by default) would hold events back until its buffer fills. */
+    private static void unbuffered(HttpServletResponse response) {
+        response.setHeader("X-Accel-Buffering", "no");
     }
 
     @ExceptionHandler
