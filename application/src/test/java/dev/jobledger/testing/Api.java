@@ -101,6 +101,49 @@ public final class Api {
         return send(request);
     }
 
+    /** A GET answered with anything but JSON (pages, fragments, scripts): status, headers and text as they came. */
+    public HttpResponse<String> getText(String path, String token) {
+        try {
+            return http.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A form POST (application/x-www-form-urlencoded), as a browser's form sends it. */
+    public HttpResponse<String> postForm(String path, String form) {
+        try {
+            return http.send(
+                    request(path, null)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Opens a Server-Sent Events stream; {@code lastEventId} (may be null) resumes after that event. */
+    public EventStream stream(String path, String token, String lastEventId) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Accept", "text/event-stream")
+                .GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return EventStream.open(http, request.build());
+    }
+
     private HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));

@@ -24,7 +24,11 @@ import org.springframework.test.context.DynamicPropertySource;
             "spring.servlet.multipart.max-file-size=12MB",
             "jobledger.snapshots.threshold=50",
             // Short, so that a test can see an abandoned attempt taken over; repeats within a test come far sooner.
-            "jobledger.attempts.lease=2s"
+            "jobledger.attempts.lease=2s",
+            // Live streams: changes within a tenth of a second, and a gone client noticed within a second.
+            "jobledger.live.poll-interval=50ms",
+            "jobledger.live.heartbeat=500ms",
+            "jobledger.live.max-streams-per-user=3"
         })
 public abstract class LedgerIntegrationTest {
 
@@ -41,6 +45,11 @@ public abstract class LedgerIntegrationTest {
     @BeforeEach
     void connect() {
         api = new Api(port);
+    }
+
+    /** Where the service under test answers, for clients other than {@link Api} (a browser). */
+    protected String baseUrl() {
+        return "http://localhost:" + port;
     }
 
     protected static String newUser() {

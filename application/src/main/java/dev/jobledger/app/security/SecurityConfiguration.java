@@ -1,6 +1,7 @@
 package dev.jobledger.app.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.DispatcherType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -13,6 +14,9 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
  * Bearer tokens only. The token's {@code permissions} claim grants: {@code job:Create}, {@code job:Read},
@@ -29,12 +33,20 @@ class SecurityConfiguration {
     static final String ADMIN = "job:Admin";
     static final String REPORT = "job:Report";
 
+    static final String DASHBOARD_POLICY = "default-src 'self'; script-src 'self'; style-src 'self';"
+            + " img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
+            + " frame-ancestors 'none'";
+
     @Bean
     SecurityFilterChain api(HttpSecurity http, ObjectMapper json) throws Exception {
         ProblemAuthenticationHandlers problems = new ProblemAuthenticationHandlers(json);
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(requests -> requests.requestMatchers(
+                // A live stream that ends (timeout, completion) is dispatched again as ASYNC, without the bearer
+                // filter: its REQUEST dispatch was authorized already, and the answer is under way.
+                .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ASYNC)
+                        .permitAll()
+                        .requestMatchers(
                                 "/actuator/health/**",
                                 "/actuator/info",
                                 "/v3/api-docs/**",
@@ -42,6 +54,24 @@ class SecurityConfiguration {
                                 "/swagger-ui.html",
                                 "/error")
                         .permitAll()
+                        // The dashboard's pages are shells without data (its fragments and the API need a token);
+                        // the sign-in route exists only in the local profile.
+                        .requestMatchers(
+                                HttpMethod.GET,
+                                "/",
+                                "/dashboard",
+                                "/dashboard/jobs/*",
+                                "/dashboard/operations",
+                                "/dashboard/sign-in",
+                                "/dashboard/assets/**",
+                                "/webjars/**")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.POST, "/dashboard/sign-in")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/dashboard/fragments/operations")
+                        .hasAuthority(ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/dashboard/fragments/**")
+                        .hasAnyAuthority(READ, ADMIN)
                         .requestMatchers("/internal/**")
                         .hasAuthority(REPORT)
                         .requestMatchers(HttpMethod.POST, "/api/jobs")
@@ -56,6 +86,11 @@ class SecurityConfiguration {
                         .hasAnyAuthority(READ, ADMIN)
                         .anyRequest()
                         .denyAll())
+                // The dashboard keeps its token in sessionStorage, where any script of the origin could read it:
+                // only the service's own scripts may run on its pages, and no other site may frame them.
+                .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                        PathPatternRequestMatcher.withDefaults().matcher("/dashboard/**"),
+                        new StaticHeadersWriter("Content-Security-Policy", DASHBOARD_POLICY))))
                 .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtAuthenticationConverter(permissions()))
                         .authenticationEntryPoint(problems.entryPoint())
                         .accessDeniedHandler(problems.accessDenied()))

@@ -28,6 +28,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
@@ -47,9 +48,9 @@ class JobProjection {
     }
 
     @EventHandler
-    void on(JobSubmitted event, @SequenceNumber long sequence, @Timestamp Instant at) {
+    void on(JobSubmitted event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
         if (find(event.jobId()).isEmpty()) {
-            JobRow row = rows.save(JobRow.submitted(event, sequence, at));
+            JobRow row = rows.save(JobRow.submitted(event, sequence, position(token), at));
             BatchRows batch = batchRows();
             if (batch != null) {
                 batch.rows().put(event.jobId(), row);
@@ -58,24 +59,24 @@ class JobProjection {
     }
 
     @EventHandler
-    void on(JobStarted event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.jobId(), sequence, at, row -> row.started(event.attempt(), at));
+    void on(JobStarted event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
+        change(event.jobId(), sequence, position(token), at, row -> row.started(event.attempt(), at));
     }
 
     @EventHandler
-    void on(JobLogsAppended event, @SequenceNumber long sequence, @Timestamp Instant at) {
+    void on(JobLogsAppended event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
         long last = event.firstSequence() + event.entries().size() - 1;
-        change(event.jobId(), sequence, at, row -> row.logged(last));
+        change(event.jobId(), sequence, position(token), at, row -> row.logged(last));
     }
 
     @EventHandler
-    void on(JobProgressed event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.jobId(), sequence, at, row -> row.progressed(event.progress()));
+    void on(JobProgressed event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
+        change(event.jobId(), sequence, position(token), at, row -> row.progressed(event.progress()));
     }
 
     @EventHandler
-    void on(JobCompleted event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.jobId(), sequence, at, row -> {
+    void on(JobCompleted event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
+        change(event.jobId(), sequence, position(token), at, row -> {
             if (event.progress() != null) {
                 row.progressed(event.progress());
             }
@@ -84,43 +85,43 @@ class JobProjection {
     }
 
     @EventHandler
-    void on(JobAttemptFailed event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.jobId(), sequence, at, row -> row.attemptFailed(event.reason()));
+    void on(JobAttemptFailed event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
+        change(event.jobId(), sequence, position(token), at, row -> row.attemptFailed(event.reason()));
     }
 
     @EventHandler
-    void on(JobFailed event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.jobId(), sequence, at, row -> row.failed(event.reason(), at));
+    void on(JobFailed event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
+        change(event.jobId(), sequence, position(token), at, row -> row.failed(event.reason(), at));
     }
 
     @EventHandler
-    void on(JobCancelled event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.jobId(), sequence, at, row -> row.cancelled(at));
+    void on(JobCancelled event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
+        change(event.jobId(), sequence, position(token), at, row -> row.cancelled(at));
     }
 
     @EventHandler
-    void on(JobRetried event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.jobId(), sequence, at, row -> row.retried(event.maxAttempts()));
+    void on(JobRetried event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
+        change(event.jobId(), sequence, position(token), at, row -> row.retried(event.maxAttempts()));
     }
 
     @EventHandler
-    void on(JobRedriven event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.jobId(), sequence, at, row -> row.retried(event.maxAttempts()));
+    void on(JobRedriven event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
+        change(event.jobId(), sequence, position(token), at, row -> row.retried(event.maxAttempts()));
     }
 
     @EventHandler
-    void on(JobDeadLettered event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.jobId(), sequence, at, row -> row.deadLettered(event.reason(), at));
+    void on(JobDeadLettered event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
+        change(event.jobId(), sequence, position(token), at, row -> row.deadLettered(event.reason(), at));
     }
 
     @EventHandler
-    void on(JobDispatched event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.jobId(), sequence, at, row -> {});
+    void on(JobDispatched event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
+        change(event.jobId(), sequence, position(token), at, row -> {});
     }
 
     @EventHandler
-    void on(JobRedispatched event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.jobId(), sequence, at, row -> {});
+    void on(JobRedispatched event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
+        change(event.jobId(), sequence, position(token), at, row -> {});
     }
 
     @ResetHandler
@@ -128,7 +129,15 @@ class JobProjection {
         rows.deleteAllInBatch();
     }
 
-    private void change(UUID jobId, long sequence, Instant at, Consumer<JobRow> mutation) {
+    /**
+     * The event's global index. The live streams follow the table by it (see {@code JobChanges}): one segment
+     * applies events in this order and commits them in it, so a reader that saw index n has seen every change below.
+     */
+    private static long position(TrackingToken token) {
+        return token == null ? 0 : token.position().orElse(0);
+    }
+
+    private void change(UUID jobId, long sequence, long position, Instant at, Consumer<JobRow> mutation) {
         JobRow row = find(jobId)
                 .orElseThrow(() -> new IllegalStateException(
                         "Event " + sequence + " of job " + jobId + " arrived before the job was projected"));
@@ -136,7 +145,7 @@ class JobProjection {
             return;
         }
         mutation.accept(row);
-        row.applied(sequence, at);
+        row.applied(sequence, position, at);
     }
 
     private Optional<JobRow> find(UUID jobId) {

@@ -1,15 +1,27 @@
 package dev.jobledger.query.job;
 
+import dev.jobledger.messages.CountJobs;
 import dev.jobledger.messages.DeadLetteredJobs;
 import dev.jobledger.messages.FindDeadLetteredJobs;
 import dev.jobledger.messages.FindJob;
 import dev.jobledger.messages.FindJobs;
 import dev.jobledger.messages.FindStalledJobs;
+import dev.jobledger.messages.JobCounts;
 import dev.jobledger.messages.JobPage;
+import dev.jobledger.messages.JobStatus;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.StalledJobs;
+import dev.jobledger.messages.Viewer;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.criteria.CriteriaBuilder;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.Predicate;
+import jakarta.persistence.criteria.Root;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.data.domain.Limit;
@@ -26,9 +38,11 @@ class JobQueries {
     private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
 
     private final JobRows rows;
+    private final EntityManager entities;
 
-    JobQueries(JobRows rows) {
+    JobQueries(JobRows rows, EntityManager entities) {
         this.rows = rows;
+        this.entities = entities;
     }
 
     @QueryHandler
@@ -40,14 +54,8 @@ class JobQueries {
 
     @QueryHandler
     JobPage find(FindJobs query) {
-        List<Specification<JobRow>> filters = new ArrayList<>();
-        String owner = query.viewer().admin() ? query.userId() : query.viewer().userId();
-        if (owner != null) {
-            filters.add((job, q, cb) -> cb.equal(job.get("userId"), owner));
-        }
-        if (query.jobType() != null) {
-            filters.add((job, q, cb) -> cb.equal(job.get("jobType"), query.jobType()));
-        }
+        List<Specification<JobRow>> filters =
+                filters(query.viewer(), query.jobType(), query.userId(), query.createdFrom(), query.createdTo());
         if (query.status() != null) {
             filters.add((job, q, cb) -> cb.equal(job.get("status"), query.status()));
         }
@@ -58,6 +66,44 @@ class JobQueries {
                 query.page(),
                 query.pageSize(),
                 page.getTotalElements());
+    }
+
+    @QueryHandler
+    JobCounts count(CountJobs query) {
+        Specification<JobRow> filter = Specification.allOf(
+                filters(query.viewer(), query.jobType(), query.userId(), query.createdFrom(), query.createdTo()));
+        CriteriaBuilder cb = entities.getCriteriaBuilder();
+        CriteriaQuery<Object[]> counts = cb.createQuery(Object[].class);
+        Root<JobRow> job = counts.from(JobRow.class);
+        Predicate where = filter.toPredicate(job, counts, cb);
+        if (where != null) {
+            counts.where(where);
+        }
+        counts.multiselect(job.get("status"), cb.count(job)).groupBy(job.get("status"));
+        Map<JobStatus, Long> byStatus = new EnumMap<>(JobStatus.class);
+        for (Object[] row : entities.createQuery(counts).getResultList()) {
+            byStatus.put((JobStatus) row[0], (Long) row[1]);
+        }
+        return new JobCounts(byStatus);
+    }
+
+    private static List<Specification<JobRow>> filters(
+            Viewer viewer, String jobType, String userId, Instant createdFrom, Instant createdTo) {
+        List<Specification<JobRow>> filters = new ArrayList<>();
+        String owner = viewer.admin() ? userId : viewer.userId();
+        if (owner != null) {
+            filters.add((job, q, cb) -> cb.equal(job.get("userId"), owner));
+        }
+        if (jobType != null) {
+            filters.add((job, q, cb) -> cb.equal(job.get("jobType"), jobType));
+        }
+        if (createdFrom != null) {
+            filters.add((job, q, cb) -> cb.greaterThanOrEqualTo(job.get("createdAt"), createdFrom));
+        }
+        if (createdTo != null) {
+            filters.add((job, q, cb) -> cb.lessThan(job.get("createdAt"), createdTo));
+        }
+        return filters;
     }
 
     @QueryHandler

@@ -71,6 +71,10 @@ class JobRow implements Persistable<UUID> {
     @Column(name = "last_event_sequence")
     private long lastEventSequence;
 
+    /** Global index of the last event applied: the live streams' resume point ({@code Last-Event-ID}). */
+    @Column(name = "last_event_index")
+    private long lastEventIndex;
+
     /**
      * A row made by {@link #submitted} is inserted as it is: without this, saving an entity whose id is assigned
      * first selects it to decide between insert and update.
@@ -98,7 +102,7 @@ class JobRow implements Persistable<UUID> {
         return !inserted;
     }
 
-    static JobRow submitted(JobSubmitted event, long sequence, Instant at) {
+    static JobRow submitted(JobSubmitted event, long sequence, long position, Instant at) {
         JobRow row = new JobRow();
         row.inserted = false;
         row.id = event.jobId();
@@ -120,6 +124,7 @@ class JobRow implements Persistable<UUID> {
         row.createdAt = at;
         row.updatedAt = at;
         row.lastEventSequence = sequence;
+        row.lastEventIndex = position;
         return row;
     }
 
@@ -128,8 +133,9 @@ class JobRow implements Persistable<UUID> {
         return sequence <= lastEventSequence;
     }
 
-    void applied(long sequence, Instant at) {
+    void applied(long sequence, long position, Instant at) {
         lastEventSequence = sequence;
+        lastEventIndex = position;
         updatedAt = at;
     }
 

@@ -65,7 +65,10 @@ class JobProjectionTest {
 
     private void submitted() {
         projection.on(
-                new JobSubmitted(JOB, "example", "alice", "jobs", 3, Map.of("rows", 2), null, Map.of(), USER), 0, T0);
+                new JobSubmitted(JOB, "example", "alice", "jobs", 3, Map.of("rows", 2), null, Map.of(), USER),
+                0,
+                T0,
+                null);
     }
 
     @Test
@@ -81,13 +84,14 @@ class JobProjectionTest {
     @Test
     void aRunThatLogsReportsProgressAndCompletesEndsCompletedWithItsResult() {
         submitted();
-        projection.on(new JobStarted(JOB, 1, new Delivery("m-1", "r-1"), BRIDGE), 1, T0.plusSeconds(1));
+        projection.on(new JobStarted(JOB, 1, new Delivery("m-1", "r-1"), BRIDGE), 1, T0.plusSeconds(1), null);
         projection.on(
                 new JobLogsAppended(JOB, 1, 1, List.of(new LogEntry(LogLevel.INFO, "read", null, null)), BRIDGE),
                 2,
-                T0.plusSeconds(2));
-        projection.on(new JobProgressed(JOB, 1, new Progress(2, 2L, 0), BRIDGE), 3, T0.plusSeconds(3));
-        projection.on(new JobCompleted(JOB, 1, Map.of("rows", 2), BRIDGE), 4, T0.plusSeconds(4));
+                T0.plusSeconds(2),
+                null);
+        projection.on(new JobProgressed(JOB, 1, new Progress(2, 2L, 0), BRIDGE), 3, T0.plusSeconds(3), null);
+        projection.on(new JobCompleted(JOB, 1, Map.of("rows", 2), BRIDGE), 4, T0.plusSeconds(4), null);
 
         assertThat(job().status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(job().result()).isEqualTo(Map.of("rows", 2));
@@ -100,14 +104,17 @@ class JobProjectionTest {
     @Test
     void anEventDeliveredAgainChangesNothing() {
         submitted();
-        projection.on(new JobStarted(JOB, 1, new Delivery("m-1", "r-1"), BRIDGE), 1, T0.plusSeconds(1));
-        projection.on(new JobAttemptFailed(JOB, 1, "busy", 2, BRIDGE), 2, T0.plusSeconds(2));
-        projection.on(new JobStarted(JOB, 2, new Delivery("m-2", "r-2"), BRIDGE), 3, T0.plusSeconds(3));
+        projection.on(new JobStarted(JOB, 1, new Delivery("m-1", "r-1"), BRIDGE), 1, T0.plusSeconds(1), null);
+        projection.on(new JobAttemptFailed(JOB, 1, "busy", 2, BRIDGE), 2, T0.plusSeconds(2), null);
+        projection.on(new JobStarted(JOB, 2, new Delivery("m-2", "r-2"), BRIDGE), 3, T0.plusSeconds(3), null);
         JobView before = job();
 
-        projection.on(new JobAttemptFailed(JOB, 1, "busy", 2, BRIDGE), 2, T0.plusSeconds(2));
+        projection.on(new JobAttemptFailed(JOB, 1, "busy", 2, BRIDGE), 2, T0.plusSeconds(2), null);
         projection.on(
-                new JobSubmitted(JOB, "example", "alice", "jobs", 3, Map.of("rows", 2), null, Map.of(), USER), 0, T0);
+                new JobSubmitted(JOB, "example", "alice", "jobs", 3, Map.of("rows", 2), null, Map.of(), USER),
+                0,
+                T0,
+                null);
 
         assertThat(job()).isEqualTo(before);
         assertThat(job().status()).isEqualTo(JobStatus.RUNNING);
