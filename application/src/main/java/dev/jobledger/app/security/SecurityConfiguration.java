@@ -16,7 +16,8 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Bearer tokens only. The token's {@code permissions} claim grants: {@code job:Create}, {@code job:Read},
- * {@code job:Admin} (every job) and {@code job:Report} (the worker bridge's internal endpoints, nothing else).
+ * {@code job:Admin} (every job), {@code job:Report} (the worker bridge's internal endpoints, nothing else) and
+ * {@code job:Metrics} (the Prometheus scrape, nothing else).
  */
 // Only a server has requests to secure: the operators' rebuild (bin/rebuild-read-models) runs without one.
 @Configuration(proxyBeanMethods = false)
@@ -28,6 +29,8 @@ class SecurityConfiguration {
     static final String READ = "job:Read";
     static final String ADMIN = "job:Admin";
     static final String REPORT = "job:Report";
+    /** Scrapes /actuator/prometheus and nothing else: a scraper's token cannot read or change any job. */
+    static final String METRICS = "job:Metrics";
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, ObjectMapper json) throws Exception {
@@ -42,6 +45,8 @@ class SecurityConfiguration {
                                 "/swagger-ui.html",
                                 "/error")
                         .permitAll()
+                        .requestMatchers("/actuator/prometheus")
+                        .hasAnyAuthority(METRICS, ADMIN)
                         .requestMatchers("/internal/**")
                         .hasAuthority(REPORT)
                         .requestMatchers(HttpMethod.POST, "/api/jobs")
