@@ -1,11 +1,13 @@
 package dev.jobledger.app.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.server.PathContainer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
@@ -13,6 +15,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * Bearer tokens only. The token's {@code permissions} claim grants: {@code job:Create}, {@code job:Read},
@@ -32,35 +35,51 @@ class SecurityConfiguration {
     /** Scrapes /actuator/prometheus and nothing else: a scraper's token cannot read or change any job. */
     static final String METRICS = "job:Metrics";
 
+    /**
+     * Who may call what, first match wins. One table for the filter chain and the OpenAPI document
+     * ({@link ApiDocumentation}), so that the permissions a client reads are the ones the service enforces.
+     */
+    static final List<Access> ACCESS = List.of(
+            new Access(null, "/actuator/prometheus", List.of(METRICS, ADMIN)),
+            new Access(null, "/internal/**", List.of(REPORT)),
+            new Access(HttpMethod.POST, "/api/jobs", List.of(CREATE)),
+            new Access(HttpMethod.POST, "/api/jobs/*/redrive", List.of(ADMIN)),
+            new Access(null, "/api/admin/**", List.of(ADMIN)),
+            new Access(HttpMethod.POST, "/api/jobs/*/cancel", List.of(CREATE, ADMIN)),
+            new Access(HttpMethod.POST, "/api/jobs/*/retry", List.of(CREATE, ADMIN)),
+            new Access(HttpMethod.GET, "/api/**", List.of(READ, ADMIN)));
+
+    /** Requests of a method ({@code null}: any) to a path pattern need one of the permissions. */
+    record Access(HttpMethod method, String pattern, List<String> permissions) {
+
+        boolean covers(String requestMethod, String path) {
+            return (method == null || method.name().equalsIgnoreCase(requestMethod))
+                    && PathPatternParser.defaultInstance.parse(pattern).matches(PathContainer.parsePath(path));
+        }
+    }
+
     @Bean
     SecurityFilterChain api(HttpSecurity http, ObjectMapper json) throws Exception {
         ProblemAuthenticationHandlers problems = new ProblemAuthenticationHandlers(json);
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(requests -> requests.requestMatchers(
-                                "/actuator/health/**",
-                                "/actuator/info",
-                                "/v3/api-docs/**",
-                                "/swagger-ui/**",
-                                "/swagger-ui.html",
-                                "/error")
-                        .permitAll()
-                        .requestMatchers("/actuator/prometheus")
-                        .hasAnyAuthority(METRICS, ADMIN)
-                        .requestMatchers("/internal/**")
-                        .hasAuthority(REPORT)
-                        .requestMatchers(HttpMethod.POST, "/api/jobs")
-                        .hasAuthority(CREATE)
-                        .requestMatchers(HttpMethod.POST, "/api/jobs/*/redrive")
-                        .hasAuthority(ADMIN)
-                        .requestMatchers("/api/admin/**")
-                        .hasAuthority(ADMIN)
-                        .requestMatchers(HttpMethod.POST, "/api/jobs/*/cancel", "/api/jobs/*/retry")
-                        .hasAnyAuthority(CREATE, ADMIN)
-                        .requestMatchers(HttpMethod.GET, "/api/**")
-                        .hasAnyAuthority(READ, ADMIN)
-                        .anyRequest()
-                        .denyAll())
+                .authorizeHttpRequests(requests -> {
+                    requests.requestMatchers(
+                                    "/actuator/health/**",
+                                    "/actuator/info",
+                                    "/v3/api-docs/**",
+                                    "/swagger-ui/**",
+                                    "/swagger-ui.html",
+                                    "/error")
+                            .permitAll();
+                    for (Access rule : ACCESS) {
+                        (rule.method() == null
+                                        ? requests.requestMatchers(rule.pattern())
+                                        : requests.requestMatchers(rule.method(), rule.pattern()))
+                                .hasAnyAuthority(rule.permissions().toArray(String[]::new));
+                    }
+                    requests.anyRequest().denyAll();
+                })
                 .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtAuthenticationConverter(permissions()))
                         .authenticationEntryPoint(problems.entryPoint())
                         .accessDeniedHandler(problems.accessDenied()))
