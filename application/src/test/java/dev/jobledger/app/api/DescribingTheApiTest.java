@@ -125,6 +125,7 @@ class DescribingTheApiTest extends LedgerIntegrationTest {
     void theDocumentNamesEveryEndpoint() {
         JsonNode paths = api.get("/v3/api-docs", null).body().path("paths");
 
+        assertThat(paths.has("/api/jobs/{jobId}/failed-rows.csv")).isTrue();
         assertThat(paths.has("/api/admin/read-models/rebuild")).isTrue();
     }
 
