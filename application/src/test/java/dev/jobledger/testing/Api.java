@@ -45,6 +45,20 @@ public final class Api {
         return send(request(path, token).GET());
     }
 
+    /** A GET whose answer is not JSON (Prometheus text, CSV): its body is only in {@code raw}. */
+    public Answer getText(String path, String token) {
+        try {
+            HttpResponse<String> response =
+                    http.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response, JSON.missingNode());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Answer post(String path, String token, Object body) {
         return post(path, token, body, Map.of());
     }
@@ -102,7 +116,7 @@ public final class Api {
     }
 
     /** A GET answered with anything but JSON (pages, fragments, scripts): status, headers and text as they came. */
-    public HttpResponse<String> getText(String path, String token) {
+    public HttpResponse<String> getPage(String path, String token) {
         try {
             return http.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -16,6 +17,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * The whole service on a random port, on the test run's PostgreSQL, driven over real HTTP with real signed tokens.
  * Tests share one database: each uses users of its own ({@link #newUser()}).
  */
+// Boot's tests leave out metrics export unless asked: the service is tested with its Prometheus endpoint.
+@AutoConfigureObservability(tracing = false)
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {

@@ -653,6 +653,8 @@ class SqsJobHandlerTest {
         assertThat(rowLines).extracting(LogEntry::rowNumber).containsExactlyElementsOf(bad);
         assertThat(rowLines).allSatisfy(e -> assertThat(e.level()).isEqualTo(LogLevel.WARNING));
         assertThat(rowLines.get(0).message()).isEqualTo("row 37 is invalid: email not a valid email address");
+        // The row as read, so that the failed-rows file can give it back to be fixed.
+        assertThat(rowLines.get(0).meta()).containsEntry("values", List.of("not-an-email", "30", "2024-01-02"));
         assertThat(state.progress.get(state.progress.size() - 1).processed()).isEqualTo(10_000);
         assertThat(state.progress.get(state.progress.size() - 1).failed()).isEqualTo(100);
         assertThat(state.logBatchSizes).allSatisfy(size -> assertThat(size).isBetween(1, 1000));

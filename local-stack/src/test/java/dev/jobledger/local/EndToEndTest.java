@@ -182,6 +182,13 @@ class EndToEndTest extends LedgerIntegrationTest {
             return logged.size() == 100;
         });
         assertThat(logged).containsExactlyElementsOf(bad);
+
+        Api.Answer failedRows = api.getText("/api/jobs/" + jobId + "/failed-rows.csv", token);
+        assertThat(failedRows.status()).isEqualTo(200);
+        List<String> lines = failedRows.raw().body().lines().toList();
+        assertThat(lines).hasSize(101);
+        assertThat(lines.get(0)).isEqualTo("row,line,message,email,age");
+        assertThat(lines.get(1)).isEqualTo("100,101,row 100 is invalid: email not a valid email address,broken-100,20");
     }
 
     @Test

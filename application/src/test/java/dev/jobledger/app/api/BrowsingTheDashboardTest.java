@@ -19,13 +19,13 @@ class BrowsingTheDashboardTest extends LedgerIntegrationTest {
     private final String bridge = Tokens.bridge();
 
     private HttpResponse<String> fragment(String path, String token) {
-        return api.getText("/dashboard/fragments" + path, token);
+        return api.getPage("/dashboard/fragments" + path, token);
     }
 
     @Test
     void pagesAreShellsAnyoneMayLoadUnderAPolicyThatAllowsOnlyTheServicesOwnScripts() {
-        HttpResponse<String> jobs = api.getText("/dashboard", null);
-        HttpResponse<String> root = api.getText("/", null);
+        HttpResponse<String> jobs = api.getPage("/dashboard", null);
+        HttpResponse<String> root = api.getPage("/", null);
 
         assertThat(jobs.statusCode()).isEqualTo(200);
         assertThat(jobs.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
@@ -34,16 +34,16 @@ class BrowsingTheDashboardTest extends LedgerIntegrationTest {
                 .contains("script-src 'self'", "frame-ancestors 'none'");
         assertThat(root.statusCode()).isEqualTo(302);
         assertThat(root.headers().firstValue("Location").orElseThrow()).endsWith("/dashboard");
-        assertThat(api.getText("/dashboard/operations", null).statusCode()).isEqualTo(200);
-        assertThat(api.getText("/webjars/htmx.org/2.0.4/dist/htmx.min.js", null).statusCode())
+        assertThat(api.getPage("/dashboard/operations", null).statusCode()).isEqualTo(200);
+        assertThat(api.getPage("/webjars/htmx.org/2.0.4/dist/htmx.min.js", null).statusCode())
                 .isEqualTo(200);
-        assertThat(api.getText("/dashboard/assets/dashboard.js", null).statusCode())
+        assertThat(api.getPage("/dashboard/assets/dashboard.js", null).statusCode())
                 .isEqualTo(200);
     }
 
     @Test
     void theApiDescriptionHasTheLiveStreamsButNotTheDashboardsHtml() {
-        String description = api.getText("/v3/api-docs", null).body();
+        String description = api.getPage("/v3/api-docs", null).body();
 
         assertThat(description).contains("/api/jobs/stream", "/api/jobs/{jobId}/stream");
         assertThat(description).doesNotContain("/dashboard");
@@ -148,10 +148,10 @@ class BrowsingTheDashboardTest extends LedgerIntegrationTest {
 
     @Test
     void theSignInThatMintsDevTokensDoesNotExistOutsideTheLocalProfile() {
-        assertThat(api.getText("/dashboard/sign-in", null).statusCode()).isEqualTo(404);
+        assertThat(api.getPage("/dashboard/sign-in", null).statusCode()).isEqualTo(404);
         assertThat(api.postForm("/dashboard/sign-in", "user=mallory&permissions=job:Admin")
                         .statusCode())
                 .isEqualTo(404);
-        assertThat(api.getText("/dashboard", null).body()).doesNotContain("Sign in (local)");
+        assertThat(api.getPage("/dashboard", null).body()).doesNotContain("Sign in (local)");
     }
 }

@@ -16,10 +16,10 @@ class SigningInLocallyTest extends LedgerIntegrationTest {
 
     @Test
     void theSignInPageMintsATokenThatTheApiAcceptsWithExactlyTheChosenPermissions() throws Exception {
-        HttpResponse<String> page = api.getText("/dashboard/sign-in", null);
+        HttpResponse<String> page = api.getPage("/dashboard/sign-in", null);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("local profile only");
-        assertThat(api.getText("/dashboard", null).body()).contains("Sign in (local)");
+        assertThat(api.getPage("/dashboard", null).body()).contains("Sign in (local)");
 
         HttpResponse<String> minted =
                 api.postForm("/dashboard/sign-in", "user=dana&permissions=job:Create&permissions=job:Read");

@@ -41,6 +41,11 @@ public final class CsvImportHandler implements JobHandler {
     /** Longest field the parser accepts; a longer "field" means the input is not the CSV it claims to be. */
     private static final int MAX_FIELD_CHARS = 1 << 20;
 
+    /** A rejected row's values kept in its log line: 50 fields of 1000 characters stay under 256 KB as JSON. */
+    private static final int MAX_KEPT_FIELDS = 50;
+
+    private static final int MAX_KEPT_VALUE_CHARS = 1000;
+
     @Override
     public String jobType() {
         return JOB_TYPE;
@@ -164,7 +169,44 @@ public final class CsvImportHandler implements JobHandler {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("line", record.getStartingLineNumber());
         meta.put("errors", errors);
+        meta.put("values", offendingValues(record));
         return Optional.of(meta);
+    }
+
+    /**
+     * The row as it was read, so that GET /api/jobs/{id}/failed-rows.csv can give it back to be fixed. Bounded, so
+     * that a rejected row's log line stays far below the ledger's document limit however wide or long the row is.
+     */
+    private static List<String> offendingValues(CsvRecord record) {
+        List<String> values = new ArrayList<>();
+        int kept = Math.min(record.getFieldCount(), MAX_KEPT_FIELDS);
+        for (int i = 0; i < kept; i++) {
+            String value = record.getField(i);
+            values.add(
+                    storable(value.length() > MAX_KEPT_VALUE_CHARS ? value.substring(0, MAX_KEPT_VALUE_CHARS) : value));
+        }
+        return values;
+    }
+
+    /**
+     * The ledger refuses text PostgreSQL cannot store (NUL, unpaired surrogates): such characters, and the other
+     * control characters that made the row invalid, become U+FFFD so that the log line is still recorded.
+     */
+    private static String storable(String value) {
+        StringBuilder text = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                text.append(c).append(value.charAt(++i));
+            } else if (Character.isSurrogate(c) || (c < 0x20 && c != '\t' && c != '\n' && c != '\r')) {
+                text.append('\uFFFD');
+            } else {
+                text.append(c);
+            }
+        }
+        return text.toString();
     }
 
     @SuppressWarnings("unchecked")

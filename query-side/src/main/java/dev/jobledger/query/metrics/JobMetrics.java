@@ -1,0 +1,192 @@
+package dev.jobledger.query.metrics;
+
+import dev.jobledger.messages.JobAttemptFailed;
+import dev.jobledger.messages.JobCancelled;
+import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.JobDeadLettered;
+import dev.jobledger.messages.JobFailed;
+import dev.jobledger.messages.JobRedriven;
+import dev.jobledger.messages.JobRetried;
+import dev.jobledger.messages.JobStarted;
+import dev.jobledger.messages.JobStatus;
+import dev.jobledger.messages.JobSubmitted;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DisallowReplay;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Counts the jobs' transitions per job type and times their attempts and queue waits, from the event stream.
+ *
+ * <p>Its own tracking processor, so that no command and no request waits for a meter; {@code @DisallowReplay} and
+ * started at the head of the stream (see {@link JobMetricsConfiguration}), so that neither a first deployment nor a
+ * rebuild counts history again. Durations come from the events' own timestamps: a processor that lags reports late,
+ * never wrong. Only the instance that holds the processor's segment counts; sum over instances.
+ */
+@Component
+@ProcessingGroup(JobMetrics.PROCESSING_GROUP)
+@DisallowReplay
+class JobMetrics {
+
+    static final String PROCESSING_GROUP = "job-metrics";
+
+    // Enough for every job that is in flight; an evicted job's type is read back from the job table.
+    private static final int REMEMBERED_JOBS = 50_000;
+    private static final String UNKNOWN_TYPE = "unknown";
+
+    /** What the meters need to know of a job between its events. */
+    private static final class Tracked {
+        final String type;
+        Instant dueAt;
+        Instant startedAt;
+
+        Tracked(String type) {
+            this.type = type;
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final JdbcTemplate jdbc;
+    private final Map<UUID, Tracked> jobs = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Tracked> eldest) {
+            return size() > REMEMBERED_JOBS;
+        }
+    };
+
+    JobMetrics(MeterRegistry registry, JdbcTemplate jdbc) {
+        this.registry = registry;
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    synchronized void on(JobSubmitted event, @Timestamp Instant at) {
+        Tracked job = new Tracked(event.jobType());
+        job.dueAt = at;
+        jobs.put(event.jobId(), job);
+        count("submitted", job);
+    }
+
+    @EventHandler
+    synchronized void on(JobStarted event, @Timestamp Instant at) {
+        Tracked job = tracked(event.jobId());
+        count("started", job);
+        // Only an attempt that was due at once has a queue wait; one after a retry backoff would time the backoff.
+        if (job.dueAt != null) {
+            timer(
+                            "jobledger.jobs.queue.wait",
+                            "Time from submission (or retry, or redrive) to the attempt's start",
+                            job)
+                    .record(positive(Duration.between(job.dueAt, at)));
+        }
+        job.dueAt = null;
+        job.startedAt = at;
+    }
+
+    @EventHandler
+    synchronized void on(JobCompleted event, @Timestamp Instant at) {
+        Tracked job = tracked(event.jobId());
+        count("completed", job);
+        attemptEnded(job, "completed", at);
+    }
+
+    @EventHandler
+    synchronized void on(JobAttemptFailed event, @Timestamp Instant at) {
+        Tracked job = tracked(event.jobId());
+        count("attempt.failed", job);
+        attemptEnded(job, "retrying", at);
+    }
+
+    @EventHandler
+    synchronized void on(JobFailed event, @Timestamp Instant at) {
+        Tracked job = tracked(event.jobId());
+        count("failed", job);
+        attemptEnded(job, "failed", at);
+    }
+
+    @EventHandler
+    synchronized void on(JobCancelled event, @Timestamp Instant at) {
+        Tracked job = tracked(event.jobId());
+        count("cancelled", job);
+        if (event.previousStatus() == JobStatus.RUNNING) {
+            attemptEnded(job, "cancelled", at);
+        }
+        job.dueAt = null;
+    }
+
+    @EventHandler
+    synchronized void on(JobDeadLettered event, @Timestamp Instant at) {
+        Tracked job = tracked(event.jobId());
+        count("dead.lettered", job);
+        job.dueAt = null;
+        job.startedAt = null;
+    }
+
+    @EventHandler
+    synchronized void on(JobRetried event, @Timestamp Instant at) {
+        tracked(event.jobId()).dueAt = at;
+    }
+
+    @EventHandler
+    synchronized void on(JobRedriven event, @Timestamp Instant at) {
+        tracked(event.jobId()).dueAt = at;
+    }
+
+    private void attemptEnded(Tracked job, String outcome, Instant at) {
+        if (job.startedAt != null) {
+            Timer.builder("jobledger.jobs.attempt.duration")
+                    .description("Time from an attempt's start to its end")
+                    .tag("job_type", job.type)
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(10))
+                    .maximumExpectedValue(Duration.ofHours(1))
+                    .register(registry)
+                    .record(positive(Duration.between(job.startedAt, at)));
+        }
+        job.startedAt = null;
+    }
+
+    private void count(String transition, Tracked job) {
+        Counter.builder("jobledger.jobs." + transition)
+                .description("Jobs (or attempts) that made this transition")
+                .tag("job_type", job.type)
+                .register(registry)
+                .increment();
+    }
+
+    private Timer timer(String name, String description, Tracked job) {
+        return Timer.builder(name)
+                .description(description)
+                .tag("job_type", job.type)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+    }
+
+    /** A job submitted before this processor started, or evicted since: its type from the read model. */
+    private Tracked tracked(UUID jobId) {
+        return jobs.computeIfAbsent(
+                jobId,
+                id -> new Tracked(
+                        jdbc.query("SELECT job_type FROM job WHERE id = ?", (row, i) -> row.getString(1), id).stream()
+                                .findFirst()
+                                .orElse(UNKNOWN_TYPE)));
+    }
+
+    // Clocks of two instances can disagree by a little; a timer refuses nothing, but a negative wait is noise.
+    private static Duration positive(Duration duration) {
+        return duration.isNegative() ? Duration.ZERO : duration;
+    }
+}
