@@ -2,6 +2,7 @@ package dev.jobledger.command.stalled;
 
 import dev.jobledger.messages.Actor;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "Administration")
 class StalledJobController {
 
     private final StalledJobWatcher watcher;
