@@ -188,9 +188,13 @@ variable "jwt_jwk_set_uri" {
 }
 
 variable "jwt_audience" {
-  description = "JOBLEDGER_JWT_AUDIENCE: the audience the service's tokens must carry; empty does not check it."
+  description = "JOBLEDGER_JWT_AUDIENCE: the audience every token must carry. Required: without it a token the identity provider issued for any other application of the account would be accepted."
   type        = string
-  default     = ""
+
+  validation {
+    condition     = length(trimspace(var.jwt_audience)) > 0
+    error_message = "jwt_audience must name the audience the identity provider puts in the service's tokens."
+  }
 }
 
 # --- Database ----------------------------------------------------------------------

@@ -38,6 +38,7 @@ variables {
   service_domain_name = "job-ledger.qa.internal.example.com"
   certificate_arn     = "arn:aws:acm:eu-central-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
   jwt_issuer_uri      = "https://auth.qa.example.com/realms/job-ledger"
+  jwt_audience        = "job-ledger"
 
   # The jar is not built in a policy check: deploy "from S3" instead.
   lambda_code_s3_bucket = "artifacts"

@@ -52,6 +52,7 @@ variables {
   dlq_arn                    = "arn:aws:sqs:eu-central-1:123456789012:qa-job-ledger-jobs-dlq"
   kms_key_arns               = ["arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"]
   jwt_issuer_uri             = "https://auth.example.com/realms/job-ledger"
+  jwt_audience               = "job-ledger"
   vpc_id                     = "vpc-0123456789abcdef0"
   subnet_ids                 = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
   client_security_group_ids  = ["sg-0function0000000"]

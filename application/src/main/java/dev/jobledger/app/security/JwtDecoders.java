@@ -28,6 +28,13 @@ final class JwtDecoders {
     private JwtDecoders() {}
 
     static JwtDecoder from(SecurityProperties properties) {
+        if (hasText(properties.devHmacSecret())
+                && (hasText(properties.jwkSetUri()) || hasText(properties.issuerUri()))) {
+            // Beside an identity provider, a shared secret would be a second way in that no provider controls:
+            // whoever reads the configuration (or the README, for the dev default) could mint any token.
+            throw new IllegalStateException("jobledger.security.jwt.dev-hmac-secret is set beside an identity provider"
+                    + " (jwk-set-uri or issuer-uri): the dev secret is for the local profile alone; unset one of them");
+        }
         JwtDecoder rsa = rsa(properties);
         JwtDecoder hmac = hasText(properties.devHmacSecret()) ? hmac(properties.devHmacSecret()) : null;
         if (rsa == null && hmac == null) {
