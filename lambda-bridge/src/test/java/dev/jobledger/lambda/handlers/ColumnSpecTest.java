@@ -38,6 +38,18 @@ class ColumnSpecTest {
     }
 
     @Test
+    void aPatternThatBacktracksWithoutEndMakesTheValueInvalidInsteadOfHoldingTheInvocation() {
+        // Polynomial of degree 12 in the value's length: billions of steps for 32 characters that do not match.
+        ColumnSpec catastrophic = only(Map.of("name", "n", "pattern", "(.*a){12}"));
+
+        assertThat(catastrophic.check("a".repeat(32) + "!"))
+                .contains("the pattern (.*a){12} takes too long on this value");
+        assertThat(catastrophic.check("a".repeat(32))).isEmpty();
+        assertThat(only(Map.of("name", "n", "pattern", "[a-z]+")).check("a".repeat(100_000)))
+                .isEmpty();
+    }
+
+    @Test
     void anInvalidSpecFailsAsNotRetryable() {
         for (Map<String, Object> payload : List.<Map<String, Object>>of(
                 Map.of(),
