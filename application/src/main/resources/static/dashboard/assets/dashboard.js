@@ -106,6 +106,23 @@
         return response.status === 204 ? {} : response.json();
     }
 
+    // A file the API serves to a bearer token: fetched with the header, handed to the browser as a download.
+    async function download(path, name) {
+        const response = await fetch(path, {headers: {'Authorization': 'Bearer ' + token()}});
+        if (!response.ok) {
+            flash(describe(response.status, await problemOf(response)));
+            return;
+        }
+        const url = URL.createObjectURL(await response.blob());
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = name;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        URL.revokeObjectURL(url);
+    }
+
     // Server-Sent Events over fetch: resumes after the last event id, with a growing wait between attempts.
     async function follow(path, onChange) {
         const live = $('#live');
@@ -293,6 +310,9 @@
         } else if (action === 'redrive-all') {
             if (!confirm('Send every dead-lettered job round again?')) return;
             answer = await call('POST', '/api/jobs/dead-lettered/redrive');
+        } else if (action === 'failed-rows') {
+            await download('/api/jobs/' + job + '/failed-rows.csv', 'job-' + job + '-failed-rows.csv');
+            return;
         } else if (action === 'rebuild') {
             if (!confirm('Empty the read models and replay every event into them?')) return;
             answer = await call('POST', '/api/admin/read-models/rebuild');

@@ -124,6 +124,38 @@ class BrowsingTheDashboardTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void anImportWithRejectedRowsOffersThemAsAFileAndAFailedJobOffersItsOwnerARetry() {
+        String owner = Tokens.user(newUser());
+        String importId = api.postMultipart(
+                        "/api/jobs",
+                        owner,
+                        Map.of("jobType", "csv-import", "payload", "{\"header\":true,\"columns\":[{\"name\":\"a\"}]}"),
+                        "rows.csv",
+                        "a\n1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .body()
+                .path("jobId")
+                .asText();
+        api.post("/internal/jobs/" + importId + "/attempts", bridge, Map.of("attempt", 1, "messageId", "m-rows"));
+        api.post("/internal/jobs/" + importId + "/progress", bridge, Map.of("processed", 1, "total", 1, "failed", 1));
+        awaitJob(
+                owner,
+                importId,
+                answer -> answer.body().path("progress").path("failed").asInt() == 1);
+        assertThat(fragment("/jobs/" + importId, owner).body()).contains("data-action=\"failed-rows\"");
+
+        String failedId = submit(owner, Map.of("jobType", "example"));
+        api.post("/internal/jobs/" + failedId + "/attempts", bridge, Map.of("attempt", 1, "messageId", "m-fail"));
+        api.post(
+                "/internal/jobs/" + failedId + "/fail",
+                bridge,
+                Map.of("attempt", 1, "reason", "x", "retryable", false));
+        awaitJob(owner, failedId, status("FAILED"));
+        assertThat(fragment("/jobs/" + failedId, owner).body())
+                .contains("data-action=\"retry\"")
+                .doesNotContain("data-action=\"failed-rows\"");
+    }
+
+    @Test
     void theStateAtAnInstantIsTheJobAsTheLedgerKnewItThen() {
         String owner = Tokens.user(newUser());
         String jobId = submit(owner, Map.of("jobType", "example"));
