@@ -313,6 +313,8 @@
         } else if (action === 'failed-rows') {
             await download('/api/jobs/' + job + '/failed-rows.csv', 'job-' + job + '-failed-rows.csv');
             return;
+        } else if (action === 'retry-read-model-dead-letters') {
+            answer = await call('POST', '/api/admin/read-models/dead-letters/retry');
         } else if (action === 'rebuild') {
             if (!confirm('Empty the read models and replay every event into them?')) return;
             answer = await call('POST', '/api/admin/read-models/rebuild');

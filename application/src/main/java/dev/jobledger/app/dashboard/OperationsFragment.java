@@ -5,6 +5,7 @@ import dev.jobledger.messages.FindDeadLetteredJobs;
 import dev.jobledger.messages.FindJob;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.Viewer;
+import dev.jobledger.query.job.ReadModelDeadLetters;
 import dev.jobledger.query.job.ReadModelRebuild;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.util.Comparator;
@@ -22,7 +23,10 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** The operations panel (admins only, see the security configuration): dead letters, processors, rebuild. */
+/**
+ * The operations panel (admins only, see the security configuration): dead-lettered jobs, the read models' dead
+ * letters, processors, rebuild.
+ */
 // HTML for the dashboard, not part of the API: kept out of the OpenAPI description.
 @Hidden
 @Controller
@@ -46,13 +50,19 @@ class OperationsFragment {
     private final EventProcessingConfiguration processing;
     private final EventStore store;
     private final ReadModelRebuild rebuild;
+    private final ReadModelDeadLetters readModelDeadLetters;
 
     OperationsFragment(
-            QueryGateway queries, EventProcessingConfiguration processing, EventStore store, ReadModelRebuild rebuild) {
+            QueryGateway queries,
+            EventProcessingConfiguration processing,
+            EventStore store,
+            ReadModelRebuild rebuild,
+            ReadModelDeadLetters readModelDeadLetters) {
         this.queries = queries;
         this.processing = processing;
         this.store = store;
         this.rebuild = rebuild;
+        this.readModelDeadLetters = readModelDeadLetters;
     }
 
     @GetMapping("/dashboard/fragments/operations")
@@ -72,6 +82,7 @@ class OperationsFragment {
         model.addAttribute("head", head);
         model.addAttribute("processors", processors(head));
         model.addAttribute("rebuild", rebuild.progress());
+        model.addAttribute("readModelDeadLetters", readModelDeadLetters.list(DEAD_LETTERS_SHOWN));
         return "dashboard/fragments :: operations";
     }
 

@@ -173,7 +173,13 @@ class BrowsingTheDashboardTest extends LedgerIntegrationTest {
         HttpResponse<String> forAdmin = fragment("/operations", Tokens.admin(newUser()));
 
         assertThat(forAdmin.statusCode()).isEqualTo(200);
-        assertThat(forAdmin.body()).contains("Dead-lettered jobs", "job-view", "sqs-dispatch", "Read-model rebuild");
+        assertThat(forAdmin.body())
+                .contains(
+                        "Dead-lettered jobs",
+                        "Read-model dead letters",
+                        "job-view",
+                        "sqs-dispatch",
+                        "Read-model rebuild");
         assertThat(fragment("/operations", Tokens.user(newUser())).statusCode()).isEqualTo(403);
         assertThat(fragment("/operations", null).statusCode()).isEqualTo(401);
     }

@@ -52,6 +52,9 @@ class DeadLetteringReadModelEventsTest extends LedgerIntegrationTest {
         assertThat(parked.path("letters").get(0).path("cause").asText())
                 .contains("arrived before the job was projected");
 
+        assertThat(api.getPage("/dashboard/fragments/operations", admin).body())
+                .contains(orphan.toString().substring(0, 8), "arrived before the job was projected");
+
         // An operator repairs the row the event needs, then retries.
         jdbc.update("""
                 INSERT INTO job (id, job_type, status, user_id, queue, max_attempts, created_at, updated_at,
