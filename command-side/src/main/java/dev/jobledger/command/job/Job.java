@@ -31,6 +31,7 @@ import dev.jobledger.messages.JobStarted;
 import dev.jobledger.messages.JobStatus;
 import dev.jobledger.messages.JobSubmitted;
 import dev.jobledger.messages.JobView;
+import dev.jobledger.messages.LogEntry;
 import dev.jobledger.messages.MarkJobDeadLettered;
 import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.RecordJobDispatch;
@@ -260,7 +261,7 @@ class Job {
     }
 
     /** The lines a worker still held when its attempt ended ride on the end, in the same unit of work. */
-    private void appendFinalLogs(List<dev.jobledger.messages.LogEntry> entries, Actor actor) {
+    private void appendFinalLogs(List<LogEntry> entries, Actor actor) {
         if (!entries.isEmpty()) {
             apply(new JobLogsAppended(jobId, attempt, logCount + 1, entries, actor));
         }
