@@ -175,6 +175,40 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void theReadModelAndTheReplayedEventsAgreeOnEveryFieldOfAFinishedJob() {
+        String token = Tokens.user(newUser());
+        assertReadModelAgreesWithReplay(token, jobWithARetry(token));
+    }
+
+    @Test
+    void theReadModelAndTheReplayedEventsAgreeOnAJobJustDispatched() {
+        String token = Tokens.user(newUser());
+        String jobId = submit(token, Map.of("jobType", "example"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> history(jobId, token).stream()
+                        .anyMatch(event -> event.path("type").asText().equals("JobDispatched")));
+        assertReadModelAgreesWithReplay(token, jobId);
+    }
+
+    private void assertReadModelAgreesWithReplay(String token, String jobId) {
+        // The dispatcher records the dispatch on its own thread, and the read model follows the store: wait until
+        // the read model has applied the job's last event.
+        JsonNode readModel = await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> api.get("/api/jobs/" + jobId, token).body(), job -> {
+                    List<JsonNode> events = history(jobId, token);
+                    Instant last = Instant.parse(
+                            events.get(events.size() - 1).path("timestamp").asText());
+                    return Instant.parse(job.path("updatedAt").asText()).equals(last);
+                });
+        JsonNode replayed = api.get(
+                        "/api/jobs/" + jobId + "?asOf=" + Instant.now().plusSeconds(60), token)
+                .body();
+
+        assertThat(replayed).isEqualTo(readModel);
+    }
+
+    @Test
     void beforeTheJobExistedOrForAnotherUserTheJobIsNotFound() {
         String token = Tokens.user(newUser());
         String jobId = jobWithARetry(token);

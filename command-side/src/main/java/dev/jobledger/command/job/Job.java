@@ -486,6 +486,8 @@ class Job {
         lastDispatchedAttempt = event.attempt();
         lastSentAt = at;
         redispatchPending = false;
+        // A change on the job's history like any other, as the read model shows it.
+        updatedAt = at;
     }
 
     @EventSourcingHandler
@@ -493,6 +495,7 @@ class Job {
         redispatches++;
         redispatchPending = true;
         lastSentAt = at;
+        updatedAt = at;
     }
 
     @EventSourcingHandler
