@@ -106,9 +106,16 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
         api.post("/internal/jobs/" + jobId + "/attempts", bridge, Map.of("attempt", 1));
         api.post("/internal/jobs/" + jobId + "/fail", bridge, Map.of("reason", "timeout", "retryable", true));
 
-        Message retry = JobQueue.awaitMessages(jobId, 1).get(0);
+        // At least once: a duplicate of attempt 1's message (its dispatch record raced the start) may come first.
+        List<Integer> attempts = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (Message message : JobQueue.awaitMessages(jobId, 1)) {
+                attempts.add(JSON.readTree(message.body()).path("attempt").asInt());
+            }
+            return attempts.contains(2);
+        });
 
-        assertThat(JSON.readTree(retry.body()).path("attempt").asInt()).isEqualTo(2);
+        assertThat(attempts).isSubsetOf(1, 2);
     }
 
     @Test
