@@ -47,16 +47,8 @@ public final class Api {
 
     /** A GET whose answer is not JSON (Prometheus text, CSV): its body is only in {@code raw}. */
     public Answer getText(String path, String token) {
-        try {
-            HttpResponse<String> response =
-                    http.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response, JSON.missingNode());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HttpResponse<String> response = getPage(path, token);
+        return new Answer(response.statusCode(), response, JSON.missingNode());
     }
 
     public Answer post(String path, String token, Object body) {

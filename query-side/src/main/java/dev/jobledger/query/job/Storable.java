@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Text as PostgreSQL can store it. The service refuses NUL characters and unpaired surrogates where they enter, but
@@ -13,30 +14,14 @@ import java.util.Map;
  */
 final class Storable {
 
-    private static final char REPLACEMENT = '\uFFFD';
+    /** A NUL, or a surrogate that is not half of a pair (a pair is one code point, never in {@code Cs}). */
+    private static final Pattern UNSTORABLE = Pattern.compile("[\\x00\\p{Cs}]");
 
     private Storable() {}
 
+    /** The text with U+FFFD for what PostgreSQL refuses; the same instance when it was storable already. */
     static String text(String value) {
-        if (value == null || isStorable(value)) {
-            return value;
-        }
-        StringBuilder storable = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\0') {
-                storable.append(REPLACEMENT);
-            } else if (Character.isHighSurrogate(c)
-                    && i + 1 < value.length()
-                    && Character.isLowSurrogate(value.charAt(i + 1))) {
-                storable.append(c).append(value.charAt(++i));
-            } else if (Character.isSurrogate(c)) {
-                storable.append(REPLACEMENT);
-            } else {
-                storable.append(c);
-            }
-        }
-        return storable.toString();
+        return value == null ? null : UNSTORABLE.matcher(value).replaceAll("\uFFFD");
     }
 
     /** A JSON document with every key and string value storable; the same instance when it already was. */
@@ -71,15 +56,5 @@ final class Storable {
             return changed ? storable : list;
         }
         return value;
-    }
-
-    private static boolean isStorable(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\0' || Character.isSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 }
