@@ -56,7 +56,7 @@ class RecoveringStalledJobsTest extends LedgerIntegrationTest {
                 .isEqualTo(403);
         Api.Answer negative = recover("-PT1S");
         assertThat(negative.status()).isEqualTo(400);
-        assertThat(negative.body().path("detail").asText()).contains("quietFor");
+        assertThat(negative.body().path("detail").asText()).contains("quietFor must be a positive duration");
     }
 
     private Api.Answer recover(String quietFor) {

@@ -4,10 +4,10 @@ import dev.jobledger.messages.Actor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.AssertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -29,13 +29,9 @@ class StalledJobController {
      * @param quietFor how long an attempt must have waited unstarted (ISO-8601, e.g. {@code PT10M}); the watcher's
      *     setting when left out
      */
-    record RecoverRequest(Duration quietFor) {
-
-        @AssertTrue(message = "must be positive")
-        boolean isQuietForPositive() {
-            return quietFor == null || (!quietFor.isNegative() && !quietFor.isZero());
-        }
-    }
+    record RecoverRequest(
+            @DurationMin(millis = 1, message = "must be a positive duration, such as PT10M")
+            Duration quietFor) {}
 
     /** @param jobIds the jobs whose message was sent again or whose abandoned attempt was failed */
     record RecoverAnswer(List<UUID> jobIds) {}
