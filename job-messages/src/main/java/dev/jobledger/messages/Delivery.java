@@ -6,7 +6,4 @@ package dev.jobledger.messages;
  * @param messageId the SQS message id
  * @param requestId the Lambda request id of the invocation
  */
-public record Delivery(String messageId, String requestId) {
-
-    public static final Delivery NONE = new Delivery(null, null);
-}
+public record Delivery(String messageId, String requestId) {}
