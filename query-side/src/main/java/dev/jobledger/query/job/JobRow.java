@@ -17,6 +17,7 @@ import jakarta.persistence.Transient;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 import org.springframework.data.domain.Persistable;
@@ -24,9 +25,13 @@ import org.springframework.data.domain.Persistable;
 /**
  * One row of the {@code job} read table. Changed only through named mutators, each called for one event; the
  * sequence number of the last applied event makes a redelivered event change nothing.
+ *
+ * <p>An event changes a few columns; {@code @DynamicUpdate} writes only those, instead of every column, the JSON
+ * payload and result rewritten (and serialised) on each of a job's events.
  */
 @Entity
 @Table(name = "job")
+@DynamicUpdate
 class JobRow implements Persistable<UUID> {
 
     @Id
