@@ -56,7 +56,8 @@ class JobProcessorTest {
 
     @Test
     void bridgeRetriesFitInsideTheFunctionTimeout() {
-        // 4 tries x (3 s connect + 15 s request) + up to 1.4 s of backoff (BridgeConfig.defaults), and one token
+        // 4 tries x (3 s connect + 15 s request) + up to 1.4 s of backoff (BridgeConfig.builder defaults), and one
+        // token
         // request of the client-credentials grant (ClientCredentials: 2 s connect + 5 s).
         double worstCall = 4 * (3 + 15) + 0.2 + 0.4 + 0.8 + 2 + 5;
         double budget = ((Number) module.variable("bridge_call_budget_seconds")

@@ -80,23 +80,9 @@ public record BridgeConfig(
         }
     }
 
-    /** The defaults, for the given ledger, token and bucket. */
-    public static BridgeConfig defaults(URI apiBaseUrl, String bridgeToken, String s3Bucket) {
-        return new BridgeConfig(
-                apiBaseUrl,
-                bridgeToken,
-                null,
-                s3Bucket,
-                null,
-                null,
-                Duration.ofSeconds(30),
-                500,
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(3),
-                Duration.ofSeconds(15),
-                4,
-                Duration.ofMillis(200),
-                Duration.ofSeconds(3));
+    /** A configuration with the defaults above; the ledger's URL and a token (or its secret) must be set. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Reads the configuration from environment variables (names as the constants of this record). */
@@ -105,96 +91,131 @@ public record BridgeConfig(
         if (blank(base)) {
             throw new IllegalArgumentException(API_BASE_URL + " is not set");
         }
+        Builder builder = builder()
+                .apiBaseUrl(URI.create(base.trim()))
+                .bridgeToken(emptyToNull(env.get(BRIDGE_TOKEN)))
+                .bridgeTokenSecretArn(emptyToNull(env.get(BRIDGE_TOKEN_SECRET_ARN)))
+                .s3Bucket(emptyToNull(env.get(S3_BUCKET)))
+                .region(emptyToNull(env.get(AWS_REGION)));
         String endpoint = env.get(S3_ENDPOINT);
+        if (!blank(endpoint)) {
+            builder.s3Endpoint(URI.create(endpoint.trim()));
+        }
         String margin = env.get(SAFETY_MARGIN_SECONDS);
-        BridgeConfig defaults = defaults(URI.create(base.trim()), "unused", null);
-        return new BridgeConfig(
-                defaults.apiBaseUrl(),
-                emptyToNull(env.get(BRIDGE_TOKEN)),
-                emptyToNull(env.get(BRIDGE_TOKEN_SECRET_ARN)),
-                emptyToNull(env.get(S3_BUCKET)),
-                emptyToNull(env.get(AWS_REGION)),
-                blank(endpoint) ? null : URI.create(endpoint.trim()),
-                blank(margin) ? defaults.safetyMargin() : Duration.ofSeconds(Long.parseLong(margin.trim())),
-                defaults.logFlushEntries(),
-                defaults.reportInterval(),
-                defaults.connectTimeout(),
-                defaults.requestTimeout(),
-                defaults.maxTries(),
-                defaults.backoffBase(),
-                defaults.backoffMax());
+        if (!blank(margin)) {
+            builder.safetyMargin(Duration.ofSeconds(Long.parseLong(margin.trim())));
+        }
+        return builder.build();
     }
 
-    public BridgeConfig withSafetyMargin(Duration margin) {
-        return new BridgeConfig(
-                apiBaseUrl,
-                bridgeToken,
-                bridgeTokenSecretArn,
-                s3Bucket,
-                region,
-                s3Endpoint,
-                margin,
-                logFlushEntries,
-                reportInterval,
-                connectTimeout,
-                requestTimeout,
-                maxTries,
-                backoffBase,
-                backoffMax);
-    }
+    /** Builds a {@link BridgeConfig}, starting from the defaults; {@link #build()} checks it. */
+    public static final class Builder {
 
-    public BridgeConfig withS3(String region, URI endpoint) {
-        return new BridgeConfig(
-                apiBaseUrl,
-                bridgeToken,
-                bridgeTokenSecretArn,
-                s3Bucket,
-                region,
-                endpoint,
-                safetyMargin,
-                logFlushEntries,
-                reportInterval,
-                connectTimeout,
-                requestTimeout,
-                maxTries,
-                backoffBase,
-                backoffMax);
-    }
+        private URI apiBaseUrl;
+        private String bridgeToken;
+        private String bridgeTokenSecretArn;
+        private String s3Bucket;
+        private String region;
+        private URI s3Endpoint;
+        private Duration safetyMargin = Duration.ofSeconds(30);
+        private int logFlushEntries = 500;
+        private Duration reportInterval = Duration.ofSeconds(2);
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private Duration requestTimeout = Duration.ofSeconds(15);
+        private int maxTries = 4;
+        private Duration backoffBase = Duration.ofMillis(200);
+        private Duration backoffMax = Duration.ofSeconds(3);
 
-    public BridgeConfig withReporting(int logFlushEntries, Duration reportInterval) {
-        return new BridgeConfig(
-                apiBaseUrl,
-                bridgeToken,
-                bridgeTokenSecretArn,
-                s3Bucket,
-                region,
-                s3Endpoint,
-                safetyMargin,
-                logFlushEntries,
-                reportInterval,
-                connectTimeout,
-                requestTimeout,
-                maxTries,
-                backoffBase,
-                backoffMax);
-    }
+        private Builder() {}
 
-    public BridgeConfig withRetries(int maxTries, Duration backoffBase, Duration backoffMax, Duration requestTimeout) {
-        return new BridgeConfig(
-                apiBaseUrl,
-                bridgeToken,
-                bridgeTokenSecretArn,
-                s3Bucket,
-                region,
-                s3Endpoint,
-                safetyMargin,
-                logFlushEntries,
-                reportInterval,
-                connectTimeout,
-                requestTimeout,
-                maxTries,
-                backoffBase,
-                backoffMax);
+        public Builder apiBaseUrl(URI apiBaseUrl) {
+            this.apiBaseUrl = apiBaseUrl;
+            return this;
+        }
+
+        public Builder bridgeToken(String bridgeToken) {
+            this.bridgeToken = bridgeToken;
+            return this;
+        }
+
+        public Builder bridgeTokenSecretArn(String bridgeTokenSecretArn) {
+            this.bridgeTokenSecretArn = bridgeTokenSecretArn;
+            return this;
+        }
+
+        public Builder s3Bucket(String s3Bucket) {
+            this.s3Bucket = s3Bucket;
+            return this;
+        }
+
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        public Builder s3Endpoint(URI s3Endpoint) {
+            this.s3Endpoint = s3Endpoint;
+            return this;
+        }
+
+        public Builder safetyMargin(Duration safetyMargin) {
+            this.safetyMargin = safetyMargin;
+            return this;
+        }
+
+        public Builder logFlushEntries(int logFlushEntries) {
+            this.logFlushEntries = logFlushEntries;
+            return this;
+        }
+
+        public Builder reportInterval(Duration reportInterval) {
+            this.reportInterval = reportInterval;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        public Builder maxTries(int maxTries) {
+            this.maxTries = maxTries;
+            return this;
+        }
+
+        public Builder backoffBase(Duration backoffBase) {
+            this.backoffBase = backoffBase;
+            return this;
+        }
+
+        public Builder backoffMax(Duration backoffMax) {
+            this.backoffMax = backoffMax;
+            return this;
+        }
+
+        /** The configuration; throws as the record's constructor does when it is incomplete or out of range. */
+        public BridgeConfig build() {
+            return new BridgeConfig(
+                    apiBaseUrl,
+                    bridgeToken,
+                    bridgeTokenSecretArn,
+                    s3Bucket,
+                    region,
+                    s3Endpoint,
+                    safetyMargin,
+                    logFlushEntries,
+                    reportInterval,
+                    connectTimeout,
+                    requestTimeout,
+                    maxTries,
+                    backoffBase,
+                    backoffMax);
+        }
     }
 
     /** Never prints the token. */

@@ -38,7 +38,6 @@ class SqsJobHandlerTest {
 
     private FakeLedger ledger;
     private SqsJobHandler function;
-    private BridgeConfig config;
     private final ByteArrayOutputStream functionLog = new ByteArrayOutputStream();
 
     private final AtomicInteger boomRuns = new AtomicInteger();
@@ -61,12 +60,23 @@ class SqsJobHandlerTest {
     void setUp() throws Exception {
         ledger = new FakeLedger();
         FunctionLog.redirect(new PrintStream(functionLog, true, StandardCharsets.UTF_8));
-        config = BridgeConfig.defaults(ledger.baseUrl(), FakeLedger.TOKEN, LocalS3.BUCKET)
-                .withS3(LocalS3.REGION, s3.endpoint())
-                .withRetries(3, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5))
-                .withReporting(500, Duration.ofMillis(100))
-                .withSafetyMargin(Duration.ofSeconds(1));
-        function = newFunction(config);
+        function = newFunction(config().build());
+    }
+
+    /** The function's configuration in these tests: quick retries and reports, a safety margin of one second. */
+    private BridgeConfig.Builder config() {
+        return BridgeConfig.builder()
+                .apiBaseUrl(ledger.baseUrl())
+                .bridgeToken(FakeLedger.TOKEN)
+                .s3Bucket(LocalS3.BUCKET)
+                .region(LocalS3.REGION)
+                .s3Endpoint(s3.endpoint())
+                .maxTries(3)
+                .backoffBase(Duration.ofMillis(5))
+                .backoffMax(Duration.ofMillis(20))
+                .requestTimeout(Duration.ofSeconds(5))
+                .reportInterval(Duration.ofMillis(100))
+                .safetyMargin(Duration.ofSeconds(1));
     }
 
     private SqsJobHandler newFunction(BridgeConfig config) {
@@ -409,7 +419,8 @@ class SqsJobHandlerTest {
 
     @Test
     void reportsThatWaitedLongerThanTheReportIntervalAreSentBeforeTheNextHandlerStarts() {
-        SqsJobHandler slowerReporting = newFunction(config.withReporting(500, Duration.ofMillis(250)));
+        SqsJobHandler slowerReporting =
+                newFunction(config().reportInterval(Duration.ofMillis(250)).build());
         UUID first = submit("example", Map.of());
         UUID second = submit("quiet-for-half-a-second", Map.of());
         // Neither calls its context, so only the check between handlers can send the first two ends early.
@@ -537,7 +548,7 @@ class SqsJobHandlerTest {
     @Test
     void twoMessagesForOneJobRunningAtOnceRunTheHandlerOnce() throws Exception {
         UUID job = submit("waits-for-second-delivery", Map.of());
-        SqsJobHandler secondInstance = newFunction(config);
+        SqsJobHandler secondInstance = newFunction(config().build());
 
         CompletableFuture<SQSBatchResponse> first =
                 CompletableFuture.supplyAsync(() -> function.handleRequest(dispatch(job, 1, "x"), context()));
