@@ -1,5 +1,6 @@
 package dev.jobledger.lambda;
 
+import static dev.jobledger.lambda.Events.reported;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -31,7 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The function end to end: JSON SQS events in, a real loopback ledger fake and a real S3-protocol server behind. */
+/**
+ * The function end to end: JSON SQS events in and its answer out, both through the Lambda runtime's own serializer
+ * ({@link Events}), a real loopback ledger fake and a real S3-protocol server behind.
+ */
 class SqsJobHandlerTest {
 
     private static LocalS3 s3;
@@ -142,7 +146,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context);
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(ledger.requests())
                 .extracting(FakeLedger.Request::endpoint, FakeLedger.Request::status, FakeLedger.Request::items)
                 .containsExactly(
@@ -195,9 +199,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
 
-        assertThat(response.getBatchItemFailures())
-                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .containsExactly("msg-04-r1");
+        assertThat(reported(response)).containsExactly("msg-04-r1");
         for (int i = 1; i <= 10; i++) {
             if (i != 4) {
                 assertThat(ledger.job(jobs[i]).status).as("job %d", i).isEqualTo(JobStatus.COMPLETED);
@@ -217,7 +219,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
 
-        assertThat(response.getBatchItemFailures()).hasSize(10);
+        assertThat(reported(response)).hasSize(10);
         assertThat(ledger.requestCount(FakeLedger.START)).as("bounded retries").isEqualTo(3);
         assertThat(ledger.requestCount(FakeLedger.FINISH)).isZero();
         for (int i = 1; i <= 10; i++) {
@@ -248,9 +250,7 @@ class SqsJobHandlerTest {
                                 "JOB_ODD", odd.toString())),
                 context());
 
-        assertThat(response.getBatchItemFailures())
-                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .containsExactly("m-odd");
+        assertThat(reported(response)).containsExactly("m-odd");
         assertThat(ledger.job(proceed).status).isEqualTo(JobStatus.COMPLETED);
         assertThat(ledger.job(skip).skips).isEqualTo(1);
         assertThat(ledger.job(skip).result).isNull();
@@ -276,7 +276,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse again = function.handleRequest(event, context());
 
-        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(reported(again)).isEmpty();
         assertThat(ledger.requests())
                 .extracting(FakeLedger.Request::endpoint)
                 .as("the second batch only asks to start")
@@ -299,13 +299,13 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse first = function.handleRequest(event, context());
 
-        assertThat(first.getBatchItemFailures()).hasSize(10);
+        assertThat(reported(first)).hasSize(10);
         assertThat(ledger.requestCount(FakeLedger.FINISH)).as("bounded retries").isEqualTo(3);
         assertThat(ledger.job(jobs[1]).status).isEqualTo(JobStatus.RUNNING);
 
         SQSBatchResponse again = function.handleRequest(event, context());
 
-        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(reported(again)).isEmpty();
         for (int i = 1; i <= 10; i++) {
             FakeLedger.Job state = ledger.job(jobs[i]);
             assertThat(state.status).as("job %d", i).isEqualTo(JobStatus.COMPLETED);
@@ -327,8 +327,8 @@ class SqsJobHandlerTest {
         SQSBatchResponse first = function.handleRequest(event, context());
         SQSBatchResponse again = function.handleRequest(event, context());
 
-        assertThat(first.getBatchItemFailures()).hasSize(10);
-        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(reported(first)).hasSize(10);
+        assertThat(reported(again)).isEmpty();
         for (int i = 1; i <= 10; i++) {
             FakeLedger.Job state = ledger.job(jobs[i]);
             assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
@@ -349,7 +349,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
 
-        assertThat(response.getBatchItemFailures()).hasSize(10);
+        assertThat(reported(response)).hasSize(10);
         assertThat(ledger.requestCount(FakeLedger.START))
                 .as("a 401 is tried once more with the token read again")
                 .isEqualTo(status == 401 ? 2 : 1);
@@ -369,8 +369,8 @@ class SqsJobHandlerTest {
         ledger.failBatches(FakeLedger.FINISH, status, 0);
         SQSBatchResponse again = function.handleRequest(event, context());
 
-        assertThat(first.getBatchItemFailures()).hasSize(10);
-        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(reported(first)).hasSize(10);
+        assertThat(reported(again)).isEmpty();
         for (int i = 1; i <= 10; i++) {
             assertThat(ledger.job(jobs[i]).status).isEqualTo(JobStatus.COMPLETED);
         }
@@ -384,7 +384,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "rows"), context());
 
-        assertThat(response.getBatchItemFailures())
+        assertThat(reported(response))
                 .as("acknowledged once the failure is recorded")
                 .isEmpty();
         assertThat(rowsDone.get()).isPositive().isLessThan(10_000_000);
@@ -404,7 +404,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(threeDispatches("long", first, second, third), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(sawEarlierJobCompleted)
                 .as("the first job completed while the second ran")
                 .hasValue(1);
@@ -429,7 +429,7 @@ class SqsJobHandlerTest {
         SQSBatchResponse response =
                 slowerReporting.handleRequest(threeDispatches("between", first, second, third), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(ledger.requests())
                 .filteredOn(r -> r.endpoint().equals(FakeLedger.FINISH))
                 .extracting(FakeLedger.Request::items)
@@ -445,9 +445,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(event, new FakeLambdaContext(Duration.ofMillis(1_800)));
 
-        assertThat(response.getBatchItemFailures())
-                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .containsExactly("late-2", "late-3");
+        assertThat(reported(response)).containsExactly("late-2", "late-3");
         assertThat(ledger.job(first).failures)
                 .containsExactly(new FakeLedger.Failure(1, "remaining Lambda time ran short", true));
         assertThat(ledger.job(second).status).isEqualTo(JobStatus.RUNNING);
@@ -457,7 +455,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse again = function.handleRequest(event, context());
 
-        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(reported(again)).isEmpty();
         assertThat(List.of(second, third)).allSatisfy(job -> {
             assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
             assertThat(ledger.job(job).repeatedProceeds).isEqualTo(1);
@@ -478,7 +476,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
 
-        assertThat(response.getBatchItemFailures())
+        assertThat(reported(response))
                 .as("the failure is the ledger's to retry")
                 .isEmpty();
         assertThat(boomRuns).hasValue(1);
@@ -496,7 +494,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "boom"), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(boomRuns).hasValue(1);
         assertThat(ledger.job(job).failures)
                 .containsExactly(new FakeLedger.Failure(1, "IllegalStateException: boom", true));
@@ -512,7 +510,7 @@ class SqsJobHandlerTest {
                 Events.load("duplicate-in-batch.json", Map.of("JOB", exampleJob.toString(), "MESSAGE_ID", "dup")),
                 context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(ledger.job(exampleJob).proceeded).containsExactly(1);
         assertThat(ledger.job(exampleJob).skips).isEqualTo(1);
         assertThat(ledger.calls(exampleJob, FakeLedger.FINISH)).isEqualTo(1);
@@ -527,7 +525,7 @@ class SqsJobHandlerTest {
         function.handleRequest(event, context());
         SQSBatchResponse again = function.handleRequest(event, context());
 
-        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(reported(again)).isEmpty();
         assertThat(boomRuns).hasValue(1);
         assertThat(ledger.job(job).skips).isEqualTo(1);
         assertThat(ledger.calls(job, FakeLedger.FINISH)).isEqualTo(1);
@@ -540,7 +538,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "boom"), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(boomRuns).hasValue(0);
         assertThat(ledger.calls(job, FakeLedger.FINISH)).isZero();
     }
@@ -560,8 +558,8 @@ class SqsJobHandlerTest {
                         Map.of("JOB", job.toString(), "ATTEMPT", "1", "JOB_TYPE", "x", "MESSAGE_ID", "another-" + job)),
                 context());
 
-        assertThat(second.getBatchItemFailures()).isEmpty();
-        assertThat(first.get().getBatchItemFailures()).isEmpty();
+        assertThat(reported(second)).isEmpty();
+        assertThat(reported(first.get())).isEmpty();
         assertThat(waitingRuns).hasValue(1);
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
         assertThat(ledger.calls(job, FakeLedger.FINISH)).isEqualTo(1);
@@ -574,7 +572,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "rows"), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(rowsRuns).hasValue(1);
         assertThat(rowsDone.get()).isPositive().isLessThan(10_000_000);
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.CANCELLED);
@@ -588,7 +586,7 @@ class SqsJobHandlerTest {
         SQSBatchResponse response =
                 function.handleRequest(dispatch(job, 1, "example"), new FakeLambdaContext(Duration.ofMillis(1_800)));
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(ledger.job(job).failures)
                 .containsExactly(new FakeLedger.Failure(1, "remaining Lambda time ran short", true));
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.RETRYING);
@@ -601,7 +599,7 @@ class SqsJobHandlerTest {
         SQSBatchResponse response =
                 function.handleRequest(dispatch(job, 1, "example"), new FakeLambdaContext(Duration.ofMillis(500)));
 
-        assertThat(response.getBatchItemFailures()).hasSize(1);
+        assertThat(reported(response)).hasSize(1);
         assertThat(ledger.requestCount()).isZero();
     }
 
@@ -614,7 +612,7 @@ class SqsJobHandlerTest {
         for (int attempt = 1; attempt <= 3; attempt++) {
             SQSBatchResponse response = function.handleRequest(
                     withFile(job, attempt, "example", "jobs/example-lines.txt", "lines.txt"), context());
-            assertThat(response.getBatchItemFailures()).isEmpty();
+            assertThat(reported(response)).isEmpty();
         }
 
         FakeLedger.Job state = ledger.job(job);
@@ -655,7 +653,7 @@ class SqsJobHandlerTest {
         SQSBatchResponse response =
                 function.handleRequest(withFile(job, 1, "csv-import", "jobs/people.csv", "people.csv"), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         FakeLedger.Job state = ledger.job(job);
         assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
         assertThat(state.result).isEqualTo(Map.of("rows", 10_000, "valid", 9_900, "invalid", 100));
@@ -736,7 +734,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "no-such-type"), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(ledger.job(job).failures)
                 .containsExactly(new FakeLedger.Failure(1, "no handler registered for jobType no-such-type", false));
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.FAILED);
@@ -749,13 +747,24 @@ class SqsJobHandlerTest {
         SQSBatchResponse response = function.handleRequest(
                 Events.load("poison-and-good.json", Map.of("JOB", job.toString(), "MESSAGE_ID", "m1")), context());
 
-        assertThat(response.getBatchItemFailures())
-                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .containsExactly("m1-poison");
+        assertThat(reported(response)).containsExactly("m1-poison");
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
         assertThat(functionLog.toString(StandardCharsets.UTF_8))
                 .contains("\"level\":\"ERROR\"")
                 .contains("unparseable JobDispatch body");
+    }
+
+    @Test
+    void theAnswerReachesTheEventSourceMappingAsTheBatchItemFailuresJsonItReads() {
+        UUID job = submit("example", Map.of());
+        UUID other = submit("example", Map.of());
+
+        SQSBatchResponse poisoned = function.handleRequest(
+                Events.load("poison-and-good.json", Map.of("JOB", job.toString(), "MESSAGE_ID", "m2")), context());
+        SQSBatchResponse clean = function.handleRequest(dispatch(other, 1, "example"), context());
+
+        assertThat(Events.written(poisoned)).isEqualTo("{\"batchItemFailures\":[{\"itemIdentifier\":\"m2-poison\"}]}");
+        assertThat(Events.written(clean)).isEqualTo("{\"batchItemFailures\":[]}");
     }
 
     @Test
@@ -764,7 +773,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(dispatch(unknown, 1, "example"), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(ledger.calls(unknown, FakeLedger.START)).isEqualTo(1);
         assertThat(ledger.requestCount(FakeLedger.FINISH)).isZero();
     }
