@@ -13,6 +13,7 @@ import dev.jobledger.messages.LogEntry;
 import dev.jobledger.messages.LogLevel;
 import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.StoredFile;
+import dev.jobledger.standins.LocalLambdaContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -142,7 +143,7 @@ class SqsJobHandlerTest {
     void aBatchOfTenExampleJobsMakesOneStartAndOneFinishCallAndEachCompletesWithItsLogLineAndFinalProgress() {
         Map<String, String> values = new HashMap<>(Map.of("RUN", "r0"));
         UUID[] jobs = tenExampleJobs(values);
-        FakeLambdaContext context = context();
+        LocalLambdaContext context = context();
 
         SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context);
 
@@ -443,7 +444,8 @@ class SqsJobHandlerTest {
         UUID third = submit("example", Map.of());
         SQSEvent event = threeDispatches("late", first, second, third);
 
-        SQSBatchResponse response = function.handleRequest(event, new FakeLambdaContext(Duration.ofMillis(1_800)));
+        SQSBatchResponse response =
+                function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(1_800)));
 
         assertThat(reported(response)).containsExactly("late-2", "late-3");
         assertThat(ledger.job(first).failures)
@@ -583,8 +585,8 @@ class SqsJobHandlerTest {
     void whenTheRemainingLambdaTimeRunsShortTheAttemptFailsAsRetryable() {
         UUID job = submit("example", Map.of("sleepMillis", 60_000));
 
-        SQSBatchResponse response =
-                function.handleRequest(dispatch(job, 1, "example"), new FakeLambdaContext(Duration.ofMillis(1_800)));
+        SQSBatchResponse response = function.handleRequest(
+                dispatch(job, 1, "example"), LocalLambdaContext.withBudget(Duration.ofMillis(1_800)));
 
         assertThat(reported(response)).isEmpty();
         assertThat(ledger.job(job).failures)
@@ -596,8 +598,8 @@ class SqsJobHandlerTest {
     void aRecordLeftWithTooLittleTimeToStartIsReportedWithoutStartingTheAttempt() {
         UUID job = submit("example", Map.of());
 
-        SQSBatchResponse response =
-                function.handleRequest(dispatch(job, 1, "example"), new FakeLambdaContext(Duration.ofMillis(500)));
+        SQSBatchResponse response = function.handleRequest(
+                dispatch(job, 1, "example"), LocalLambdaContext.withBudget(Duration.ofMillis(500)));
 
         assertThat(reported(response)).hasSize(1);
         assertThat(ledger.requestCount()).isZero();
@@ -781,7 +783,7 @@ class SqsJobHandlerTest {
     @Test
     void theFunctionLogsOneJsonObjectPerLineWithTheDeliveryFields() throws Exception {
         UUID job = submit("example", Map.of());
-        FakeLambdaContext context = context();
+        LocalLambdaContext context = context();
 
         function.handleRequest(dispatch(job, 1, "example"), context);
 
@@ -827,8 +829,8 @@ class SqsJobHandlerTest {
         return job;
     }
 
-    private static FakeLambdaContext context() {
-        return FakeLambdaContext.withMinutes(5);
+    private static LocalLambdaContext context() {
+        return LocalLambdaContext.withBudget(Duration.ofMinutes(5));
     }
 
     private static SQSEvent dispatch(UUID job, int attempt, String jobType) {

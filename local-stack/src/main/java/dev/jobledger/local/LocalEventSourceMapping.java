@@ -3,8 +3,8 @@ package dev.jobledger.local;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.jobledger.standins.LocalLambdaContext;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -114,11 +114,10 @@ public final class LocalEventSourceMapping implements AutoCloseable {
 
     private void invoke(List<Message> batch) {
         String requestId = UUID.randomUUID().toString();
-        Instant deadline = Instant.now().plus(settings.functionTimeout());
+        LocalLambdaContext context = new LocalLambdaContext(requestId, settings.functionTimeout());
         SQSEvent event = new SQSEvent();
         event.setRecords(batch.stream().map(this::record).toList());
-        Future<SQSBatchResponse> invocation = invocations.submit(
-                () -> function.handleRequest(event, new LocalLambdaContext(requestId, deadline, 1024)));
+        Future<SQSBatchResponse> invocation = invocations.submit(() -> function.handleRequest(event, context));
         Set<String> failed;
         try {
             SQSBatchResponse response =
