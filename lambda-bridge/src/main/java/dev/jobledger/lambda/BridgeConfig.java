@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param s3Bucket the job file bucket ({@code JOBLEDGER_S3_BUCKET}); used when a dispatch names a key but no bucket
  * @param region the AWS region ({@code AWS_REGION}), or {@code null} for the SDK's default chain
  * @param s3Endpoint a local S3 stand-in ({@code JOBLEDGER_S3_ENDPOINT}, path-style), or {@code null} for AWS
+ * @param sqsEndpoint a local SQS stand-in ({@code JOBLEDGER_SQS_ENDPOINT}), or {@code null} for AWS: the queue a record
+ *     the invocation had no time for is sent back to
  * @param safetyMargin stop the attempt when the invocation's remaining time falls below this (default 30 s,
  *     {@code JOBLEDGER_SAFETY_MARGIN_SECONDS})
  * @param logFlushEntries send the buffered job log when it holds this many lines (default 500; at most 1000 go in one
@@ -34,6 +36,7 @@ public record BridgeConfig(
         String s3Bucket,
         String region,
         URI s3Endpoint,
+        URI sqsEndpoint,
         Duration safetyMargin,
         int logFlushEntries,
         Duration reportInterval,
@@ -49,6 +52,7 @@ public record BridgeConfig(
     public static final String S3_BUCKET = "JOBLEDGER_S3_BUCKET";
     public static final String AWS_REGION = "AWS_REGION";
     public static final String S3_ENDPOINT = "JOBLEDGER_S3_ENDPOINT";
+    public static final String SQS_ENDPOINT = "JOBLEDGER_SQS_ENDPOINT";
     public static final String SAFETY_MARGIN_SECONDS = "JOBLEDGER_SAFETY_MARGIN_SECONDS";
 
     /** Most lines the ledger takes in one log call, and in one finish report. */
@@ -97,9 +101,13 @@ public record BridgeConfig(
                 .bridgeTokenSecretArn(emptyToNull(env.get(BRIDGE_TOKEN_SECRET_ARN)))
                 .s3Bucket(emptyToNull(env.get(S3_BUCKET)))
                 .region(emptyToNull(env.get(AWS_REGION)));
-        String endpoint = env.get(S3_ENDPOINT);
-        if (!blank(endpoint)) {
-            builder.s3Endpoint(URI.create(endpoint.trim()));
+        String s3Endpoint = env.get(S3_ENDPOINT);
+        if (!blank(s3Endpoint)) {
+            builder.s3Endpoint(URI.create(s3Endpoint.trim()));
+        }
+        String sqsEndpoint = env.get(SQS_ENDPOINT);
+        if (!blank(sqsEndpoint)) {
+            builder.sqsEndpoint(URI.create(sqsEndpoint.trim()));
         }
         String margin = env.get(SAFETY_MARGIN_SECONDS);
         if (!blank(margin)) {
@@ -117,6 +125,7 @@ public record BridgeConfig(
         private String s3Bucket;
         private String region;
         private URI s3Endpoint;
+        private URI sqsEndpoint;
         private Duration safetyMargin = Duration.ofSeconds(30);
         private int logFlushEntries = 500;
         private Duration reportInterval = Duration.ofSeconds(2);
@@ -155,6 +164,11 @@ public record BridgeConfig(
 
         public Builder s3Endpoint(URI s3Endpoint) {
             this.s3Endpoint = s3Endpoint;
+            return this;
+        }
+
+        public Builder sqsEndpoint(URI sqsEndpoint) {
+            this.sqsEndpoint = sqsEndpoint;
             return this;
         }
 
@@ -207,6 +221,7 @@ public record BridgeConfig(
                     s3Bucket,
                     region,
                     s3Endpoint,
+                    sqsEndpoint,
                     safetyMargin,
                     logFlushEntries,
                     reportInterval,
@@ -223,7 +238,8 @@ public record BridgeConfig(
     public String toString() {
         return "BridgeConfig[apiBaseUrl=" + apiBaseUrl + ", token=" + (bridgeToken == null ? "unset" : "set")
                 + ", bridgeTokenSecretArn=" + bridgeTokenSecretArn + ", s3Bucket=" + s3Bucket + ", region=" + region
-                + ", s3Endpoint=" + s3Endpoint + ", safetyMargin=" + safetyMargin + "]";
+                + ", s3Endpoint=" + s3Endpoint + ", sqsEndpoint=" + sqsEndpoint + ", safetyMargin=" + safetyMargin
+                + "]";
     }
 
     private static boolean blank(String value) {

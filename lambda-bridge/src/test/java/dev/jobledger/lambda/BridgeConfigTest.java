@@ -30,16 +30,18 @@ class BridgeConfigTest {
         assertThat(config.backoffBase()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.s3Endpoint()).isNull();
+        assertThat(config.sqsEndpoint()).isNull();
     }
 
     @Test
-    void theEnvironmentSetsTheLedgerTheSecretTheBucketTheRegionTheEndpointAndTheMargin() {
+    void theEnvironmentSetsTheLedgerTheSecretTheBucketTheRegionTheEndpointsAndTheMargin() {
         BridgeConfig config = BridgeConfig.fromEnvironment(Map.of(
                 BridgeConfig.API_BASE_URL, " https://ledger.example.com ",
                 BridgeConfig.BRIDGE_TOKEN_SECRET_ARN, "arn:aws:secretsmanager:eu-central-1:1:secret:bridge",
                 BridgeConfig.S3_BUCKET, "jobs",
                 BridgeConfig.AWS_REGION, "eu-central-1",
                 BridgeConfig.S3_ENDPOINT, "http://localhost:9000",
+                BridgeConfig.SQS_ENDPOINT, "http://localhost:9324",
                 BridgeConfig.SAFETY_MARGIN_SECONDS, "85"));
 
         assertThat(config.apiBaseUrl()).isEqualTo(LEDGER);
@@ -48,6 +50,7 @@ class BridgeConfigTest {
         assertThat(config.s3Bucket()).isEqualTo("jobs");
         assertThat(config.region()).isEqualTo("eu-central-1");
         assertThat(config.s3Endpoint()).isEqualTo(URI.create("http://localhost:9000"));
+        assertThat(config.sqsEndpoint()).isEqualTo(URI.create("http://localhost:9324"));
         assertThat(config.safetyMargin()).isEqualTo(Duration.ofSeconds(85));
         assertThat(config.maxTries()).as("a default").isEqualTo(4);
     }

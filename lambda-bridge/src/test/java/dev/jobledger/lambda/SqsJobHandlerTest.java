@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * The function end to end: JSON SQS events in and its answer out, both through the Lambda runtime's own serializer
@@ -40,6 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SqsJobHandlerTest {
 
     private static LocalS3 s3;
+    private static LocalQueue queue;
 
     private FakeLedger ledger;
     private SqsJobHandler function;
@@ -52,18 +55,22 @@ class SqsJobHandlerTest {
     private final AtomicInteger sawEarlierJobCompleted = new AtomicInteger();
 
     @BeforeAll
-    static void startS3() throws Exception {
+    static void startS3AndSqs() throws Exception {
         s3 = new LocalS3();
+        // The strictest redrive: a message received a second time lands in the dead-letter queue.
+        queue = new LocalQueue(1);
     }
 
     @AfterAll
-    static void stopS3() throws Exception {
+    static void stopS3AndSqs() throws Exception {
+        queue.close();
         s3.close();
     }
 
     @BeforeEach
     void setUp() throws Exception {
         ledger = new FakeLedger();
+        queue.purge();
         FunctionLog.redirect(new PrintStream(functionLog, true, StandardCharsets.UTF_8));
         function = newFunction(config().build());
     }
@@ -125,7 +132,11 @@ class SqsJobHandlerTest {
                 }))
                 .register(handler("ignores-its-context", context -> HandlerResult.empty()));
         return new SqsJobHandler(
-                config, new LedgerClient(config, TokenSource.fixed(FakeLedger.TOKEN)), s3.client(), registry);
+                config,
+                new LedgerClient(config, TokenSource.fixed(FakeLedger.TOKEN)),
+                s3.client(),
+                queue.client(),
+                registry);
     }
 
     @AfterEach
@@ -438,7 +449,7 @@ class SqsJobHandlerTest {
     }
 
     @Test
-    void aStartedRecordLeftWithTooLittleTimeToRunComesBackUnreportedAndItsRedeliveryRunsIt() {
+    void startedRecordsLeftWithoutTimeAfterAnEarlierHandlerGoBackToTheQueueAsNewMessagesAndAreAcknowledged() {
         UUID first = submit("example", Map.of("sleepMillis", 60_000));
         UUID second = submit("example", Map.of());
         UUID third = submit("example", Map.of());
@@ -447,22 +458,139 @@ class SqsJobHandlerTest {
         SQSBatchResponse response =
                 function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(1_800)));
 
-        assertThat(reported(response)).containsExactly("late-2", "late-3");
+        assertThat(reported(response))
+                .as("nothing comes back as the same message")
+                .isEmpty();
         assertThat(ledger.job(first).failures)
                 .containsExactly(new FakeLedger.Failure(1, "remaining Lambda time ran short", true));
-        assertThat(ledger.job(second).status).isEqualTo(JobStatus.RUNNING);
-        assertThat(ledger.job(second).failures)
-                .as("no attempt spent on a handler that never ran")
-                .isEmpty();
+        assertThat(List.of(second, third)).allSatisfy(job -> {
+            assertThat(ledger.job(job).status).isEqualTo(JobStatus.RUNNING);
+            assertThat(ledger.job(job).failures)
+                    .as("no attempt spent on a handler that never ran")
+                    .isEmpty();
+        });
+        List<Message> sentAgain = queue.receive();
+        assertThat(sentAgain).hasSize(2);
+        for (Message message : sentAgain) {
+            SQSEvent.SQSMessage original = event.getRecords().stream()
+                    .filter(r -> r.getMessageId()
+                            .equals(message.messageAttributes()
+                                    .get(Requeue.DELIVERY_ATTRIBUTE)
+                                    .stringValue()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(original.getMessageId()).isIn("late-2", "late-3");
+            assertThat(message.body()).isEqualTo(original.getBody());
+            assertThat(message.attributes())
+                    .as("a new message: its first receive")
+                    .containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1");
+            original.getMessageAttributes()
+                    .forEach((name, value) -> assertThat(
+                                    message.messageAttributes().get(name))
+                            .as("message attribute %s", name)
+                            .satisfies(copy -> {
+                                assertThat(copy.dataType()).isEqualTo(value.getDataType());
+                                assertThat(copy.stringValue()).isEqualTo(value.getStringValue());
+                            }));
+        }
 
-        SQSBatchResponse again = function.handleRequest(event, context());
+        SQSBatchResponse again = function.handleRequest(queue.asEvent(sentAgain), context());
 
         assertThat(reported(again)).isEmpty();
         assertThat(List.of(second, third)).allSatisfy(job -> {
-            assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
-            assertThat(ledger.job(job).repeatedProceeds).isEqualTo(1);
+            FakeLedger.Job state = ledger.job(job);
+            assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
+            assertThat(state.proceeded)
+                    .as("the attempt it started, not a new one")
+                    .containsExactly(1);
+            assertThat(state.repeatedProceeds).as("its delivery proceeds again").isEqualTo(1);
         });
+        assertThat(ledger.calls())
+                .filteredOn(c -> c.jobId().equals(second))
+                .extracting(FakeLedger.Call::endpoint, FakeLedger.Call::messageId)
+                .as("the ledger knows one delivery of the attempt")
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(FakeLedger.START, "late-2"),
+                        org.assertj.core.groups.Tuple.tuple(FakeLedger.START, "late-2"),
+                        org.assertj.core.groups.Tuple.tuple(FakeLedger.FINISH, "late-2"));
         assertThat(ledger.job(first).status).as("its stale message is skipped").isEqualTo(JobStatus.RETRYING);
+    }
+
+    @Test
+    void aRecordLeftWithoutTimeAgainAndAgainKeepsItsFirstDeliveryAndEveryNewMessageStartsFromItsFirstReceive() {
+        UUID job = submit("example", Map.of());
+        SQSEvent firstDelivery = dispatch(job, 1, "example");
+        SQSEvent.SQSMessage record = firstDelivery.getRecords().get(0);
+
+        for (int round = 1; round <= 3; round++) {
+            // A long handler first, in the same invocation, uses the time up.
+            UUID sleeper = submit("example", Map.of("sleepMillis", 60_000));
+            SQSEvent event = new SQSEvent();
+            event.setRecords(
+                    List.of(dispatch(sleeper, 1, "example").getRecords().get(0), record));
+
+            SQSBatchResponse response =
+                    function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(1_800)));
+
+            assertThat(reported(response)).as("round %d", round).isEmpty();
+            List<Message> sentAgain = queue.receive();
+            assertThat(sentAgain).as("round %d", round).singleElement().satisfies(message -> {
+                assertThat(message.attributes())
+                        .containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1");
+                assertThat(message.messageAttributes()
+                                .get(Requeue.DELIVERY_ATTRIBUTE)
+                                .stringValue())
+                        .isEqualTo("msg-" + job);
+            });
+            record = queue.asEvent(sentAgain).getRecords().get(0);
+        }
+
+        SQSEvent lastEvent = new SQSEvent();
+        lastEvent.setRecords(List.of(record));
+        SQSBatchResponse done = function.handleRequest(lastEvent, context());
+
+        assertThat(reported(done)).isEmpty();
+        FakeLedger.Job state = ledger.job(job);
+        assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
+        assertThat(state.proceeded).containsExactly(1);
+        assertThat(state.failures).isEmpty();
+        assertThat(queue.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void aStartedRecordSqsWillNotTakeBackAsANewMessageComesBackAsItIs() {
+        UUID first = submit("example", Map.of("sleepMillis", 60_000));
+        UUID second = submit("example", Map.of());
+        UUID third = submit("example", Map.of());
+        SQSEvent event = threeDispatches("gone", first, second, third);
+        // The queue the records name does not exist: the new messages cannot be sent.
+        event.getRecords().forEach(r -> r.setEventSourceArn("arn:aws:sqs:eu-central-1:000000000000:no-such-queue"));
+
+        SQSBatchResponse response =
+                function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(1_800)));
+
+        assertThat(reported(response)).containsExactly("gone-2", "gone-3");
+        assertThat(ledger.job(second).status).isEqualTo(JobStatus.RUNNING);
+        assertThat(ledger.job(second).failures).isEmpty();
+        assertThat(functionLog.toString(StandardCharsets.UTF_8)).contains("could not be sent again");
+    }
+
+    @Test
+    void whenTheStartCallItselfUsedTheTimeUpTheStartedRecordsComeBackAsTheyAreAndNothingIsSentAgain() {
+        UUID first = submit("example", Map.of());
+        UUID second = submit("example", Map.of());
+        UUID third = submit("example", Map.of());
+        ledger.delayBatches(FakeLedger.START, Duration.ofMillis(1_000));
+
+        SQSBatchResponse response = function.handleRequest(
+                threeDispatches("slow", first, second, third), LocalLambdaContext.withBudget(Duration.ofMillis(1_600)));
+
+        assertThat(reported(response))
+                .as("no handler ran: sending them again could only go round without end")
+                .containsExactly("slow-1", "slow-2", "slow-3");
+        assertThat(ledger.job(first).status).isEqualTo(JobStatus.RUNNING);
+        assertThat(ledger.job(first).failures).isEmpty();
+        assertThat(queue.receive()).isEmpty();
     }
 
     @Test
@@ -601,8 +729,9 @@ class SqsJobHandlerTest {
         SQSBatchResponse response = function.handleRequest(
                 dispatch(job, 1, "example"), LocalLambdaContext.withBudget(Duration.ofMillis(500)));
 
-        assertThat(reported(response)).hasSize(1);
+        assertThat(reported(response)).containsExactly("msg-" + job);
         assertThat(ledger.requestCount()).isZero();
+        assertThat(queue.receive()).as("nothing ran: it is not sent again").isEmpty();
     }
 
     @Test

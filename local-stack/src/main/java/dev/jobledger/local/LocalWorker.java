@@ -57,6 +57,7 @@ public final class LocalWorker {
                 config,
                 new LedgerClient(config, TokenSource.fixed(bridgeToken(devSecret))),
                 SqsJobHandler.s3Client(config),
+                sqs, // a record the invocation had no time for goes back to the queue it came from
                 HandlerRegistry.fromServiceLoader());
         return new LocalEventSourceMapping(sqs, function, settings);
     }
