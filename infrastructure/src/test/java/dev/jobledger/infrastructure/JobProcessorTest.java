@@ -209,6 +209,9 @@ class JobProcessorTest {
                         "logs:PutLogEvents",
                         "secretsmanager:GetSecretValue",
                         "kms:Decrypt",
+                        "sqs:GetQueueUrl",
+                        "sqs:SendMessage",
+                        "kms:GenerateDataKey",
                         "sqs:SendMessage");
         String source = Terraform.squash(permissions.source());
         assertThat(source)
@@ -218,6 +221,7 @@ class JobProcessorTest {
                 .contains("resources = [aws_secretsmanager_secret.bridge_token.arn]")
                 .contains("for_each = length(local.kms_key_arns) > 0 ? [local.kms_key_arns] : []")
                 .contains("variable = \"kms:ViaService\"")
+                .contains("values = [local.kms_via_sqs]")
                 .contains("for_each = var.dead_letter_target_arn == null ? [] : [var.dead_letter_target_arn]");
         assertThat(Terraform.squash(module.source()))
                 .contains("kms_via_services = [for service in [\"sqs\", \"s3\", \"secretsmanager\"]");
