@@ -48,8 +48,15 @@ class LedgerClientTest {
     }
 
     private static BridgeConfig config(URI base) {
-        return BridgeConfig.defaults(base, FakeLedger.TOKEN, "bucket")
-                .withRetries(4, Duration.ofMillis(5), Duration.ofMillis(40), Duration.ofSeconds(5));
+        return BridgeConfig.builder()
+                .apiBaseUrl(base)
+                .bridgeToken(FakeLedger.TOKEN)
+                .s3Bucket("bucket")
+                .maxTries(4)
+                .backoffBase(Duration.ofMillis(5))
+                .backoffMax(Duration.ofMillis(40))
+                .requestTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Test
