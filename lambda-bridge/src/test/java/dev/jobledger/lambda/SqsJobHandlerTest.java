@@ -456,7 +456,7 @@ class SqsJobHandlerTest {
         SQSEvent event = threeDispatches("late", first, second, third);
 
         SQSBatchResponse response =
-                function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(1_800)));
+                function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
 
         assertThat(reported(response))
                 .as("nothing comes back as the same message")
@@ -530,7 +530,7 @@ class SqsJobHandlerTest {
                     List.of(dispatch(sleeper, 1, "example").getRecords().get(0), record));
 
             SQSBatchResponse response =
-                    function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(1_800)));
+                    function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
 
             assertThat(reported(response)).as("round %d", round).isEmpty();
             List<Message> sentAgain = queue.receive();
@@ -567,7 +567,7 @@ class SqsJobHandlerTest {
         event.getRecords().forEach(r -> r.setEventSourceArn("arn:aws:sqs:eu-central-1:000000000000:no-such-queue"));
 
         SQSBatchResponse response =
-                function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(1_800)));
+                function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
 
         assertThat(reported(response)).containsExactly("gone-2", "gone-3");
         assertThat(ledger.job(second).status).isEqualTo(JobStatus.RUNNING);
@@ -714,7 +714,7 @@ class SqsJobHandlerTest {
         UUID job = submit("example", Map.of("sleepMillis", 60_000));
 
         SQSBatchResponse response = function.handleRequest(
-                dispatch(job, 1, "example"), LocalLambdaContext.withBudget(Duration.ofMillis(1_800)));
+                dispatch(job, 1, "example"), LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
 
         assertThat(reported(response)).isEmpty();
         assertThat(ledger.job(job).failures)
