@@ -86,6 +86,11 @@ class AxonConfiguration {
         return ProcessorMeters.onEveryProcessor(registry, clock);
     }
 
+    @Bean
+    ConfigurerModule busMeters(MeterRegistry registry) {
+        return BusMeters.onEveryBus(registry);
+    }
+
     /**
      * An event handler that fails (the database is down, a bug) stops its processor, which retries the same events
      * with a growing backoff, instead of Axon's default of logging the failure and moving on: skipping would leave a

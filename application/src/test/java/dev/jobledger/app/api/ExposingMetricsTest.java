@@ -98,6 +98,8 @@ class ExposingMetricsTest extends LedgerIntegrationTest {
                                 .containsPattern("(?m)^eventProcessor_successCounter_total\\{[^}]*processorName=\""
                                         + processor + "\"");
                     }
+                    assertThat(scrape)
+                            .containsPattern("(?m)^commandBus_successCounter_total\\{[^}]*payloadType=\"SubmitJob\"");
                     // The processors' meters are made once each, not looked up per event and payload type.
                     assertThat(scrape).doesNotContainPattern("(?m)^eventProcessor_\\S*\\{[^}]*payloadType=");
                     assertThat(scrape)
