@@ -26,6 +26,8 @@ public abstract class DashboardWithIdentityProvider {
         registry.add("jobledger.security.jwt.audience", () -> IdentityProvider.AUDIENCE);
         registry.add("jobledger.security.dashboard.client-id", () -> IdentityProvider.CLIENT_ID);
         registry.add("jobledger.security.dashboard.client-secret", () -> IdentityProvider.CLIENT_SECRET);
+        // As Auth0 needs it; any provider may be sent extra parameters of the authorization request.
+        registry.add("jobledger.security.dashboard.authorization-parameters.audience", () -> IdentityProvider.AUDIENCE);
         registry.add("jobledger.live.poll-interval", () -> "50ms");
     }
 

@@ -93,6 +93,7 @@ class SigningInAtTheIdentityProviderTest extends DashboardWithIdentityProvider {
                 .containsEntry("code_challenge_method", "S256")
                 .containsEntry("redirect_uri", baseUrl() + "/dashboard/oauth2/code/dashboard")
                 .containsEntry("scope", "openid")
+                .containsEntry("audience", IdentityProvider.AUDIENCE)
                 .containsKeys("state", "nonce");
         // S256: the base64url SHA-256 of a verifier the provider never sees until the code is exchanged.
         assertThat(request.get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
@@ -236,7 +237,7 @@ class SigningInAtTheIdentityProviderTest extends DashboardWithIdentityProvider {
     }
 
     @Test
-    void anAccessTokenTheApiWouldRefuseEndsTheSignInWithAReasonNotInALoop() {
+    void anAccessTokenTheApiWouldRefuseEndsTheSignInWithAReasonNotInALoop(CapturedOutput output) {
         HttpBrowser otto = new HttpBrowser();
 
         Step landed = signIn(otto, IdentityProvider.OTTO, "/dashboard").last();
@@ -244,6 +245,8 @@ class SigningInAtTheIdentityProviderTest extends DashboardWithIdentityProvider {
         assertThat(landed.url().toString()).isEqualTo(baseUrl() + "/dashboard/signed-out?error=access_token_refused");
         assertThat(landed.body()).contains("access token is not one the service accepts");
         assertThat(get(otto, "/api/jobs").status()).isEqualTo(401);
+        // The operator learns why from the log (which the check after each test searches for tokens).
+        assertThat(output.getAll()).contains("Sign-in of otto refused", "The aud claim is not valid");
     }
 
     @Test
