@@ -13,6 +13,7 @@ import dev.jobledger.lambda.spi.JobHandler;
 import dev.jobledger.lambda.spi.JobStopped;
 import dev.jobledger.messages.AttemptDecision;
 import dev.jobledger.messages.AttemptStartOutcome;
+import dev.jobledger.messages.Delivery;
 import dev.jobledger.messages.JobDispatch;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.StartAnswer;
@@ -322,7 +323,7 @@ final class RecordProcessor {
                         dispatch.jobId(),
                         jobType,
                         attempt,
-                        new LedgerClient.Delivery(record.deliveryId(), lambda.getAwsRequestId()),
+                        new Delivery(record.deliveryId(), lambda.getAwsRequestId()),
                         payload,
                         file,
                         fileName(dispatch, job),

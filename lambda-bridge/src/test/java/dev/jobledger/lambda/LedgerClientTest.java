@@ -9,6 +9,7 @@ import dev.jobledger.lambda.LedgerClient.ItemResult;
 import dev.jobledger.messages.AttemptDecision;
 import dev.jobledger.messages.AttemptFinishOutcome;
 import dev.jobledger.messages.AttemptStartOutcome;
+import dev.jobledger.messages.Delivery;
 import dev.jobledger.messages.JobStatus;
 import dev.jobledger.messages.LogEntry;
 import dev.jobledger.messages.LogLevel;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** The bridge's HTTP against the loopback ledger fake: bounded retries on 5xx and network errors, none on 4xx. */
 class LedgerClientTest {
 
-    private static final LedgerClient.Delivery DELIVERY = new LedgerClient.Delivery("m-1", "r-1");
+    private static final Delivery DELIVERY = new Delivery("m-1", "r-1");
 
     private FakeLedger ledger;
     private LedgerClient client;
@@ -222,7 +223,7 @@ class LedgerClientTest {
         for (int i = 0; i < 5; i++) {
             UUID job = UUID.randomUUID();
             ledger.submit(job, "example", Map.of(), null, 3);
-            client.startAttempt(job, 1, new LedgerClient.Delivery("m-" + i, "r-1"));
+            client.startAttempt(job, 1, new Delivery("m-" + i, "r-1"));
             reports.add(
                     i == 2
                             ? AttemptReport.failed(job, 1, "m-" + i, " ", true, List.of(), null)

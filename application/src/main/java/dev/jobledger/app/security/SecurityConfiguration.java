@@ -1,6 +1,7 @@
 package dev.jobledger.app.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.messages.Caller;
 import jakarta.servlet.DispatcherType;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ class SecurityConfiguration {
 
     static final String CREATE = "job:Create";
     static final String READ = "job:Read";
-    static final String ADMIN = "job:Admin";
+    static final String ADMIN = Caller.ADMIN;
     static final String REPORT = "job:Report";
     /** Scrapes /actuator/prometheus and nothing else: a scraper's token cannot read or change any job. */
     static final String METRICS = "job:Metrics";
