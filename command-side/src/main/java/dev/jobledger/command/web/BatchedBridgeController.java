@@ -8,6 +8,7 @@ import dev.jobledger.messages.AttemptFinishOutcome;
 import dev.jobledger.messages.AttemptFinishOutcomes;
 import dev.jobledger.messages.AttemptStartOutcome;
 import dev.jobledger.messages.AttemptStartOutcomes;
+import dev.jobledger.messages.Caller;
 import dev.jobledger.messages.CompleteJob;
 import dev.jobledger.messages.Delivery;
 import dev.jobledger.messages.FailJobAttempt;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -58,11 +58,11 @@ class BatchedBridgeController {
                     + " (delete the message, run nothing), 404 (no such job) or 409. A repeated start for the same"
                     + " delivery of a running attempt answers PROCEED again.")
     @PostMapping("/start")
-    AttemptStartOutcomes start(@Valid @RequestBody BridgeRequests.StartAttempts request, Authentication bridge) {
+    AttemptStartOutcomes start(@Valid @RequestBody BridgeRequests.StartAttempts request, Caller bridge) {
         Instant quietSince = clock.instant().minus(attempts.lease());
         List<StartJobAttempt> starts = new ArrayList<>(request.attempts().size());
         for (BridgeRequests.AttemptToStart item : request.attempts()) {
-            Actor actor = Actor.bridge(bridge.getName(), item.messageId(), request.requestId());
+            Actor actor = bridge.reporting(new Delivery(item.messageId(), request.requestId()));
             starts.add(new StartJobAttempt(
                     item.jobId(),
                     item.attempt(),
@@ -87,7 +87,7 @@ class BatchedBridgeController {
                     + " the end in one step. One outcome per report, in order: 200 with the job (also when the end"
                     + " was already recorded), 404, or 409 (the job moved on: cancelled, or another attempt runs).")
     @PostMapping("/finish")
-    AttemptFinishOutcomes finish(@Valid @RequestBody BridgeRequests.FinishAttempts request, Authentication bridge) {
+    AttemptFinishOutcomes finish(@Valid @RequestBody BridgeRequests.FinishAttempts request, Caller bridge) {
         for (int index = 0; index < request.reports().size(); index++) {
             BridgeRequests.AttemptReport report = request.reports().get(index);
             documents.requireStorable("reports[" + index + "].result", report.result());
@@ -101,7 +101,7 @@ class BatchedBridgeController {
         }
         List<Object> ends = new ArrayList<>(request.reports().size());
         for (BridgeRequests.AttemptReport report : request.reports()) {
-            Actor actor = Actor.bridge(bridge.getName(), report.messageId(), request.requestId());
+            Actor actor = bridge.reporting(new Delivery(report.messageId(), request.requestId()));
             Object command = report.outcome() == BridgeRequests.AttemptOutcome.COMPLETED
                     ? new CompleteJob(
                             report.jobId(),

@@ -6,6 +6,7 @@ import dev.jobledger.command.files.JobFiles;
 import dev.jobledger.command.job.BatchedCommands;
 import dev.jobledger.command.jobtype.JobTypes;
 import dev.jobledger.messages.Actor;
+import dev.jobledger.messages.Caller;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.StoredFile;
 import dev.jobledger.messages.SubmitJob;
@@ -31,7 +32,6 @@ import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -87,13 +87,13 @@ class JobSubmissionController {
                     @Size(min = 1, max = 255)
                     @Pattern(regexp = "[\\x21-\\x7E]+", message = "must be visible ASCII characters")
                     String idempotencyKey,
-            Authentication caller) {
+            Caller caller) {
         JobTypes.JobType type = registered(request.jobType());
         if (type.requiresFile()) {
             throw badRequest("Job type '" + request.jobType() + "' needs a file: submit it as multipart/form-data");
         }
         documents.requireStorable("payload", request.payload());
-        return accepted(submitJob(jobIdFor(caller.getName(), idempotencyKey), request, idempotencyKey, caller, null));
+        return accepted(submitJob(jobIdFor(caller.subject(), idempotencyKey), request, idempotencyKey, caller, null));
     }
 
     @Operation(
@@ -110,7 +110,7 @@ class JobSubmissionController {
                     @Size(min = 1, max = 255)
                     @Pattern(regexp = "[\\x21-\\x7E]+", message = "must be visible ASCII characters")
                     String idempotencyKey,
-            Authentication caller)
+            Caller caller)
             throws IOException {
         SubmitJobRequest request = new SubmitJobRequest(jobType, payloadObject(payload), maxAttempts);
         Set<ConstraintViolation<SubmitJobRequest>> violations = validator.validate(request);
@@ -123,9 +123,9 @@ class JobSubmissionController {
         if (file.isEmpty()) {
             throw badRequest("The file is empty");
         }
-        UUID jobId = jobIdFor(caller.getName(), idempotencyKey);
+        UUID jobId = jobIdFor(caller.subject(), idempotencyKey);
         StoredFile stored =
-                files.store(jobId, caller.getName(), fileName(file), contentType(file), file.getSize(), file);
+                files.store(jobId, caller.subject(), fileName(file), contentType(file), file.getSize(), file);
         JobView job;
         try {
             job = submitJob(jobId, request, idempotencyKey, caller, stored);
@@ -187,9 +187,9 @@ class JobSubmissionController {
     }
 
     private JobView submitJob(
-            UUID jobId, SubmitJobRequest request, String idempotencyKey, Authentication caller, StoredFile file) {
+            UUID jobId, SubmitJobRequest request, String idempotencyKey, Caller caller, StoredFile file) {
         JobTypes.JobType type = registered(request.jobType());
-        String userId = caller.getName();
+        String userId = caller.subject();
         SubmitJob command = new SubmitJob(
                 jobId,
                 request.jobType(),
