@@ -101,8 +101,10 @@ public final class LocalSqs implements AutoCloseable {
      * ElasticMQ opens its message storage once per JVM (a scalikejdbc singleton connection pool, kept for the JVM's
      * life), so every later storage in the same JVM would silently write to the first one's database: refused.
      * WRITE_DELAY=0 stores each commit in the file before the SQS answer (H2's default keeps the last 500 ms of
-     * commits in memory, lost with kill -9). Closing is the stack's job, not a JVM shutdown hook's, which would race
-     * the last writes.
+     * commits in memory, lost with kill -9). RETENTION_TIME=0 reuses the space of replaced data at once: H2 keeps it
+     * 45 s by default, a guard for disks that reorder writes in a power cut, and with a write per commit the file
+     * grows by hundreds of megabytes under load. Closing is the stack's job, not a JVM shutdown hook's, which would
+     * race the last writes.
      */
     private static synchronized SqlQueuePersistenceConfig storageConfig(Path directory) {
         Path absolute = directory.toAbsolutePath().normalize();
@@ -111,7 +113,8 @@ public final class LocalSqs implements AutoCloseable {
                     + "; ElasticMQ opens one message storage per JVM, so " + absolute + " cannot be used too");
         }
         storageDirectory = absolute;
-        String url = "jdbc:h2:file:" + absolute.resolve("elasticmq") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        String url = "jdbc:h2:file:" + absolute.resolve("elasticmq")
+                + ";WRITE_DELAY=0;RETENTION_TIME=0;DB_CLOSE_ON_EXIT=FALSE";
         return new SqlQueuePersistenceConfig(true, "org.h2.Driver", url, "sa", "", false);
     }
 

@@ -10,7 +10,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +32,7 @@ class PersistentLocalSqsTest {
     @Test
     void aMessageWhoseSendWasAnsweredOutlivesAKillOfTheProcessAndAReceivedOneComesBackAfterItsVisibilityTimeout(
             @TempDir Path directory) throws Exception {
-        List<String> sent = IntStream.range(0, 20).mapToObj(i -> "message-" + i).toList();
+        List<String> sent = IntStream.range(0, 50).mapToObj(i -> "message-" + i).toList();
         String inFlight;
         int port = freePort();
         Process process = new ProcessBuilder(
@@ -41,19 +45,43 @@ class PersistentLocalSqsTest {
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("process.log").toFile())
                 .start();
-        try (SqsClient sqs = client(port)) {
+        ExecutorService churn = Executors.newSingleThreadExecutor();
+        AtomicBoolean killed = new AtomicBoolean();
+        AtomicInteger churned = new AtomicInteger();
+        try (SqsClient sqs = client(port);
+                SqsClient other = client(port)) {
             String queueUrl = await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(100))
                     .ignoreExceptions()
                     .until(() -> sqs.getQueueUrl(get -> get.queueName(QUEUE)).queueUrl(), url -> url != null);
+            // Another queue is busy all the while, so that the kill likely falls in the middle of a write.
+            String busyUrl =
+                    other.createQueue(create -> create.queueName("busy")).queueUrl();
+            churn.submit(() -> {
+                while (!killed.get()) {
+                    other.sendMessage(send -> send.queueUrl(busyUrl).messageBody("noise"));
+                    other.receiveMessage(receive -> receive.queueUrl(busyUrl).maxNumberOfMessages(10))
+                            .messages()
+                            .forEach(message -> other.deleteMessage(
+                                    delete -> delete.queueUrl(busyUrl).receiptHandle(message.receiptHandle())));
+                    churned.incrementAndGet();
+                }
+                return null;
+            });
             sent.forEach(body -> sqs.sendMessage(send -> send.queueUrl(queueUrl).messageBody(body)));
             inFlight = sqs.receiveMessage(receive ->
                             receive.queueUrl(queueUrl).maxNumberOfMessages(1).visibilityTimeout(2))
                     .messages()
                     .get(0)
                     .body();
+            assertThat(churned.get())
+                    .as("writes to the busy queue before the kill")
+                    .isPositive();
+            process.destroyForcibly();
         } finally {
             process.destroyForcibly();
+            killed.set(true);
+            churn.shutdownNow();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
 
@@ -62,7 +90,7 @@ class PersistentLocalSqsTest {
             String queueUrl =
                     restarted.createQueueWithDeadLetterQueue(QUEUE, 30, 5).queueUrl();
             Map<String, Integer> receives = new HashMap<>();
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 for (Message message : sqs.receiveMessage(receive -> receive.queueUrl(queueUrl)
                                 .maxNumberOfMessages(10)
                                 .waitTimeSeconds(1)
