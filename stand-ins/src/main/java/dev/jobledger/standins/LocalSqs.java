@@ -1,5 +1,6 @@
 package dev.jobledger.standins;
 
+import com.typesafe.config.ConfigFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +68,11 @@ public final class LocalSqs implements AutoCloseable {
      * first, received ones with the visibility timeout they had.
      */
     public static LocalSqs start(int port, Path directory) {
-        ActorSystem actors = ActorSystem.create("elasticmq");
+        // Stopped by close(), in the order its owner chooses: never by a JVM shutdown hook of its own.
+        ActorSystem actors = ActorSystem.create(
+                "elasticmq",
+                ConfigFactory.parseString("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off")
+                        .withFallback(ConfigFactory.load()));
         try {
             Option<ActorRef> storage = Option.empty();
             if (directory != null) {
