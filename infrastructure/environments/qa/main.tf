@@ -88,6 +88,11 @@ module "service" {
   jwt_jwk_set_uri = var.jwt_jwk_set_uri
   jwt_audience    = var.jwt_audience
 
+  dashboard_client_id                 = var.dashboard_client_id
+  dashboard_client_secret_arn         = var.dashboard_client_secret_arn
+  dashboard_client_secret_kms_key_arn = var.dashboard_client_secret_kms_key_arn
+  dashboard_scopes                    = var.dashboard_scopes
+
   extra_environment = {
     # A running attempt quiet for longer is taken over by its redelivered message: more than the function can
     # run, less than the queue's visibility timeout (six times the function timeout), so the redelivery finds it.

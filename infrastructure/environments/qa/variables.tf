@@ -197,6 +197,30 @@ variable "jwt_audience" {
   }
 }
 
+variable "dashboard_client_id" {
+  description = "The dashboard's OIDC client at jwt_issuer_uri (authorization code with PKCE; redirect URI https://<service_domain_name>/dashboard/oauth2/code/dashboard, post-logout URI https://<service_domain_name>/dashboard/signed-out). Empty: no sign-in at the identity provider."
+  type        = string
+  default     = ""
+}
+
+variable "dashboard_client_secret_arn" {
+  description = "Secrets Manager secret whose value is the dashboard client's secret; null for a public client (PKCE alone). Created outside Terraform, so that the value is in no state file."
+  type        = string
+  default     = null
+}
+
+variable "dashboard_client_secret_kms_key_arn" {
+  description = "Customer managed KMS key of that secret; null for the AWS managed aws/secretsmanager key."
+  type        = string
+  default     = null
+}
+
+variable "dashboard_scopes" {
+  description = "What the dashboard's sign-in asks for; add offline_access where the provider issues refresh tokens only for it."
+  type        = list(string)
+  default     = ["openid"]
+}
+
 # --- Database ----------------------------------------------------------------------
 
 variable "database_instance_class" {

@@ -20,21 +20,38 @@ locals {
       JOBLEDGER_JWT_ISSUER_URI                 = var.jwt_issuer_uri
       JOBLEDGER_JWT_JWK_SET_URI                = var.jwt_jwk_set_uri
       JOBLEDGER_JWT_AUDIENCE                   = var.jwt_audience
+      JOBLEDGER_DASHBOARD_CLIENT_ID            = var.dashboard_client_id
+      JOBLEDGER_DASHBOARD_SCOPES               = var.dashboard_client_id == "" ? "" : join(",", var.dashboard_scopes)
       AWS_REGION                               = local.region
       SERVER_PORT                              = tostring(var.container_port)
       JAVA_TOOL_OPTIONS                        = "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
       JOBLEDGER_S3_KMS_KEY_ID                  = var.bucket_kms_key_arn == null ? "" : var.bucket_kms_key_arn
       SERVER_SHUTDOWN                          = "graceful"
       SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE = "${var.deregistration_delay_seconds}s"
+      # The ALB ends TLS: the service takes scheme and host from its X-Forwarded-* headers, so that the sign-in's
+      # redirect URI is https://<service_domain_name>/... and the session cookie is Secure.
+      SERVER_FORWARDHEADERSSTRATEGY = "native"
     },
     var.extra_environment,
   )
 
-  # Username and password come from the RDS-managed secret at task start: neither is in the task definition.
-  secrets = {
-    JOBLEDGER_DATABASE_USERNAME = "${var.database_secret_arn}:username::"
-    JOBLEDGER_DATABASE_PASSWORD = "${var.database_secret_arn}:password::"
-  }
+  # Username and password come from the RDS-managed secret at task start, the dashboard client's secret from its
+  # own: none of them is in the task definition.
+  secrets = merge(
+    {
+      JOBLEDGER_DATABASE_USERNAME = "${var.database_secret_arn}:username::"
+      JOBLEDGER_DATABASE_PASSWORD = "${var.database_secret_arn}:password::"
+    },
+    var.dashboard_client_secret_arn == null ? {} : {
+      JOBLEDGER_DASHBOARD_CLIENT_SECRET = var.dashboard_client_secret_arn
+    },
+  )
+
+  # Secret -> its customer managed key (if any), for the execution role.
+  secret_keys = merge(
+    var.database_secret_kms_key_arn == null ? {} : { DecryptDatabaseSecret = var.database_secret_kms_key_arn },
+    var.dashboard_client_secret_kms_key_arn == null ? {} : { DecryptDashboardClientSecret = var.dashboard_client_secret_kms_key_arn },
+  )
 
   data_kms_key_arns = distinct(compact(concat(var.kms_key_arns, [var.bucket_kms_key_arn])))
 }
@@ -91,7 +108,7 @@ data "aws_iam_policy_document" "assume_role" {
 
 resource "aws_iam_role" "execution" {
   name                 = "${var.name}-execution"
-  description          = "ECS execution role of ${var.name}: pulls its image, writes its logs, reads its database secret."
+  description          = "ECS execution role of ${var.name}: pulls its image, writes its logs, reads its secrets."
   assume_role_policy   = data.aws_iam_policy_document.assume_role.json
   max_session_duration = 3600
 
@@ -130,10 +147,20 @@ data "aws_iam_policy_document" "execution" {
   }
 
   dynamic "statement" {
-    for_each = var.database_secret_kms_key_arn == null ? [] : [var.database_secret_kms_key_arn]
+    for_each = var.dashboard_client_secret_arn == null ? [] : [var.dashboard_client_secret_arn]
 
     content {
-      sid       = "DecryptDatabaseSecret"
+      sid       = "ReadDashboardClientSecret"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.secret_keys
+
+    content {
+      sid       = statement.key
       actions   = ["kms:Decrypt"]
       resources = [statement.value]
 

@@ -257,6 +257,40 @@ variable "jwt_audience" {
   }
 }
 
+variable "dashboard_client_id" {
+  description = "JOBLEDGER_DASHBOARD_CLIENT_ID: the dashboard's OIDC client at the issuer jwt_issuer_uri (authorization code with PKCE, redirect URI https://<service_domain_name>/dashboard/oauth2/code/dashboard). Empty: no sign-in at the identity provider; the dashboard then asks for a pasted bearer token."
+  type        = string
+  default     = ""
+}
+
+variable "dashboard_client_secret_arn" {
+  description = "Secrets Manager secret whose value is the dashboard client's secret (a confidential client, recommended); injected as JOBLEDGER_DASHBOARD_CLIENT_SECRET at task start. Null for a public client (PKCE alone)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dashboard_client_secret_arn == null || can(regex("^arn:[^:]+:secretsmanager:", var.dashboard_client_secret_arn))
+    error_message = "dashboard_client_secret_arn must be null or the ARN of a Secrets Manager secret."
+  }
+}
+
+variable "dashboard_client_secret_kms_key_arn" {
+  description = "Customer managed KMS key of the dashboard client's secret. Null when it uses the AWS managed aws/secretsmanager key (no grant needed)."
+  type        = string
+  default     = null
+}
+
+variable "dashboard_scopes" {
+  description = "JOBLEDGER_DASHBOARD_SCOPES: what the sign-in asks the identity provider for; openid, plus offline_access where the provider issues refresh tokens only for it."
+  type        = list(string)
+  default     = ["openid"]
+
+  validation {
+    condition     = contains(var.dashboard_scopes, "openid")
+    error_message = "dashboard_scopes must include openid: the sign-in is OpenID Connect."
+  }
+}
+
 # --- Network -------------------------------------------------------------------
 
 variable "vpc_id" {

@@ -20,6 +20,7 @@ locals {
 
   # The services the function's keys are used through: SQS (messages), S3 (job files), Secrets Manager (secret).
   kms_via_services = [for service in ["sqs", "s3", "secretsmanager"] : "${service}.${data.aws_region.current.name}.amazonaws.com"]
+  kms_via_sqs      = "sqs.${data.aws_region.current.name}.amazonaws.com"
 }
 
 # ---------------------------------------------------------------------------
@@ -76,14 +77,25 @@ resource "aws_iam_role" "this" {
 }
 
 data "aws_iam_policy_document" "permissions" {
-  # What the event source mapping needs; the function itself never calls SQS (a record it gives back is reported
-  # through ReportBatchItemFailures, not by changing its visibility).
+  # What the event source mapping needs. A record the function gives back as the same message is reported through
+  # ReportBatchItemFailures, never by changing its visibility (which would not reset its receive count either).
   statement {
     sid = "ConsumeJobQueue"
     actions = [
       "sqs:ReceiveMessage",
       "sqs:DeleteMessage",
       "sqs:GetQueueAttributes",
+    ]
+    resources = [var.queue_arn]
+  }
+
+  # A started record the invocation has no time left for goes back to its queue as a new message, so that waiting its
+  # turn does not use up the receives of the queue's maxReceiveCount (lambda-bridge/README.md). Only this queue.
+  statement {
+    sid = "SendUnrunRecordsBack"
+    actions = [
+      "sqs:GetQueueUrl",
+      "sqs:SendMessage",
     ]
     resources = [var.queue_arn]
   }
@@ -119,6 +131,23 @@ data "aws_iam_policy_document" "permissions" {
         test     = "StringEquals"
         variable = "kms:ViaService"
         values   = local.kms_via_services
+      }
+    }
+  }
+
+  # Sending to a queue encrypted with a customer managed key takes a data key of it; only as SQS does it.
+  dynamic "statement" {
+    for_each = length(local.kms_key_arns) > 0 ? [local.kms_key_arns] : []
+
+    content {
+      sid       = "EncryptRecordsSentBack"
+      actions   = ["kms:GenerateDataKey"]
+      resources = statement.value
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = [local.kms_via_sqs]
       }
     }
   }

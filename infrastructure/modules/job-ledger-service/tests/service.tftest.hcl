@@ -240,3 +240,82 @@ run "alarms_watch_the_alb_and_notify_the_given_actions" {
     error_message = "the service's alarms notify the given actions"
   }
 }
+
+run "without_a_dashboard_client_the_service_gets_no_sign_in_settings" {
+  command = plan
+
+  assert {
+    condition = length([
+      for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name
+      if startswith(e.name, "JOBLEDGER_DASHBOARD_")
+    ]) == 0
+    error_message = "no dashboard sign-in settings without a client id"
+  }
+
+  assert {
+    condition = contains([
+      for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : "${e.name}=${e.value}"
+    ], "SERVER_FORWARDHEADERSSTRATEGY=native")
+    error_message = "behind the TLS-ending ALB the service reads X-Forwarded-* (https redirect URIs, Secure cookie)"
+  }
+
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.execution.statement : s if s.sid == "ReadDashboardClientSecret"
+    ]) == 0
+    error_message = "no dashboard secret, no permission to read one"
+  }
+}
+
+run "the_dashboard_client_secret_comes_from_its_own_secret_read_only_by_the_execution_role" {
+  command = plan
+
+  variables {
+    dashboard_client_id                 = "job-ledger-dashboard"
+    dashboard_client_secret_arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:qa-job-ledger-dashboard-AbCdEf"
+    dashboard_client_secret_kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/44444444-4444-4444-4444-444444444444"
+    dashboard_scopes                    = ["openid", "offline_access"]
+  }
+
+  assert {
+    condition = toset([
+      for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : "${e.name}=${e.value}"
+      if startswith(e.name, "JOBLEDGER_DASHBOARD_")
+    ]) == toset(["JOBLEDGER_DASHBOARD_CLIENT_ID=job-ledger-dashboard", "JOBLEDGER_DASHBOARD_SCOPES=openid,offline_access"])
+    error_message = "the container gets the dashboard's client id and scopes"
+  }
+
+  assert {
+    condition = contains([
+      for s in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets : "${s.name}=${s.valueFrom}"
+    ], "JOBLEDGER_DASHBOARD_CLIENT_SECRET=${var.dashboard_client_secret_arn}")
+    error_message = "the client secret is injected from its secret at task start, never in the task definition"
+  }
+
+  assert {
+    condition = one([
+      for s in data.aws_iam_policy_document.execution.statement : s.resources if s.sid == "ReadDashboardClientSecret"
+    ]) == toset([var.dashboard_client_secret_arn])
+    error_message = "the execution role reads the dashboard client's secret only"
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.execution.statement : [
+        for c in s.condition : c.values if c.variable == "kms:ViaService"
+      ] if s.sid == "DecryptDashboardClientSecret"
+    ])) == toset(["secretsmanager.eu-central-1.amazonaws.com"])
+    error_message = "the dashboard secret's key is usable only through Secrets Manager"
+  }
+}
+
+run "a_sign_in_without_openid_is_refused" {
+  command = plan
+
+  variables {
+    dashboard_client_id = "job-ledger-dashboard"
+    dashboard_scopes    = ["profile"]
+  }
+
+  expect_failures = [var.dashboard_scopes]
+}

@@ -81,6 +81,27 @@ run "iam_has_no_change_visibility_and_decrypts_only_via_services" {
   }
 }
 
+run "records_go_back_to_the_job_queue_only" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.permissions.statement :
+      toset(s.resources) == toset([var.queue_arn]) if contains(tolist(s.actions), "sqs:SendMessage") && s.sid != "SendFailedAsyncInvocations"
+    ])
+    error_message = "the function sends messages to the job queue it reads, and to no other queue"
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.permissions.statement : [
+        for c in s.condition : c.values if c.variable == "kms:ViaService"
+      ] if s.sid == "EncryptRecordsSentBack"
+    ])) == toset(["sqs.eu-central-1.amazonaws.com"])
+    error_message = "kms:GenerateDataKey only via SQS"
+  }
+}
+
 run "egress_is_https_only" {
   command = plan
 

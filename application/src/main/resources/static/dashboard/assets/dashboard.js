@@ -1,13 +1,48 @@
-// The dashboard's behaviour. The bearer token lives in sessionStorage (this tab only, gone when it closes) and goes
-// out only as an Authorization header: on htmx's fragment requests, on API calls made with fetch, and on the live
-// streams, which are read with fetch because EventSource cannot send headers. No cookie carries it, so no other site
-// can make the browser send it (no CSRF); the pages allow only this origin's scripts (Content-Security-Policy).
+// The dashboard's behaviour. Two ways of being signed in (docs/architecture.md, "Dashboard"):
+// - at the identity provider ("provider"): the service keeps the user's tokens in its session; the browser sends only
+//   the session cookie, which goes by itself, and the page's CSRF token on every call (a header no other site can
+//   add). No token ever reaches this script.
+// - local or pasted ("local", "token"): the bearer token lives in sessionStorage (this tab only, gone when it closes)
+//   and goes out only as an Authorization header. No cookie carries it, so no other site can make the browser send
+//   it (no CSRF).
+// Either way: htmx's fragment requests, API calls made with fetch, and the live streams, which are read with fetch
+// because EventSource cannot send headers. The pages allow only this origin's scripts (Content-Security-Policy).
 (function () {
     'use strict';
 
     const TOKEN = 'jobledger.token';
-    const token = () => sessionStorage.getItem(TOKEN);
+    const SIGN_IN_AGAIN = 'jobledger.signInAgainAt';
     const $ = (selector) => document.querySelector(selector);
+    const meta = (name) => {
+        const element = document.querySelector('meta[name="' + name + '"]');
+        return element ? element.content : null;
+    };
+    const SESSION = meta('jobledger-sign-in') === 'provider';
+    const token = () => (SESSION ? null : sessionStorage.getItem(TOKEN));
+    const signedIn = () => SESSION || Boolean(token());
+
+    // What signs a request in: the session's CSRF token beside its cookie, or the tab's bearer token.
+    function credentials(headers) {
+        if (SESSION) {
+            const name = meta('jobledger-csrf-header');
+            const value = meta('jobledger-csrf-token');
+            if (name && value) headers[name] = value;
+        } else {
+            headers['Authorization'] = 'Bearer ' + token();
+        }
+        return headers;
+    }
+
+    // The session has no usable token any more (expired, refresh refused, signed out elsewhere): loading the page
+    // again starts the sign-in at the provider, which comes back to this page. Not twice in ten seconds, though.
+    function signInAgain() {
+        if (!SESSION) return false;
+        const last = Number(sessionStorage.getItem(SIGN_IN_AGAIN) || 0);
+        if (Date.now() - last < 10000) return false;
+        sessionStorage.setItem(SIGN_IN_AGAIN, String(Date.now()));
+        location.reload();
+        return true;
+    }
 
     function claims() {
         const value = token();
@@ -37,6 +72,7 @@
     }
 
     function describe(status, detail) {
+        if (status === 401 && SESSION) return 'Your session has ended: sign in again (reload the page).';
         if (status === 401) return 'Your token was refused or has expired: sign in again.';
         if (status === 403) return 'Your permissions do not allow this.' + (detail ? ' ' + detail : '');
         return detail || ('HTTP ' + status);
@@ -48,12 +84,11 @@
     }
 
     document.addEventListener('htmx:configRequest', (event) => {
-        const value = token();
-        if (!value) {
+        if (!signedIn()) {
             event.preventDefault();
             return;
         }
-        event.detail.headers['Authorization'] = 'Bearer ' + value;
+        credentials(event.detail.headers);
         const parameters = event.detail.parameters;
         for (const name of Object.keys(parameters)) {
             const fieldValue = parameters[name];
@@ -68,6 +103,7 @@
 
     document.addEventListener('htmx:responseError', async (event) => {
         const xhr = event.detail.xhr;
+        if (xhr.status === 401 && signInAgain()) return;
         let detail = null;
         try {
             detail = JSON.parse(xhr.responseText).detail;
@@ -95,9 +131,10 @@
     async function call(method, path, body) {
         const response = await fetch(path, {
             method,
-            headers: {'Authorization': 'Bearer ' + token(), 'Content-Type': 'application/json'},
+            headers: credentials({'Content-Type': 'application/json'}),
             body: body === undefined ? undefined : JSON.stringify(body),
         });
+        if (response.status === 401 && signInAgain()) return null;
         if (!response.ok) {
             flash(describe(response.status, await problemOf(response)));
             return null;
@@ -108,7 +145,8 @@
 
     // A file the API serves to a bearer token: fetched with the header, handed to the browser as a download.
     async function download(path, name) {
-        const response = await fetch(path, {headers: {'Authorization': 'Bearer ' + token()}});
+        const response = await fetch(path, {headers: credentials({})});
+        if (response.status === 401 && signInAgain()) return;
         if (!response.ok) {
             flash(describe(response.status, await problemOf(response)));
             return;
@@ -129,12 +167,12 @@
         let lastId = null;
         let wait = 1000;
         for (;;) {
-            const value = token();
-            if (!value) return;
-            const headers = {'Authorization': 'Bearer ' + value, 'Accept': 'text/event-stream'};
+            if (!signedIn()) return;
+            const headers = credentials({'Accept': 'text/event-stream'});
             if (lastId !== null) headers['Last-Event-ID'] = lastId;
             try {
                 const response = await fetch(path, {headers, cache: 'no-store'});
+                if (response.status === 401 && signInAgain()) return;
                 if ([400, 401, 403, 404].includes(response.status)) {
                     live.textContent = 'not live (' + response.status + ')';
                     return;
@@ -180,6 +218,12 @@
     }
 
     function showIdentity() {
+        if (SESSION) {
+            // The server rendered who is signed in, and whether an admin, from the session's token.
+            const admin = $('#who') !== null && $('#who').dataset.admin === 'true';
+            document.querySelectorAll('.admin-only').forEach((element) => (element.hidden = !admin));
+            return;
+        }
         const who = claims();
         const signedIn = who !== null;
         const form = $('#token-form');
@@ -208,7 +252,7 @@
                 location.reload();
             });
         }
-        const signOut = $('#sign-out');
+        const signOut = SESSION ? null : $('#sign-out');
         if (signOut) {
             signOut.addEventListener('click', () => {
                 sessionStorage.removeItem(TOKEN);
@@ -277,7 +321,7 @@
         });
 
         const follower = document.querySelector('[data-follow]');
-        if (follower && token()) {
+        if (follower && signedIn()) {
             if (view === 'jobs') {
                 follow(follower.dataset.follow, debounce(() => refresh('jobs'), 300));
             } else if (view === 'job') {

@@ -2,6 +2,7 @@ package dev.jobledger.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.jobledger.standins.LocalSqs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +23,20 @@ public final class JobQueue {
 
     private JobQueue() {}
 
-    /** Waits until {@code count} messages of the job arrived; answers them (and takes every message it reads). */
+    /**
+     * Waits until {@code count} messages of the job arrived on the shared job queue; answers them (and takes every
+     * message it reads).
+     */
     public static List<Message> awaitMessages(String jobId, int count) {
+        return awaitMessages(TestStack.queues(), jobId, count);
+    }
+
+    /** As {@link #awaitMessages(String, int)}, on the job queue of a stack of its own. */
+    public static List<Message> awaitMessages(LocalSqs.QueuePair queues, String jobId, int count) {
         List<Message> found = new ArrayList<>(taken(jobId));
         try (SqsClient sqs = TestStack.sqs().client()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                found.addAll(receive(sqs, jobId));
+                found.addAll(receive(sqs, queues.queueUrl(), jobId));
                 return found.size() >= count;
             });
         }
@@ -39,8 +48,7 @@ public final class JobQueue {
         return earlier == null ? List.of() : earlier;
     }
 
-    private static List<Message> receive(SqsClient sqs, String jobId) {
-        String url = TestStack.queues().queueUrl();
+    private static List<Message> receive(SqsClient sqs, String url, String jobId) {
         List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(url)
                         .maxNumberOfMessages(10)
                         .waitTimeSeconds(1)

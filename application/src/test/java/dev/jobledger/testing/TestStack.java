@@ -2,6 +2,8 @@ package dev.jobledger.testing;
 
 import dev.jobledger.standins.LocalS3;
 import dev.jobledger.standins.LocalSqs;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -17,6 +19,7 @@ public final class TestStack {
     private static LocalSqs sqs;
     private static LocalS3 s3;
     private static LocalSqs.QueuePair queues;
+    private static final Map<String, LocalSqs.QueuePair> isolatedQueues = new ConcurrentHashMap<>();
 
     private TestStack() {}
 
@@ -55,6 +58,8 @@ public final class TestStack {
     public static synchronized void restartSqs() {
         sqs = LocalSqs.start(stoppedSqsPort);
         queues = sqs.createQueueWithDeadLetterQueue(QUEUE, 60, 3);
+        // The contexts on stacks of their own outlive the outage too; their queues come back on the same URLs.
+        isolatedQueues.replaceAll((name, before) -> createQueues(name));
     }
 
     public static LocalSqs.QueuePair queues() {
@@ -73,9 +78,17 @@ public final class TestStack {
      * two contexts on one database and queue would be two ledgers racing on the same jobs.
      */
     public static void registerIsolated(DynamicPropertyRegistry registry, String name) {
+        register(registry, TestPostgres.database(name.replace('-', '_')), queues(name));
+    }
+
+    /** The queues of the stack of its own named {@code name} ({@link #registerIsolated}). */
+    public static synchronized LocalSqs.QueuePair queues(String name) {
         start();
-        LocalSqs.QueuePair own = sqs.createQueueWithDeadLetterQueue(QUEUE + "-" + name, 60, 3);
-        register(registry, TestPostgres.database(name.replace('-', '_')), own);
+        return isolatedQueues.computeIfAbsent(name, TestStack::createQueues);
+    }
+
+    private static LocalSqs.QueuePair createQueues(String name) {
+        return sqs.createQueueWithDeadLetterQueue(QUEUE + "-" + name, 60, 3);
     }
 
     private static void register(

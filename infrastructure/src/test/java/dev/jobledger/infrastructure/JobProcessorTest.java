@@ -56,7 +56,8 @@ class JobProcessorTest {
 
     @Test
     void bridgeRetriesFitInsideTheFunctionTimeout() {
-        // 4 tries x (3 s connect + 15 s request) + up to 1.4 s of backoff (BridgeConfig.defaults), and one token
+        // 4 tries x (3 s connect + 15 s request) + up to 1.4 s of backoff (BridgeConfig.builder defaults), and one
+        // token
         // request of the client-credentials grant (ClientCredentials: 2 s connect + 5 s).
         double worstCall = 4 * (3 + 15) + 0.2 + 0.4 + 0.8 + 2 + 5;
         double budget = ((Number) module.variable("bridge_call_budget_seconds")
@@ -208,6 +209,9 @@ class JobProcessorTest {
                         "logs:PutLogEvents",
                         "secretsmanager:GetSecretValue",
                         "kms:Decrypt",
+                        "sqs:GetQueueUrl",
+                        "sqs:SendMessage",
+                        "kms:GenerateDataKey",
                         "sqs:SendMessage");
         String source = Terraform.squash(permissions.source());
         assertThat(source)
@@ -217,6 +221,7 @@ class JobProcessorTest {
                 .contains("resources = [aws_secretsmanager_secret.bridge_token.arn]")
                 .contains("for_each = length(local.kms_key_arns) > 0 ? [local.kms_key_arns] : []")
                 .contains("variable = \"kms:ViaService\"")
+                .contains("values = [local.kms_via_sqs]")
                 .contains("for_each = var.dead_letter_target_arn == null ? [] : [var.dead_letter_target_arn]");
         assertThat(Terraform.squash(module.source()))
                 .contains("kms_via_services = [for service in [\"sqs\", \"s3\", \"secretsmanager\"]");

@@ -20,20 +20,23 @@ class ServiceTest {
             "JOBLEDGER_JWT_ISSUER_URI",
             "JOBLEDGER_JWT_JWK_SET_URI",
             "JOBLEDGER_JWT_AUDIENCE",
+            "JOBLEDGER_DASHBOARD_CLIENT_ID",
+            "JOBLEDGER_DASHBOARD_SCOPES",
             "AWS_REGION");
 
     private final Configuration module = Terraform.sources().module("job-ledger-service");
 
     @Test
-    void containerGetsTheEnvironmentTheServiceReadsAndItsDatabaseCredentialsFromTheSecret() {
-        // local.environment is a merge(...), which hcl4j does not evaluate: check the text of the locals.
+    void containerGetsTheEnvironmentTheServiceReadsAndItsCredentialsFromTheSecrets() {
+        // local.environment and local.secrets are merge(...)s, which hcl4j does not evaluate: check the text of the
+        // locals (the module's terraform test checks the planned task definition).
         String locals = Terraform.squash(module.source());
 
         assertThat(SERVICE_ENVIRONMENT).allSatisfy(name -> assertThat(locals).contains(" " + name + " = "));
-        assertThat(Terraform.map(module.locals().get("secrets")).keySet())
-                .containsExactlyInAnyOrder("JOBLEDGER_DATABASE_USERNAME", "JOBLEDGER_DATABASE_PASSWORD");
         assertThat(locals)
+                .contains("JOBLEDGER_DATABASE_USERNAME = \"${var.database_secret_arn}:username::\"")
                 .contains("JOBLEDGER_DATABASE_PASSWORD = \"${var.database_secret_arn}:password::\"")
+                .contains("JOBLEDGER_DASHBOARD_CLIENT_SECRET = var.dashboard_client_secret_arn")
                 .contains("readonlyRootFilesystem = true");
     }
 
@@ -63,13 +66,14 @@ class ServiceTest {
     }
 
     @Test
-    void executionRoleOnlyPullsTheImageWritesItsLogsAndReadsTheDatabaseSecret() {
+    void executionRoleOnlyPullsTheImageWritesItsLogsAndReadsItsSecrets() {
         String execution = Terraform.squash(document("execution").source());
 
         assertThat(execution)
                 .contains("resources = [aws_ecr_repository.this.arn]")
                 .contains("resources = [\"${aws_cloudwatch_log_group.this.arn}:log-stream:*\"]")
                 .contains("resources = [var.database_secret_arn]")
+                .contains("for_each = var.dashboard_client_secret_arn == null ? [] : [var.dashboard_client_secret_arn]")
                 .contains("values = [\"secretsmanager.${local.region}.amazonaws.com\"]");
         assertThat(module.resources("aws_iam_role_policy_attachment"))
                 .as("no AWS managed policy (AmazonECSTaskExecutionRolePolicy grants logs on *)")

@@ -4,7 +4,7 @@ package dev.jobledger.messages;
 public enum ActorKind {
     /** A user acting on their own jobs. */
     USER,
-    /** A user with the {@code job:Admin} permission, who may act on every job. */
+    /** A user with the {@link Caller#ADMIN} permission, who may act on every job. */
     ADMIN,
     /** The worker bridge reporting on behalf of an SQS delivery processed by the Lambda function. */
     BRIDGE,

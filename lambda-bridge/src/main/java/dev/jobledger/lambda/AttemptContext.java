@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.lambda.spi.JobContext;
 import dev.jobledger.lambda.spi.JobLogger;
+import dev.jobledger.messages.Delivery;
 import dev.jobledger.messages.LogEntry;
 import dev.jobledger.messages.LogLevel;
 import dev.jobledger.messages.Progress;
@@ -59,7 +60,7 @@ final class AttemptContext implements JobContext, JobLogger {
     private final UUID jobId;
     private final String jobType;
     private final int attempt;
-    private final LedgerClient.Delivery delivery;
+    private final Delivery delivery;
     private final Map<String, Object> payload;
     private final InputStream file;
     private final String fileName;
@@ -83,7 +84,7 @@ final class AttemptContext implements JobContext, JobLogger {
             UUID jobId,
             String jobType,
             int attempt,
-            LedgerClient.Delivery delivery,
+            Delivery delivery,
             Map<String, Object> payload,
             InputStream file,
             String fileName,

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param s3Bucket the job file bucket ({@code JOBLEDGER_S3_BUCKET}); used when a dispatch names a key but no bucket
  * @param region the AWS region ({@code AWS_REGION}), or {@code null} for the SDK's default chain
  * @param s3Endpoint a local S3 stand-in ({@code JOBLEDGER_S3_ENDPOINT}, path-style), or {@code null} for AWS
+ * @param sqsEndpoint a local SQS stand-in ({@code JOBLEDGER_SQS_ENDPOINT}), or {@code null} for AWS: the queue a record
+ *     the invocation had no time for is sent back to
  * @param safetyMargin stop the attempt when the invocation's remaining time falls below this (default 30 s,
  *     {@code JOBLEDGER_SAFETY_MARGIN_SECONDS})
  * @param logFlushEntries send the buffered job log when it holds this many lines (default 500; at most 1000 go in one
@@ -34,6 +36,7 @@ public record BridgeConfig(
         String s3Bucket,
         String region,
         URI s3Endpoint,
+        URI sqsEndpoint,
         Duration safetyMargin,
         int logFlushEntries,
         Duration reportInterval,
@@ -49,6 +52,7 @@ public record BridgeConfig(
     public static final String S3_BUCKET = "JOBLEDGER_S3_BUCKET";
     public static final String AWS_REGION = "AWS_REGION";
     public static final String S3_ENDPOINT = "JOBLEDGER_S3_ENDPOINT";
+    public static final String SQS_ENDPOINT = "JOBLEDGER_SQS_ENDPOINT";
     public static final String SAFETY_MARGIN_SECONDS = "JOBLEDGER_SAFETY_MARGIN_SECONDS";
 
     /** Most lines the ledger takes in one log call, and in one finish report. */
@@ -80,23 +84,9 @@ public record BridgeConfig(
         }
     }
 
-    /** The defaults, for the given ledger, token and bucket. */
-    public static BridgeConfig defaults(URI apiBaseUrl, String bridgeToken, String s3Bucket) {
-        return new BridgeConfig(
-                apiBaseUrl,
-                bridgeToken,
-                null,
-                s3Bucket,
-                null,
-                null,
-                Duration.ofSeconds(30),
-                500,
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(3),
-                Duration.ofSeconds(15),
-                4,
-                Duration.ofMillis(200),
-                Duration.ofSeconds(3));
+    /** A configuration with the defaults above; the ledger's URL and a token (or its secret) must be set. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Reads the configuration from environment variables (names as the constants of this record). */
@@ -105,96 +95,142 @@ public record BridgeConfig(
         if (blank(base)) {
             throw new IllegalArgumentException(API_BASE_URL + " is not set");
         }
-        String endpoint = env.get(S3_ENDPOINT);
+        Builder builder = builder()
+                .apiBaseUrl(URI.create(base.trim()))
+                .bridgeToken(emptyToNull(env.get(BRIDGE_TOKEN)))
+                .bridgeTokenSecretArn(emptyToNull(env.get(BRIDGE_TOKEN_SECRET_ARN)))
+                .s3Bucket(emptyToNull(env.get(S3_BUCKET)))
+                .region(emptyToNull(env.get(AWS_REGION)));
+        String s3Endpoint = env.get(S3_ENDPOINT);
+        if (!blank(s3Endpoint)) {
+            builder.s3Endpoint(URI.create(s3Endpoint.trim()));
+        }
+        String sqsEndpoint = env.get(SQS_ENDPOINT);
+        if (!blank(sqsEndpoint)) {
+            builder.sqsEndpoint(URI.create(sqsEndpoint.trim()));
+        }
         String margin = env.get(SAFETY_MARGIN_SECONDS);
-        BridgeConfig defaults = defaults(URI.create(base.trim()), "unused", null);
-        return new BridgeConfig(
-                defaults.apiBaseUrl(),
-                emptyToNull(env.get(BRIDGE_TOKEN)),
-                emptyToNull(env.get(BRIDGE_TOKEN_SECRET_ARN)),
-                emptyToNull(env.get(S3_BUCKET)),
-                emptyToNull(env.get(AWS_REGION)),
-                blank(endpoint) ? null : URI.create(endpoint.trim()),
-                blank(margin) ? defaults.safetyMargin() : Duration.ofSeconds(Long.parseLong(margin.trim())),
-                defaults.logFlushEntries(),
-                defaults.reportInterval(),
-                defaults.connectTimeout(),
-                defaults.requestTimeout(),
-                defaults.maxTries(),
-                defaults.backoffBase(),
-                defaults.backoffMax());
+        if (!blank(margin)) {
+            builder.safetyMargin(Duration.ofSeconds(Long.parseLong(margin.trim())));
+        }
+        return builder.build();
     }
 
-    public BridgeConfig withSafetyMargin(Duration margin) {
-        return new BridgeConfig(
-                apiBaseUrl,
-                bridgeToken,
-                bridgeTokenSecretArn,
-                s3Bucket,
-                region,
-                s3Endpoint,
-                margin,
-                logFlushEntries,
-                reportInterval,
-                connectTimeout,
-                requestTimeout,
-                maxTries,
-                backoffBase,
-                backoffMax);
-    }
+    /** Builds a {@link BridgeConfig}, starting from the defaults; {@link #build()} checks it. */
+    public static final class Builder {
 
-    public BridgeConfig withS3(String region, URI endpoint) {
-        return new BridgeConfig(
-                apiBaseUrl,
-                bridgeToken,
-                bridgeTokenSecretArn,
-                s3Bucket,
-                region,
-                endpoint,
-                safetyMargin,
-                logFlushEntries,
-                reportInterval,
-                connectTimeout,
-                requestTimeout,
-                maxTries,
-                backoffBase,
-                backoffMax);
-    }
+        private URI apiBaseUrl;
+        private String bridgeToken;
+        private String bridgeTokenSecretArn;
+        private String s3Bucket;
+        private String region;
+        private URI s3Endpoint;
+        private URI sqsEndpoint;
+        private Duration safetyMargin = Duration.ofSeconds(30);
+        private int logFlushEntries = 500;
+        private Duration reportInterval = Duration.ofSeconds(2);
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private Duration requestTimeout = Duration.ofSeconds(15);
+        private int maxTries = 4;
+        private Duration backoffBase = Duration.ofMillis(200);
+        private Duration backoffMax = Duration.ofSeconds(3);
 
-    public BridgeConfig withReporting(int logFlushEntries, Duration reportInterval) {
-        return new BridgeConfig(
-                apiBaseUrl,
-                bridgeToken,
-                bridgeTokenSecretArn,
-                s3Bucket,
-                region,
-                s3Endpoint,
-                safetyMargin,
-                logFlushEntries,
-                reportInterval,
-                connectTimeout,
-                requestTimeout,
-                maxTries,
-                backoffBase,
-                backoffMax);
-    }
+        private Builder() {}
 
-    public BridgeConfig withRetries(int maxTries, Duration backoffBase, Duration backoffMax, Duration requestTimeout) {
-        return new BridgeConfig(
-                apiBaseUrl,
-                bridgeToken,
-                bridgeTokenSecretArn,
-                s3Bucket,
-                region,
-                s3Endpoint,
-                safetyMargin,
-                logFlushEntries,
-                reportInterval,
-                connectTimeout,
-                requestTimeout,
-                maxTries,
-                backoffBase,
-                backoffMax);
+        public Builder apiBaseUrl(URI apiBaseUrl) {
+            this.apiBaseUrl = apiBaseUrl;
+            return this;
+        }
+
+        public Builder bridgeToken(String bridgeToken) {
+            this.bridgeToken = bridgeToken;
+            return this;
+        }
+
+        public Builder bridgeTokenSecretArn(String bridgeTokenSecretArn) {
+            this.bridgeTokenSecretArn = bridgeTokenSecretArn;
+            return this;
+        }
+
+        public Builder s3Bucket(String s3Bucket) {
+            this.s3Bucket = s3Bucket;
+            return this;
+        }
+
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        public Builder s3Endpoint(URI s3Endpoint) {
+            this.s3Endpoint = s3Endpoint;
+            return this;
+        }
+
+        public Builder sqsEndpoint(URI sqsEndpoint) {
+            this.sqsEndpoint = sqsEndpoint;
+            return this;
+        }
+
+        public Builder safetyMargin(Duration safetyMargin) {
+            this.safetyMargin = safetyMargin;
+            return this;
+        }
+
+        public Builder logFlushEntries(int logFlushEntries) {
+            this.logFlushEntries = logFlushEntries;
+            return this;
+        }
+
+        public Builder reportInterval(Duration reportInterval) {
+            this.reportInterval = reportInterval;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        public Builder maxTries(int maxTries) {
+            this.maxTries = maxTries;
+            return this;
+        }
+
+        public Builder backoffBase(Duration backoffBase) {
+            this.backoffBase = backoffBase;
+            return this;
+        }
+
+        public Builder backoffMax(Duration backoffMax) {
+            this.backoffMax = backoffMax;
+            return this;
+        }
+
+        /** The configuration; throws as the record's constructor does when it is incomplete or out of range. */
+        public BridgeConfig build() {
+            return new BridgeConfig(
+                    apiBaseUrl,
+                    bridgeToken,
+                    bridgeTokenSecretArn,
+                    s3Bucket,
+                    region,
+                    s3Endpoint,
+                    sqsEndpoint,
+                    safetyMargin,
+                    logFlushEntries,
+                    reportInterval,
+                    connectTimeout,
+                    requestTimeout,
+                    maxTries,
+                    backoffBase,
+                    backoffMax);
+        }
     }
 
     /** Never prints the token. */
@@ -202,7 +238,8 @@ public record BridgeConfig(
     public String toString() {
         return "BridgeConfig[apiBaseUrl=" + apiBaseUrl + ", token=" + (bridgeToken == null ? "unset" : "set")
                 + ", bridgeTokenSecretArn=" + bridgeTokenSecretArn + ", s3Bucket=" + s3Bucket + ", region=" + region
-                + ", s3Endpoint=" + s3Endpoint + ", safetyMargin=" + safetyMargin + "]";
+                + ", s3Endpoint=" + s3Endpoint + ", sqsEndpoint=" + sqsEndpoint + ", safetyMargin=" + safetyMargin
+                + "]";
     }
 
     private static boolean blank(String value) {

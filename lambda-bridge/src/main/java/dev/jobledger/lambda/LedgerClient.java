@@ -13,6 +13,7 @@ import dev.jobledger.messages.AttemptFinishOutcome;
 import dev.jobledger.messages.AttemptFinishOutcomes;
 import dev.jobledger.messages.AttemptStartOutcome;
 import dev.jobledger.messages.AttemptStartOutcomes;
+import dev.jobledger.messages.Delivery;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.LogEntry;
 import dev.jobledger.messages.Progress;
@@ -43,13 +44,7 @@ import java.util.function.Function;
  */
 public final class LedgerClient {
 
-    static final String MESSAGE_ID_HEADER = "X-Job-Message-Id";
-    static final String REQUEST_ID_HEADER = "X-Job-Request-Id";
-
     private static final FunctionLog LOG = FunctionLog.of(LedgerClient.class);
-
-    /** The delivery a report belongs to, sent as headers. */
-    public record Delivery(String messageId, String requestId) {}
 
     record StartRequest(Integer attempt, String messageId, String requestId) {}
 
@@ -436,10 +431,10 @@ public final class LedgerClient {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (delivery != null && delivery.messageId() != null) {
-            builder.header(MESSAGE_ID_HEADER, delivery.messageId());
+            builder.header(Delivery.MESSAGE_ID_HEADER, delivery.messageId());
         }
         if (delivery != null && delivery.requestId() != null) {
-            builder.header(REQUEST_ID_HEADER, delivery.requestId());
+            builder.header(Delivery.REQUEST_ID_HEADER, delivery.requestId());
         }
         return builder.build();
     }

@@ -13,15 +13,18 @@ import dev.jobledger.lambda.spi.JobHandler;
 import dev.jobledger.lambda.spi.JobStopped;
 import dev.jobledger.messages.AttemptDecision;
 import dev.jobledger.messages.AttemptStartOutcome;
+import dev.jobledger.messages.Delivery;
 import dev.jobledger.messages.JobDispatch;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.StartAnswer;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -30,13 +33,15 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 /**
  * Processes the records of one invocation with the batched worker protocol: one call starts them all, their handlers
  * run one after the other, and their ends go back in batched finish calls (see {@link PendingReports}). Each record's
- * fate is decided on its own: an exception or a refusal for one record never decides another's.
+ * fate is decided on its own: an exception or a refusal for one record never decides another's. A started record the
+ * invocation has no time left to run, after earlier handlers used it up, goes back to its queue as a new message (see
+ * {@link Requeue}), so that waiting its turn costs the job nothing.
  */
 final class RecordProcessor {
 
     /** What becomes of the record. */
     enum Outcome {
-        /** Delete the message: the ledger knows how the attempt ended, or it must not run. */
+        /** Delete the message: the ledger knows how the attempt ended, it must not run, or a new message carries it. */
         ACKNOWLEDGE,
         /** Report it in batchItemFailures, so that SQS delivers it again (and, in the end, to the DLQ). */
         REDELIVER
@@ -47,8 +52,12 @@ final class RecordProcessor {
 
     private static final FunctionLog LOG = FunctionLog.of(RecordProcessor.class);
 
-    /** A record whose body is a dispatch: its place in the batch and its function-log fields. */
-    private record Dispatched(int index, SQSEvent.SQSMessage message, JobDispatch dispatch, FunctionLog.Fields log) {}
+    /**
+     * A record whose body is a dispatch: its place in the batch, its function-log fields and the delivery the ledger
+     * knows it by (its message id, or the one a message sent again carries on).
+     */
+    private record Dispatched(
+            int index, SQSEvent.SQSMessage message, JobDispatch dispatch, FunctionLog.Fields log, String deliveryId) {}
 
     /** A record the ledger answered PROCEED. */
     private record Started(Dispatched record, StartAnswer answer) {}
@@ -73,13 +82,15 @@ final class RecordProcessor {
     private final LedgerClient ledger;
     private final S3Client s3;
     private final HandlerRegistry handlers;
+    private final Requeue requeue;
     private final ObjectMapper json;
 
-    RecordProcessor(BridgeConfig config, LedgerClient ledger, S3Client s3, HandlerRegistry handlers) {
+    RecordProcessor(BridgeConfig config, LedgerClient ledger, S3Client s3, HandlerRegistry handlers, Requeue requeue) {
         this.config = config;
         this.ledger = ledger;
         this.s3 = s3;
         this.handlers = handlers;
+        this.requeue = requeue;
         this.json = LedgerClient.mapper();
     }
 
@@ -92,7 +103,9 @@ final class RecordProcessor {
             if (dispatched.isEmpty()) {
                 return finalFates(fates, messages);
             }
-            if (lambda.getRemainingTimeInMillis() < config.safetyMargin().toMillis()) {
+            if (timeShort(lambda)) {
+                // Nothing ran: the invocation began with too little time (a timeout below the safety margin). Sent
+                // again, the records would only come back to the same lack of time; the queue's redrive stops that.
                 for (Dispatched record : dispatched) {
                     FunctionLog.set(record.log());
                     LOG.warn("too little time left to start the attempt; the message comes back later");
@@ -103,16 +116,24 @@ final class RecordProcessor {
             List<Started> started = start(dispatched, lambda, fates);
             PendingReports reports =
                     new PendingReports(ledger, config, lambda, (index, outcome) -> fates[index] = outcome);
+            List<Dispatched> noTimeLeft = new ArrayList<>();
             try {
+                int ran = 0;
                 for (Started record : started) {
                     FunctionLog.set(invocation);
                     reports.sendIfDue();
+                    if (timeShort(lambda)) {
+                        leaveUnrun(record.record(), ran > 0, fates, noTimeLeft);
+                        continue;
+                    }
                     runGuarded(record, lambda, reports, fates);
+                    ran++;
                 }
             } finally {
                 FunctionLog.set(invocation);
                 reports.sendAll();
             }
+            sendAgain(noTimeLeft, lambda, fates);
             return finalFates(fates, messages);
         } finally {
             FunctionLog.set(invocation);
@@ -132,7 +153,11 @@ final class RecordProcessor {
                     throw new IllegalArgumentException("jobId missing or attempt below 1");
                 }
                 dispatched.add(new Dispatched(
-                        index, message, dispatch, log.withJob(dispatch.jobId().toString(), dispatch.attempt())));
+                        index,
+                        message,
+                        dispatch,
+                        log.withJob(dispatch.jobId().toString(), dispatch.attempt()),
+                        Requeue.deliveryId(message)));
             } catch (Exception e) {
                 // Poison message: see docs/handlers.md, "Poison messages". Reported, so that SQS moves it to the DLQ.
                 LOG.error("unparseable JobDispatch body; reporting the record as failed so that it reaches the DLQ: "
@@ -147,9 +172,7 @@ final class RecordProcessor {
     private List<Started> start(List<Dispatched> dispatched, Context lambda, Outcome[] fates) {
         List<AttemptToStart> items = dispatched.stream()
                 .map(record -> new AttemptToStart(
-                        record.dispatch().jobId(),
-                        record.dispatch().attempt(),
-                        record.message().getMessageId()))
+                        record.dispatch().jobId(), record.dispatch().attempt(), record.deliveryId()))
                 .toList();
         List<ItemResult<AttemptStartOutcome>> results;
         try {
@@ -210,6 +233,58 @@ final class RecordProcessor {
         return Outcome.REDELIVER;
     }
 
+    private boolean timeShort(Context lambda) {
+        return lambda.getRemainingTimeInMillis() < config.safetyMargin().toMillis();
+    }
+
+    /**
+     * A started record whose handler would begin with less than the safety margin left. Failing the attempt would
+     * spend one of the job's attempts on a handler that never ran; so it is not reported. When earlier handlers of
+     * this invocation used the time up, it is sent again as a new message (below); otherwise (the start call itself
+     * took the time) it comes back as it is, one receive further.
+     */
+    private static void leaveUnrun(
+            Dispatched record, boolean earlierHandlersRan, Outcome[] fates, List<Dispatched> again) {
+        FunctionLog.set(record.log());
+        fates[record.index()] = Outcome.REDELIVER;
+        if (earlierHandlersRan) {
+            LOG.debug("earlier handlers used the time up; the started attempt is to be sent again as a new message");
+            again.add(record);
+        } else {
+            LOG.warn("too little time left to run the started attempt; the message comes back later");
+        }
+    }
+
+    /**
+     * Sends the records again as new messages with their delivery ({@link Requeue}): each new message comes with a
+     * fresh receive count, and the ledger answers PROCEED to its start while the attempt it started waits. A record is
+     * acknowledged only once SQS accepted its new message; otherwise it comes back as it is.
+     */
+    private void sendAgain(List<Dispatched> records, Context lambda, Outcome[] fates) {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<Requeue.Record> again = records.stream()
+                .map(record ->
+                        new Requeue.Record(String.valueOf(record.index()), record.message(), record.deliveryId()))
+                .toList();
+        // Whatever time is left: an invocation that times out now gives every record back, which is safe too.
+        Duration timeout = Duration.ofMillis(Math.max(1, lambda.getRemainingTimeInMillis() - 500L));
+        if (timeout.compareTo(config.requestTimeout()) > 0) {
+            timeout = config.requestTimeout();
+        }
+        Set<String> accepted = requeue.send(again, timeout);
+        for (Dispatched record : records) {
+            FunctionLog.set(record.log());
+            if (accepted.contains(String.valueOf(record.index()))) {
+                LOG.info("sent again as a new message; acknowledged");
+                fates[record.index()] = Outcome.ACKNOWLEDGE;
+            } else {
+                LOG.warn("could not be sent again; the message comes back later");
+            }
+        }
+    }
+
     private void runGuarded(Started started, Context lambda, PendingReports reports, Outcome[] fates) {
         int index = started.record().index();
         try {
@@ -227,13 +302,6 @@ final class RecordProcessor {
         int attempt = answer.attempt();
         FunctionLog.Fields log = record.log().withJob(dispatch.jobId().toString(), attempt);
         FunctionLog.set(log);
-        if (lambda.getRemainingTimeInMillis() < config.safetyMargin().toMillis()) {
-            // Earlier handlers used the time up. Failing the attempt would spend one of the job's attempts on a
-            // handler that never ran; its redelivery is answered PROCEED again (same delivery).
-            LOG.warn("too little time left to run the started attempt; the message comes back later");
-            fates[record.index()] = Outcome.REDELIVER;
-            return;
-        }
         JobView job = answer.job();
         String jobType = job != null && job.jobType() != null ? job.jobType() : dispatch.jobType();
         Map<String, Object> payload = job == null ? null : job.payload();
@@ -255,7 +323,7 @@ final class RecordProcessor {
                         dispatch.jobId(),
                         jobType,
                         attempt,
-                        new LedgerClient.Delivery(record.message().getMessageId(), lambda.getAwsRequestId()),
+                        new Delivery(record.deliveryId(), lambda.getAwsRequestId()),
                         payload,
                         file,
                         fileName(dispatch, job),
@@ -284,7 +352,7 @@ final class RecordProcessor {
         ending = writable(ending);
         AttemptContext.Unsent unsent =
                 context == null ? new AttemptContext.Unsent(List.of(), null) : context.takeUnsent();
-        String messageId = record.message().getMessageId();
+        String messageId = record.deliveryId();
         AttemptReport report = ending.isCompleted()
                 ? AttemptReport.completed(
                         dispatch.jobId(), attempt, messageId, ending.result(), unsent.logs(), unsent.progress())

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -17,12 +18,15 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
  * The Lambda function: {@code dev.jobledger.lambda.SqsJobHandler::handleRequest}, triggered by the job queue with
  * {@code ReportBatchItemFailures}. Starts the batch's records with one ledger call, runs their handlers one after the
  * other and reports their ends in batched calls; an exception in one record never fails the others. Only records that
- * must come back are reported in {@code batchItemFailures}.
+ * must come back are reported in {@code batchItemFailures}; a started record the invocation had no time left for goes
+ * back to its queue as a new message instead, so that it does not use up the job's receives.
  */
 public final class SqsJobHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -40,17 +44,25 @@ public final class SqsJobHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 config,
                 new LedgerClient(config, tokenSource(config)),
                 s3Client(config),
+                firstUse(() -> sqsClient(config)),
                 HandlerRegistry.fromServiceLoader());
         LOG.info("job processor ready", Map.of("config", config.toString()));
     }
 
     /** For tests and the local poller: everything given. */
-    public SqsJobHandler(BridgeConfig config, LedgerClient ledger, S3Client s3, HandlerRegistry handlers) {
+    public SqsJobHandler(
+            BridgeConfig config, LedgerClient ledger, S3Client s3, SqsClient sqs, HandlerRegistry handlers) {
+        this(config, ledger, s3, given(Objects.requireNonNull(sqs, "sqs")), handlers);
+    }
+
+    private SqsJobHandler(
+            BridgeConfig config, LedgerClient ledger, S3Client s3, Supplier<SqsClient> sqs, HandlerRegistry handlers) {
         this.processor = new RecordProcessor(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(ledger, "ledger"),
                 Objects.requireNonNull(s3, "s3"),
-                Objects.requireNonNull(handlers, "handlers"));
+                Objects.requireNonNull(handlers, "handlers"),
+                new Requeue(sqs));
     }
 
     @Override
@@ -99,19 +111,45 @@ public final class SqsJobHandler implements RequestHandler<SQSEvent, SQSBatchRes
         return builder.build();
     }
 
+    /**
+     * The SQS client that sends records back to their queue: with an endpoint override (a local stand-in) when one is
+     * set.
+     */
+    public static SqsClient sqsClient(BridgeConfig config) {
+        SqsClientBuilder builder = SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
+        if (config.region() != null) {
+            builder.region(Region.of(config.region()));
+        }
+        if (config.sqsEndpoint() != null) {
+            builder.endpointOverride(config.sqsEndpoint());
+            if (config.region() == null) {
+                builder.region(Region.US_EAST_1);
+            }
+        }
+        return builder.build();
+    }
+
+    private static <T> Supplier<T> given(T value) {
+        return () -> value;
+    }
+
+    /** Built on first use, then kept: most invocations never need it, and cold starts stay short. */
+    private static <T> Supplier<T> firstUse(Supplier<T> build) {
+        Object lock = new Object();
+        List<T> built = new ArrayList<>(1);
+        return () -> {
+            synchronized (lock) {
+                if (built.isEmpty()) {
+                    built.add(build.get());
+                }
+                return built.get(0);
+            }
+        };
+    }
+
     private static TokenSource tokenSource(BridgeConfig config) {
         if (config.bridgeTokenSecretArn() != null) {
-            SecretsManagerClient[] client = new SecretsManagerClient[1]; // built on first use, then kept
-            return TokenSource.secretsManager(
-                    () -> {
-                        synchronized (client) {
-                            if (client[0] == null) {
-                                client[0] = secretsManager(config);
-                            }
-                            return client[0];
-                        }
-                    },
-                    config.bridgeTokenSecretArn());
+            return TokenSource.secretsManager(firstUse(() -> secretsManager(config)), config.bridgeTokenSecretArn());
         }
         return TokenSource.fixed(config.bridgeToken());
     }

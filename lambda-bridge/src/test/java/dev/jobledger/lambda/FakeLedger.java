@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ import java.util.regex.Pattern;
  * attempt, SKIP for other repeats, 409 for ending a job that moved on, a repeated end changes nothing), strict request
  * bodies (unknown fields and broken limits answer 400, bodies over 4 MiB 413, as the ledger does) and knobs: answer
  * proceed=false, 500 the first N times, 503 always (per job: a whole single call, or one item of a batched call),
- * whole batched calls answering a status, or answers lost after recording.
+ * whole batched calls answering a status or answering late, or answers lost after recording.
  */
 final class FakeLedger implements AutoCloseable {
 
@@ -157,6 +158,7 @@ final class FakeLedger implements AutoCloseable {
     private final List<Call> calls = new ArrayList<>();
     private final List<Request> requests = new ArrayList<>();
     private final Map<String, BatchKnob> batchKnobs = new ConcurrentHashMap<>();
+    private final Map<String, Duration> batchDelays = new ConcurrentHashMap<>();
     private final AtomicInteger badRequests = new AtomicInteger();
 
     FakeLedger() throws IOException {
@@ -212,6 +214,11 @@ final class FakeLedger implements AutoCloseable {
     /** The next {@code times} calls of the batched endpoint ({@link #START}, {@link #FINISH}) answer {@code status}. */
     void failBatches(String endpoint, int status, int times) {
         batchKnobs.put(endpoint, new BatchKnob(status, false, times));
+    }
+
+    /** Every call of the batched endpoint is answered only after {@code delay}: a slow ledger. */
+    void delayBatches(String endpoint, Duration delay) {
+        batchDelays.put(endpoint, delay);
     }
 
     /** The next {@code times} calls of the batched endpoint are recorded, then answered 500: the answer is lost. */
@@ -349,6 +356,14 @@ final class FakeLedger implements AutoCloseable {
             badRequests.incrementAndGet();
             respondBatch(exchange, endpoint, 400, Map.of("title", "Bad Request", "detail", "invalid batch"));
             return;
+        }
+        Duration delay = batchDelays.get(endpoint);
+        if (delay != null) {
+            try {
+                Thread.sleep(delay.toMillis()); // the fault itself: a ledger that answers late
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         BatchKnob knob = batchKnobs.get(endpoint);
         synchronized (this) {

@@ -9,6 +9,7 @@ import dev.jobledger.lambda.LedgerClient.ItemResult;
 import dev.jobledger.messages.AttemptDecision;
 import dev.jobledger.messages.AttemptFinishOutcome;
 import dev.jobledger.messages.AttemptStartOutcome;
+import dev.jobledger.messages.Delivery;
 import dev.jobledger.messages.JobStatus;
 import dev.jobledger.messages.LogEntry;
 import dev.jobledger.messages.LogLevel;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** The bridge's HTTP against the loopback ledger fake: bounded retries on 5xx and network errors, none on 4xx. */
 class LedgerClientTest {
 
-    private static final LedgerClient.Delivery DELIVERY = new LedgerClient.Delivery("m-1", "r-1");
+    private static final Delivery DELIVERY = new Delivery("m-1", "r-1");
 
     private FakeLedger ledger;
     private LedgerClient client;
@@ -48,8 +49,15 @@ class LedgerClientTest {
     }
 
     private static BridgeConfig config(URI base) {
-        return BridgeConfig.defaults(base, FakeLedger.TOKEN, "bucket")
-                .withRetries(4, Duration.ofMillis(5), Duration.ofMillis(40), Duration.ofSeconds(5));
+        return BridgeConfig.builder()
+                .apiBaseUrl(base)
+                .bridgeToken(FakeLedger.TOKEN)
+                .s3Bucket("bucket")
+                .maxTries(4)
+                .backoffBase(Duration.ofMillis(5))
+                .backoffMax(Duration.ofMillis(40))
+                .requestTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Test
@@ -215,7 +223,7 @@ class LedgerClientTest {
         for (int i = 0; i < 5; i++) {
             UUID job = UUID.randomUUID();
             ledger.submit(job, "example", Map.of(), null, 3);
-            client.startAttempt(job, 1, new LedgerClient.Delivery("m-" + i, "r-1"));
+            client.startAttempt(job, 1, new Delivery("m-" + i, "r-1"));
             reports.add(
                     i == 2
                             ? AttemptReport.failed(job, 1, "m-" + i, " ", true, List.of(), null)

@@ -19,8 +19,13 @@ final class LocalS3 implements AutoCloseable {
         // The SDK's default credentials chain reads these system properties: the function's client is used as is.
         System.setProperty("aws.accessKeyId", dev.jobledger.standins.LocalS3.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", dev.jobledger.standins.LocalS3.SECRET_KEY);
-        client = SqsJobHandler.s3Client(BridgeConfig.defaults(URI.create("http://unused"), "unused", BUCKET)
-                .withS3(REGION, server.endpoint()));
+        client = SqsJobHandler.s3Client(BridgeConfig.builder()
+                .apiBaseUrl(URI.create("http://unused"))
+                .bridgeToken("unused")
+                .s3Bucket(BUCKET)
+                .region(REGION)
+                .s3Endpoint(server.endpoint())
+                .build());
     }
 
     URI endpoint() {

@@ -1,5 +1,6 @@
 package dev.jobledger.lambda;
 
+import static dev.jobledger.lambda.Events.reported;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -12,6 +13,7 @@ import dev.jobledger.messages.LogEntry;
 import dev.jobledger.messages.LogLevel;
 import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.StoredFile;
+import dev.jobledger.standins.LocalLambdaContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,15 +32,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
-/** The function end to end: JSON SQS events in, a real loopback ledger fake and a real S3-protocol server behind. */
+/**
+ * The function end to end: JSON SQS events in and its answer out, both through the Lambda runtime's own serializer
+ * ({@link Events}), a real loopback ledger fake and a real S3-protocol server behind.
+ */
 class SqsJobHandlerTest {
 
     private static LocalS3 s3;
+    private static LocalQueue queue;
 
     private FakeLedger ledger;
     private SqsJobHandler function;
-    private BridgeConfig config;
     private final ByteArrayOutputStream functionLog = new ByteArrayOutputStream();
 
     private final AtomicInteger boomRuns = new AtomicInteger();
@@ -48,25 +55,40 @@ class SqsJobHandlerTest {
     private final AtomicInteger sawEarlierJobCompleted = new AtomicInteger();
 
     @BeforeAll
-    static void startS3() throws Exception {
+    static void startS3AndSqs() throws Exception {
         s3 = new LocalS3();
+        // The strictest redrive: a message received a second time lands in the dead-letter queue.
+        queue = new LocalQueue(1);
     }
 
     @AfterAll
-    static void stopS3() throws Exception {
+    static void stopS3AndSqs() throws Exception {
+        queue.close();
         s3.close();
     }
 
     @BeforeEach
     void setUp() throws Exception {
         ledger = new FakeLedger();
+        queue.purge();
         FunctionLog.redirect(new PrintStream(functionLog, true, StandardCharsets.UTF_8));
-        config = BridgeConfig.defaults(ledger.baseUrl(), FakeLedger.TOKEN, LocalS3.BUCKET)
-                .withS3(LocalS3.REGION, s3.endpoint())
-                .withRetries(3, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5))
-                .withReporting(500, Duration.ofMillis(100))
-                .withSafetyMargin(Duration.ofSeconds(1));
-        function = newFunction(config);
+        function = newFunction(config().build());
+    }
+
+    /** The function's configuration in these tests: quick retries and reports, a safety margin of one second. */
+    private BridgeConfig.Builder config() {
+        return BridgeConfig.builder()
+                .apiBaseUrl(ledger.baseUrl())
+                .bridgeToken(FakeLedger.TOKEN)
+                .s3Bucket(LocalS3.BUCKET)
+                .region(LocalS3.REGION)
+                .s3Endpoint(s3.endpoint())
+                .maxTries(3)
+                .backoffBase(Duration.ofMillis(5))
+                .backoffMax(Duration.ofMillis(20))
+                .requestTimeout(Duration.ofSeconds(5))
+                .reportInterval(Duration.ofMillis(100))
+                .safetyMargin(Duration.ofSeconds(1));
     }
 
     private SqsJobHandler newFunction(BridgeConfig config) {
@@ -110,7 +132,11 @@ class SqsJobHandlerTest {
                 }))
                 .register(handler("ignores-its-context", context -> HandlerResult.empty()));
         return new SqsJobHandler(
-                config, new LedgerClient(config, TokenSource.fixed(FakeLedger.TOKEN)), s3.client(), registry);
+                config,
+                new LedgerClient(config, TokenSource.fixed(FakeLedger.TOKEN)),
+                s3.client(),
+                queue.client(),
+                registry);
     }
 
     @AfterEach
@@ -128,11 +154,11 @@ class SqsJobHandlerTest {
     void aBatchOfTenExampleJobsMakesOneStartAndOneFinishCallAndEachCompletesWithItsLogLineAndFinalProgress() {
         Map<String, String> values = new HashMap<>(Map.of("RUN", "r0"));
         UUID[] jobs = tenExampleJobs(values);
-        FakeLambdaContext context = context();
+        LocalLambdaContext context = context();
 
         SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context);
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(ledger.requests())
                 .extracting(FakeLedger.Request::endpoint, FakeLedger.Request::status, FakeLedger.Request::items)
                 .containsExactly(
@@ -185,9 +211,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
 
-        assertThat(response.getBatchItemFailures())
-                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .containsExactly("msg-04-r1");
+        assertThat(reported(response)).containsExactly("msg-04-r1");
         for (int i = 1; i <= 10; i++) {
             if (i != 4) {
                 assertThat(ledger.job(jobs[i]).status).as("job %d", i).isEqualTo(JobStatus.COMPLETED);
@@ -207,7 +231,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
 
-        assertThat(response.getBatchItemFailures()).hasSize(10);
+        assertThat(reported(response)).hasSize(10);
         assertThat(ledger.requestCount(FakeLedger.START)).as("bounded retries").isEqualTo(3);
         assertThat(ledger.requestCount(FakeLedger.FINISH)).isZero();
         for (int i = 1; i <= 10; i++) {
@@ -238,9 +262,7 @@ class SqsJobHandlerTest {
                                 "JOB_ODD", odd.toString())),
                 context());
 
-        assertThat(response.getBatchItemFailures())
-                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .containsExactly("m-odd");
+        assertThat(reported(response)).containsExactly("m-odd");
         assertThat(ledger.job(proceed).status).isEqualTo(JobStatus.COMPLETED);
         assertThat(ledger.job(skip).skips).isEqualTo(1);
         assertThat(ledger.job(skip).result).isNull();
@@ -266,7 +288,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse again = function.handleRequest(event, context());
 
-        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(reported(again)).isEmpty();
         assertThat(ledger.requests())
                 .extracting(FakeLedger.Request::endpoint)
                 .as("the second batch only asks to start")
@@ -289,13 +311,13 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse first = function.handleRequest(event, context());
 
-        assertThat(first.getBatchItemFailures()).hasSize(10);
+        assertThat(reported(first)).hasSize(10);
         assertThat(ledger.requestCount(FakeLedger.FINISH)).as("bounded retries").isEqualTo(3);
         assertThat(ledger.job(jobs[1]).status).isEqualTo(JobStatus.RUNNING);
 
         SQSBatchResponse again = function.handleRequest(event, context());
 
-        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(reported(again)).isEmpty();
         for (int i = 1; i <= 10; i++) {
             FakeLedger.Job state = ledger.job(jobs[i]);
             assertThat(state.status).as("job %d", i).isEqualTo(JobStatus.COMPLETED);
@@ -317,8 +339,8 @@ class SqsJobHandlerTest {
         SQSBatchResponse first = function.handleRequest(event, context());
         SQSBatchResponse again = function.handleRequest(event, context());
 
-        assertThat(first.getBatchItemFailures()).hasSize(10);
-        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(reported(first)).hasSize(10);
+        assertThat(reported(again)).isEmpty();
         for (int i = 1; i <= 10; i++) {
             FakeLedger.Job state = ledger.job(jobs[i]);
             assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
@@ -339,7 +361,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
 
-        assertThat(response.getBatchItemFailures()).hasSize(10);
+        assertThat(reported(response)).hasSize(10);
         assertThat(ledger.requestCount(FakeLedger.START))
                 .as("a 401 is tried once more with the token read again")
                 .isEqualTo(status == 401 ? 2 : 1);
@@ -359,8 +381,8 @@ class SqsJobHandlerTest {
         ledger.failBatches(FakeLedger.FINISH, status, 0);
         SQSBatchResponse again = function.handleRequest(event, context());
 
-        assertThat(first.getBatchItemFailures()).hasSize(10);
-        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(reported(first)).hasSize(10);
+        assertThat(reported(again)).isEmpty();
         for (int i = 1; i <= 10; i++) {
             assertThat(ledger.job(jobs[i]).status).isEqualTo(JobStatus.COMPLETED);
         }
@@ -374,7 +396,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "rows"), context());
 
-        assertThat(response.getBatchItemFailures())
+        assertThat(reported(response))
                 .as("acknowledged once the failure is recorded")
                 .isEmpty();
         assertThat(rowsDone.get()).isPositive().isLessThan(10_000_000);
@@ -394,7 +416,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(threeDispatches("long", first, second, third), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(sawEarlierJobCompleted)
                 .as("the first job completed while the second ran")
                 .hasValue(1);
@@ -409,7 +431,8 @@ class SqsJobHandlerTest {
 
     @Test
     void reportsThatWaitedLongerThanTheReportIntervalAreSentBeforeTheNextHandlerStarts() {
-        SqsJobHandler slowerReporting = newFunction(config.withReporting(500, Duration.ofMillis(250)));
+        SqsJobHandler slowerReporting =
+                newFunction(config().reportInterval(Duration.ofMillis(250)).build());
         UUID first = submit("example", Map.of());
         UUID second = submit("quiet-for-half-a-second", Map.of());
         // Neither calls its context, so only the check between handlers can send the first two ends early.
@@ -418,7 +441,7 @@ class SqsJobHandlerTest {
         SQSBatchResponse response =
                 slowerReporting.handleRequest(threeDispatches("between", first, second, third), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(ledger.requests())
                 .filteredOn(r -> r.endpoint().equals(FakeLedger.FINISH))
                 .extracting(FakeLedger.Request::items)
@@ -426,32 +449,148 @@ class SqsJobHandlerTest {
     }
 
     @Test
-    void aStartedRecordLeftWithTooLittleTimeToRunComesBackUnreportedAndItsRedeliveryRunsIt() {
+    void startedRecordsLeftWithoutTimeAfterAnEarlierHandlerGoBackToTheQueueAsNewMessagesAndAreAcknowledged() {
         UUID first = submit("example", Map.of("sleepMillis", 60_000));
         UUID second = submit("example", Map.of());
         UUID third = submit("example", Map.of());
         SQSEvent event = threeDispatches("late", first, second, third);
 
-        SQSBatchResponse response = function.handleRequest(event, new FakeLambdaContext(Duration.ofMillis(1_800)));
+        SQSBatchResponse response =
+                function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
 
-        assertThat(response.getBatchItemFailures())
-                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .containsExactly("late-2", "late-3");
+        assertThat(reported(response))
+                .as("nothing comes back as the same message")
+                .isEmpty();
         assertThat(ledger.job(first).failures)
                 .containsExactly(new FakeLedger.Failure(1, "remaining Lambda time ran short", true));
-        assertThat(ledger.job(second).status).isEqualTo(JobStatus.RUNNING);
-        assertThat(ledger.job(second).failures)
-                .as("no attempt spent on a handler that never ran")
-                .isEmpty();
-
-        SQSBatchResponse again = function.handleRequest(event, context());
-
-        assertThat(again.getBatchItemFailures()).isEmpty();
         assertThat(List.of(second, third)).allSatisfy(job -> {
-            assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
-            assertThat(ledger.job(job).repeatedProceeds).isEqualTo(1);
+            assertThat(ledger.job(job).status).isEqualTo(JobStatus.RUNNING);
+            assertThat(ledger.job(job).failures)
+                    .as("no attempt spent on a handler that never ran")
+                    .isEmpty();
         });
+        List<Message> sentAgain = queue.receive();
+        assertThat(sentAgain).hasSize(2);
+        for (Message message : sentAgain) {
+            SQSEvent.SQSMessage original = event.getRecords().stream()
+                    .filter(r -> r.getMessageId()
+                            .equals(message.messageAttributes()
+                                    .get(Requeue.DELIVERY_ATTRIBUTE)
+                                    .stringValue()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(original.getMessageId()).isIn("late-2", "late-3");
+            assertThat(message.body()).isEqualTo(original.getBody());
+            assertThat(message.attributes())
+                    .as("a new message: its first receive")
+                    .containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1");
+            original.getMessageAttributes()
+                    .forEach((name, value) -> assertThat(
+                                    message.messageAttributes().get(name))
+                            .as("message attribute %s", name)
+                            .satisfies(copy -> {
+                                assertThat(copy.dataType()).isEqualTo(value.getDataType());
+                                assertThat(copy.stringValue()).isEqualTo(value.getStringValue());
+                            }));
+        }
+
+        SQSBatchResponse again = function.handleRequest(queue.asEvent(sentAgain), context());
+
+        assertThat(reported(again)).isEmpty();
+        assertThat(List.of(second, third)).allSatisfy(job -> {
+            FakeLedger.Job state = ledger.job(job);
+            assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
+            assertThat(state.proceeded)
+                    .as("the attempt it started, not a new one")
+                    .containsExactly(1);
+            assertThat(state.repeatedProceeds).as("its delivery proceeds again").isEqualTo(1);
+        });
+        assertThat(ledger.calls())
+                .filteredOn(c -> c.jobId().equals(second))
+                .extracting(FakeLedger.Call::endpoint, FakeLedger.Call::messageId)
+                .as("the ledger knows one delivery of the attempt")
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(FakeLedger.START, "late-2"),
+                        org.assertj.core.groups.Tuple.tuple(FakeLedger.START, "late-2"),
+                        org.assertj.core.groups.Tuple.tuple(FakeLedger.FINISH, "late-2"));
         assertThat(ledger.job(first).status).as("its stale message is skipped").isEqualTo(JobStatus.RETRYING);
+    }
+
+    @Test
+    void aRecordLeftWithoutTimeAgainAndAgainKeepsItsFirstDeliveryAndEveryNewMessageStartsFromItsFirstReceive() {
+        UUID job = submit("example", Map.of());
+        SQSEvent firstDelivery = dispatch(job, 1, "example");
+        SQSEvent.SQSMessage record = firstDelivery.getRecords().get(0);
+
+        for (int round = 1; round <= 3; round++) {
+            // A long handler first, in the same invocation, uses the time up.
+            UUID sleeper = submit("example", Map.of("sleepMillis", 60_000));
+            SQSEvent event = new SQSEvent();
+            event.setRecords(
+                    List.of(dispatch(sleeper, 1, "example").getRecords().get(0), record));
+
+            SQSBatchResponse response =
+                    function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
+
+            assertThat(reported(response)).as("round %d", round).isEmpty();
+            List<Message> sentAgain = queue.receive();
+            assertThat(sentAgain).as("round %d", round).singleElement().satisfies(message -> {
+                assertThat(message.attributes())
+                        .containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1");
+                assertThat(message.messageAttributes()
+                                .get(Requeue.DELIVERY_ATTRIBUTE)
+                                .stringValue())
+                        .isEqualTo("msg-" + job);
+            });
+            record = queue.asEvent(sentAgain).getRecords().get(0);
+        }
+
+        SQSEvent lastEvent = new SQSEvent();
+        lastEvent.setRecords(List.of(record));
+        SQSBatchResponse done = function.handleRequest(lastEvent, context());
+
+        assertThat(reported(done)).isEmpty();
+        FakeLedger.Job state = ledger.job(job);
+        assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
+        assertThat(state.proceeded).containsExactly(1);
+        assertThat(state.failures).isEmpty();
+        assertThat(queue.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void aStartedRecordSqsWillNotTakeBackAsANewMessageComesBackAsItIs() {
+        UUID first = submit("example", Map.of("sleepMillis", 60_000));
+        UUID second = submit("example", Map.of());
+        UUID third = submit("example", Map.of());
+        SQSEvent event = threeDispatches("gone", first, second, third);
+        // The queue the records name does not exist: the new messages cannot be sent.
+        event.getRecords().forEach(r -> r.setEventSourceArn("arn:aws:sqs:eu-central-1:000000000000:no-such-queue"));
+
+        SQSBatchResponse response =
+                function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
+
+        assertThat(reported(response)).containsExactly("gone-2", "gone-3");
+        assertThat(ledger.job(second).status).isEqualTo(JobStatus.RUNNING);
+        assertThat(ledger.job(second).failures).isEmpty();
+        assertThat(functionLog.toString(StandardCharsets.UTF_8)).contains("could not be sent again");
+    }
+
+    @Test
+    void whenTheStartCallItselfUsedTheTimeUpTheStartedRecordsComeBackAsTheyAreAndNothingIsSentAgain() {
+        UUID first = submit("example", Map.of());
+        UUID second = submit("example", Map.of());
+        UUID third = submit("example", Map.of());
+        ledger.delayBatches(FakeLedger.START, Duration.ofMillis(1_000));
+
+        SQSBatchResponse response = function.handleRequest(
+                threeDispatches("slow", first, second, third), LocalLambdaContext.withBudget(Duration.ofMillis(1_600)));
+
+        assertThat(reported(response))
+                .as("no handler ran: sending them again could only go round without end")
+                .containsExactly("slow-1", "slow-2", "slow-3");
+        assertThat(ledger.job(first).status).isEqualTo(JobStatus.RUNNING);
+        assertThat(ledger.job(first).failures).isEmpty();
+        assertThat(queue.receive()).isEmpty();
     }
 
     @Test
@@ -467,7 +606,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
 
-        assertThat(response.getBatchItemFailures())
+        assertThat(reported(response))
                 .as("the failure is the ledger's to retry")
                 .isEmpty();
         assertThat(boomRuns).hasValue(1);
@@ -485,7 +624,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "boom"), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(boomRuns).hasValue(1);
         assertThat(ledger.job(job).failures)
                 .containsExactly(new FakeLedger.Failure(1, "IllegalStateException: boom", true));
@@ -501,7 +640,7 @@ class SqsJobHandlerTest {
                 Events.load("duplicate-in-batch.json", Map.of("JOB", exampleJob.toString(), "MESSAGE_ID", "dup")),
                 context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(ledger.job(exampleJob).proceeded).containsExactly(1);
         assertThat(ledger.job(exampleJob).skips).isEqualTo(1);
         assertThat(ledger.calls(exampleJob, FakeLedger.FINISH)).isEqualTo(1);
@@ -516,7 +655,7 @@ class SqsJobHandlerTest {
         function.handleRequest(event, context());
         SQSBatchResponse again = function.handleRequest(event, context());
 
-        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(reported(again)).isEmpty();
         assertThat(boomRuns).hasValue(1);
         assertThat(ledger.job(job).skips).isEqualTo(1);
         assertThat(ledger.calls(job, FakeLedger.FINISH)).isEqualTo(1);
@@ -529,7 +668,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "boom"), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(boomRuns).hasValue(0);
         assertThat(ledger.calls(job, FakeLedger.FINISH)).isZero();
     }
@@ -537,7 +676,7 @@ class SqsJobHandlerTest {
     @Test
     void twoMessagesForOneJobRunningAtOnceRunTheHandlerOnce() throws Exception {
         UUID job = submit("waits-for-second-delivery", Map.of());
-        SqsJobHandler secondInstance = newFunction(config);
+        SqsJobHandler secondInstance = newFunction(config().build());
 
         CompletableFuture<SQSBatchResponse> first =
                 CompletableFuture.supplyAsync(() -> function.handleRequest(dispatch(job, 1, "x"), context()));
@@ -549,8 +688,8 @@ class SqsJobHandlerTest {
                         Map.of("JOB", job.toString(), "ATTEMPT", "1", "JOB_TYPE", "x", "MESSAGE_ID", "another-" + job)),
                 context());
 
-        assertThat(second.getBatchItemFailures()).isEmpty();
-        assertThat(first.get().getBatchItemFailures()).isEmpty();
+        assertThat(reported(second)).isEmpty();
+        assertThat(reported(first.get())).isEmpty();
         assertThat(waitingRuns).hasValue(1);
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
         assertThat(ledger.calls(job, FakeLedger.FINISH)).isEqualTo(1);
@@ -563,7 +702,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "rows"), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(rowsRuns).hasValue(1);
         assertThat(rowsDone.get()).isPositive().isLessThan(10_000_000);
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.CANCELLED);
@@ -574,10 +713,10 @@ class SqsJobHandlerTest {
     void whenTheRemainingLambdaTimeRunsShortTheAttemptFailsAsRetryable() {
         UUID job = submit("example", Map.of("sleepMillis", 60_000));
 
-        SQSBatchResponse response =
-                function.handleRequest(dispatch(job, 1, "example"), new FakeLambdaContext(Duration.ofMillis(1_800)));
+        SQSBatchResponse response = function.handleRequest(
+                dispatch(job, 1, "example"), LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(ledger.job(job).failures)
                 .containsExactly(new FakeLedger.Failure(1, "remaining Lambda time ran short", true));
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.RETRYING);
@@ -587,11 +726,12 @@ class SqsJobHandlerTest {
     void aRecordLeftWithTooLittleTimeToStartIsReportedWithoutStartingTheAttempt() {
         UUID job = submit("example", Map.of());
 
-        SQSBatchResponse response =
-                function.handleRequest(dispatch(job, 1, "example"), new FakeLambdaContext(Duration.ofMillis(500)));
+        SQSBatchResponse response = function.handleRequest(
+                dispatch(job, 1, "example"), LocalLambdaContext.withBudget(Duration.ofMillis(500)));
 
-        assertThat(response.getBatchItemFailures()).hasSize(1);
+        assertThat(reported(response)).containsExactly("msg-" + job);
         assertThat(ledger.requestCount()).isZero();
+        assertThat(queue.receive()).as("nothing ran: it is not sent again").isEmpty();
     }
 
     @Test
@@ -603,7 +743,7 @@ class SqsJobHandlerTest {
         for (int attempt = 1; attempt <= 3; attempt++) {
             SQSBatchResponse response = function.handleRequest(
                     withFile(job, attempt, "example", "jobs/example-lines.txt", "lines.txt"), context());
-            assertThat(response.getBatchItemFailures()).isEmpty();
+            assertThat(reported(response)).isEmpty();
         }
 
         FakeLedger.Job state = ledger.job(job);
@@ -644,7 +784,7 @@ class SqsJobHandlerTest {
         SQSBatchResponse response =
                 function.handleRequest(withFile(job, 1, "csv-import", "jobs/people.csv", "people.csv"), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         FakeLedger.Job state = ledger.job(job);
         assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
         assertThat(state.result).isEqualTo(Map.of("rows", 10_000, "valid", 9_900, "invalid", 100));
@@ -725,7 +865,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "no-such-type"), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(ledger.job(job).failures)
                 .containsExactly(new FakeLedger.Failure(1, "no handler registered for jobType no-such-type", false));
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.FAILED);
@@ -738,13 +878,24 @@ class SqsJobHandlerTest {
         SQSBatchResponse response = function.handleRequest(
                 Events.load("poison-and-good.json", Map.of("JOB", job.toString(), "MESSAGE_ID", "m1")), context());
 
-        assertThat(response.getBatchItemFailures())
-                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .containsExactly("m1-poison");
+        assertThat(reported(response)).containsExactly("m1-poison");
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
         assertThat(functionLog.toString(StandardCharsets.UTF_8))
                 .contains("\"level\":\"ERROR\"")
                 .contains("unparseable JobDispatch body");
+    }
+
+    @Test
+    void theAnswerReachesTheEventSourceMappingAsTheBatchItemFailuresJsonItReads() {
+        UUID job = submit("example", Map.of());
+        UUID other = submit("example", Map.of());
+
+        SQSBatchResponse poisoned = function.handleRequest(
+                Events.load("poison-and-good.json", Map.of("JOB", job.toString(), "MESSAGE_ID", "m2")), context());
+        SQSBatchResponse clean = function.handleRequest(dispatch(other, 1, "example"), context());
+
+        assertThat(Events.written(poisoned)).isEqualTo("{\"batchItemFailures\":[{\"itemIdentifier\":\"m2-poison\"}]}");
+        assertThat(Events.written(clean)).isEqualTo("{\"batchItemFailures\":[]}");
     }
 
     @Test
@@ -753,7 +904,7 @@ class SqsJobHandlerTest {
 
         SQSBatchResponse response = function.handleRequest(dispatch(unknown, 1, "example"), context());
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(reported(response)).isEmpty();
         assertThat(ledger.calls(unknown, FakeLedger.START)).isEqualTo(1);
         assertThat(ledger.requestCount(FakeLedger.FINISH)).isZero();
     }
@@ -761,7 +912,7 @@ class SqsJobHandlerTest {
     @Test
     void theFunctionLogsOneJsonObjectPerLineWithTheDeliveryFields() throws Exception {
         UUID job = submit("example", Map.of());
-        FakeLambdaContext context = context();
+        LocalLambdaContext context = context();
 
         function.handleRequest(dispatch(job, 1, "example"), context);
 
@@ -807,8 +958,8 @@ class SqsJobHandlerTest {
         return job;
     }
 
-    private static FakeLambdaContext context() {
-        return FakeLambdaContext.withMinutes(5);
+    private static LocalLambdaContext context() {
+        return LocalLambdaContext.withBudget(Duration.ofMinutes(5));
     }
 
     private static SQSEvent dispatch(UUID job, int attempt, String jobType) {

@@ -3,12 +3,11 @@ package dev.jobledger.local;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.jobledger.standins.LocalLambdaContext;
+import dev.jobledger.standins.LocalSqs;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -114,11 +113,12 @@ public final class LocalEventSourceMapping implements AutoCloseable {
 
     private void invoke(List<Message> batch) {
         String requestId = UUID.randomUUID().toString();
-        Instant deadline = Instant.now().plus(settings.functionTimeout());
+        LocalLambdaContext context = new LocalLambdaContext(requestId, settings.functionTimeout());
         SQSEvent event = new SQSEvent();
-        event.setRecords(batch.stream().map(this::record).toList());
-        Future<SQSBatchResponse> invocation = invocations.submit(
-                () -> function.handleRequest(event, new LocalLambdaContext(requestId, deadline, 1024)));
+        event.setRecords(batch.stream()
+                .map(message -> LocalSqs.lambdaRecord(message, queueArn))
+                .toList());
+        Future<SQSBatchResponse> invocation = invocations.submit(() -> function.handleRequest(event, context));
         Set<String> failed;
         try {
             SQSBatchResponse response =
@@ -164,28 +164,6 @@ public final class LocalEventSourceMapping implements AutoCloseable {
                         requestId);
             }
         }
-    }
-
-    private SQSEvent.SQSMessage record(Message message) {
-        SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-        record.setMessageId(message.messageId());
-        record.setReceiptHandle(message.receiptHandle());
-        record.setBody(message.body());
-        record.setMd5OfBody(message.md5OfBody());
-        record.setEventSource("aws:sqs");
-        record.setEventSourceArn(queueArn);
-        Map<String, String> attributes = new HashMap<>();
-        message.attributes().forEach((name, value) -> attributes.put(name.toString(), value));
-        record.setAttributes(attributes);
-        Map<String, SQSEvent.MessageAttribute> messageAttributes = new HashMap<>();
-        message.messageAttributes().forEach((name, value) -> {
-            SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
-            attribute.setDataType(value.dataType());
-            attribute.setStringValue(value.stringValue());
-            messageAttributes.put(name, attribute);
-        });
-        record.setMessageAttributes(messageAttributes);
-        return record;
     }
 
     private void pause() {

@@ -46,11 +46,18 @@ public final class LocalWorker {
             URI s3Endpoint,
             SqsClient sqs,
             LocalEventSourceMapping.Settings settings) {
-        BridgeConfig config = BridgeConfig.defaults(ledger, "unused", bucket).withS3(region, s3Endpoint);
+        BridgeConfig config = BridgeConfig.builder()
+                .apiBaseUrl(ledger)
+                .bridgeToken("unused") // the token is given to the ledger client below
+                .s3Bucket(bucket)
+                .region(region)
+                .s3Endpoint(s3Endpoint)
+                .build();
         SqsJobHandler function = new SqsJobHandler(
                 config,
                 new LedgerClient(config, TokenSource.fixed(bridgeToken(devSecret))),
                 SqsJobHandler.s3Client(config),
+                sqs, // a record the invocation had no time for goes back to the queue it came from
                 HandlerRegistry.fromServiceLoader());
         return new LocalEventSourceMapping(sqs, function, settings);
     }

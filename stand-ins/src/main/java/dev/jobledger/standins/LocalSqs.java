@@ -1,9 +1,11 @@
 package dev.jobledger.standins;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.typesafe.config.ConfigFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -183,6 +186,35 @@ public final class LocalSqs implements AutoCloseable {
                     .queueUrl();
             return new QueuePair(queueUrl, dlqUrl);
         }
+    }
+
+    /**
+     * A received message as Lambda's SQS event source mapping hands it to a function: body, system and message
+     * attributes, and the queue's ARN as {@code eventSourceARN}.
+     */
+    public static SQSEvent.SQSMessage lambdaRecord(Message message, String queueArn) {
+        SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+        record.setMessageId(message.messageId());
+        record.setReceiptHandle(message.receiptHandle());
+        record.setBody(message.body());
+        record.setMd5OfBody(message.md5OfBody());
+        record.setEventSource("aws:sqs");
+        record.setEventSourceArn(queueArn);
+        Map<String, String> attributes = new HashMap<>();
+        message.attributes().forEach((name, value) -> attributes.put(name.toString(), value));
+        record.setAttributes(attributes);
+        Map<String, SQSEvent.MessageAttribute> messageAttributes = new HashMap<>();
+        message.messageAttributes().forEach((name, value) -> {
+            SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
+            attribute.setDataType(value.dataType());
+            attribute.setStringValue(value.stringValue());
+            if (value.binaryValue() != null) {
+                attribute.setBinaryValue(value.binaryValue().asByteBuffer());
+            }
+            messageAttributes.put(name, attribute);
+        });
+        record.setMessageAttributes(messageAttributes);
+        return record;
     }
 
     /** A job queue and its dead-letter queue. */

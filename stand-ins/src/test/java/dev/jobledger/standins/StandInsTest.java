@@ -3,6 +3,7 @@ package dev.jobledger.standins;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -36,6 +37,19 @@ class StandInsTest {
             }
             assertThat(moved).extracting(Message::body).containsExactly("hello");
         }
+    }
+
+    @Test
+    void theLocalLambdaContextGivesEachInvocationItsOwnRequestIdAndNoMoreThanItsBudgetNeverBelowZero() {
+        LocalLambdaContext invocation = LocalLambdaContext.withBudget(Duration.ofMinutes(5));
+        LocalLambdaContext spent = LocalLambdaContext.withBudget(Duration.ZERO);
+
+        assertThat(invocation.getRemainingTimeInMillis()).isBetween(1, 300_000);
+        assertThat(spent.getRemainingTimeInMillis()).isZero();
+        assertThat(invocation.getAwsRequestId()).isNotBlank().isNotEqualTo(spent.getAwsRequestId());
+        assertThat(new LocalLambdaContext("request-1", Duration.ofSeconds(1)).getAwsRequestId())
+                .isEqualTo("request-1");
+        assertThat(invocation.getFunctionName()).isEqualTo(LocalLambdaContext.FUNCTION_NAME);
     }
 
     @Test

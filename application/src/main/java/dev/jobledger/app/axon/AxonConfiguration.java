@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.axonframework.commandhandling.CommandBus;
@@ -12,6 +14,7 @@ import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.commandhandling.gateway.RetryScheduler;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
@@ -76,6 +79,16 @@ class AxonConfiguration {
             }
         }
         return false;
+    }
+
+    @Bean
+    ConfigurerModule processorMeters(MeterRegistry registry, Clock clock) {
+        return ProcessorMeters.onEveryProcessor(registry, clock);
+    }
+
+    @Bean
+    ConfigurerModule busMeters(MeterRegistry registry) {
+        return BusMeters.onEveryBus(registry);
     }
 
     /**

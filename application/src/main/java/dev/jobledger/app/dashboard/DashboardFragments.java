@@ -2,6 +2,7 @@ package dev.jobledger.app.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.app.web.Callers;
 import dev.jobledger.messages.CountJobs;
 import dev.jobledger.messages.FindJob;
 import dev.jobledger.messages.FindJobAsOf;
@@ -50,7 +51,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 @RequestMapping("/dashboard/fragments")
 class DashboardFragments {
 
-    static final String ADMIN = "job:Admin";
     private static final int PAGE_SIZE = 20;
     private static final int LOG_PAGE_SIZE = 50;
     private static final int HISTORY_PAGE_SIZE = 100;
@@ -186,8 +186,7 @@ class DashboardFragments {
     }
 
     static Viewer viewer(Authentication caller) {
-        boolean admin = caller.getAuthorities().stream().anyMatch(granted -> ADMIN.equals(granted.getAuthority()));
-        return new Viewer(caller.getName(), admin);
+        return Callers.of(caller).viewer();
     }
 
     private static String blankToNull(String value) {

@@ -35,7 +35,11 @@ import org.springframework.web.bind.annotation.ResponseBody;
 @Profile("local")
 class DevSignIn {
 
-    static final Set<String> PERMISSIONS = Set.of("job:Create", "job:Read", "job:Admin", "job:Report");
+    static final Set<String> PERMISSIONS = Set.of(
+            SecurityConfiguration.CREATE,
+            SecurityConfiguration.READ,
+            SecurityConfiguration.ADMIN,
+            SecurityConfiguration.REPORT);
     private static final Duration VALID_FOR = Duration.ofHours(8);
     private static final java.util.regex.Pattern USER = java.util.regex.Pattern.compile("[A-Za-z0-9@._-]{1,255}");
 

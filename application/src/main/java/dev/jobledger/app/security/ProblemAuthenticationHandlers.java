@@ -12,6 +12,7 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthen
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.csrf.CsrfException;
 
 /**
  * 401 and 403 answered as problem+json, keeping the {@code WWW-Authenticate} header that bearer-token clients read.
@@ -35,7 +36,9 @@ final class ProblemAuthenticationHandlers {
 
     AccessDeniedHandler accessDenied() {
         return (request, response, denied) -> {
-            bearerDenied.handle(request, response, denied);
+            if (!(denied instanceof CsrfException)) {
+                bearerDenied.handle(request, response, denied);
+            }
             write(response, HttpStatus.FORBIDDEN, detail(denied));
         };
     }
@@ -47,6 +50,10 @@ final class ProblemAuthenticationHandlers {
     }
 
     private static String detail(AccessDeniedException denied) {
+        if (denied instanceof CsrfException) {
+            return "A request signed in by the dashboard's session must carry the session's CSRF token (header "
+                    + "X-CSRF-TOKEN, as the dashboard's pages send it); reload the page";
+        }
         return "The token's permissions do not allow this request";
     }
 

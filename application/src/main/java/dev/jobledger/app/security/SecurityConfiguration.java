@@ -1,12 +1,18 @@
 package dev.jobledger.app.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.messages.Caller;
 import jakarta.servlet.DispatcherType;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -15,26 +21,36 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
+import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
- * Bearer tokens only. The token's {@code permissions} claim grants: {@code job:Create}, {@code job:Read},
- * {@code job:Admin} (every job), {@code job:Report} (the worker bridge's internal endpoints, nothing else) and
+ * Every request is authenticated by a bearer token: its Authorization header, or the access token of the dashboard's
+ * signed-in session ({@link DashboardSignIn}, {@link SessionTokens}). The token's {@code permissions} claim grants:
+ * {@code job:Create}, {@code job:Read}, {@code job:Admin} (every job), {@code job:Report} (the worker bridge's internal endpoints, nothing else) and
  * {@code job:Metrics} (the Prometheus scrape, nothing else).
  */
 // Only a server has requests to secure: the operators' rebuild (bin/rebuild-read-models) runs without one.
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
-@EnableConfigurationProperties(SecurityProperties.class)
+@EnableConfigurationProperties({SecurityProperties.class, DashboardSignInProperties.class})
 class SecurityConfiguration {
 
     static final String CREATE = "job:Create";
     static final String READ = "job:Read";
-    static final String ADMIN = "job:Admin";
+    static final String ADMIN = Caller.ADMIN;
     static final String REPORT = "job:Report";
     /** Scrapes /actuator/prometheus and nothing else: a scraper's token cannot read or change any job. */
     static final String METRICS = "job:Metrics";
@@ -62,21 +78,46 @@ class SecurityConfiguration {
         }
     }
 
-    static final String DASHBOARD_POLICY = "default-src 'self'; script-src 'self'; style-src 'self';"
-            + " img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
-            + " frame-ancestors 'none'";
+    /**
+     * The dashboard pages' Content-Security-Policy: only this origin's scripts and styles, no framing. A form may
+     * also go to the identity provider (sign-out continues there), when there is one.
+     */
+    static String dashboardPolicy(String identityProvider) {
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
+                + " object-src 'none'; base-uri 'none'; form-action 'self'"
+                + (identityProvider == null ? "" : " " + identityProvider) + "; frame-ancestors 'none'";
+    }
+
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+    /** The dashboard's pages: shells without data, which a signed-in session is needed for when a provider is set. */
+    private static final RequestMatcher PAGES =
+            new OrRequestMatcher(page("/dashboard"), page("/dashboard/jobs/*"), page("/dashboard/operations"));
+
+    private static RequestMatcher page(String pattern) {
+        return PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, pattern);
+    }
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, ObjectMapper json) throws Exception {
+    @Order(2)
+    SecurityFilterChain api(
+            HttpSecurity http, ObjectMapper json, SecurityProperties jwt, ObjectProvider<SessionTokens> sessionTokens)
+            throws Exception {
         ProblemAuthenticationHandlers problems = new ProblemAuthenticationHandlers(json);
+        // With an identity provider configured, the dashboard signs in there (DashboardSignIn) and its browser sends
+        // a session cookie instead of a header: the session's access token authenticates its requests.
+        SessionTokens sessions = sessionTokens.getIfAvailable();
+        boolean signInAtProvider = sessions != null;
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 // A live stream that ends (timeout, completion) is dispatched again as ASYNC, without the bearer
                 // filter: its REQUEST dispatch was authorized already, and the answer is under way.
                 .authorizeHttpRequests(requests -> {
-                    requests.dispatcherTypeMatchers(DispatcherType.ASYNC)
-                            .permitAll()
-                            .requestMatchers(
+                    requests.dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll();
+                    if (signInAtProvider) {
+                        requests.requestMatchers(PAGES).authenticated();
+                    }
+                    requests.requestMatchers(
                                     "/actuator/health/**",
                                     "/actuator/info",
                                     "/v3/api-docs/**",
@@ -84,8 +125,9 @@ class SecurityConfiguration {
                                     "/swagger-ui.html",
                                     "/error")
                             .permitAll()
-                            // The dashboard's pages are shells without data (its fragments and the API need a
-                            // token); the sign-in route exists only in the local profile.
+                            // Without a provider the dashboard's pages are shells without data, open to anyone (its
+                            // fragments and the API need a token); the dev sign-in route exists only in the local
+                            // profile.
                             .requestMatchers(
                                     HttpMethod.GET,
                                     "/",
@@ -93,6 +135,7 @@ class SecurityConfiguration {
                                     "/dashboard/jobs/*",
                                     "/dashboard/operations",
                                     "/dashboard/sign-in",
+                                    "/dashboard/signed-out",
                                     "/dashboard/assets/**",
                                     "/webjars/**")
                             .permitAll()
@@ -110,17 +153,61 @@ class SecurityConfiguration {
                     }
                     requests.anyRequest().denyAll();
                 })
-                // The dashboard keeps its token in sessionStorage, where any script of the origin could read it:
-                // only the service's own scripts may run on its pages, and no other site may frame them.
+                // Only the service's own scripts may run on the dashboard's pages (in the local and token modes they
+                // hold the token in sessionStorage), and no other site may frame them.
                 .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
                         PathPatternRequestMatcher.withDefaults().matcher("/dashboard/**"),
-                        new StaticHeadersWriter("Content-Security-Policy", DASHBOARD_POLICY))))
-                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtAuthenticationConverter(permissions()))
-                        .authenticationEntryPoint(problems.entryPoint())
-                        .accessDeniedHandler(problems.accessDenied()))
-                .exceptionHandling(errors -> errors.authenticationEntryPoint(problems.entryPoint())
+                        new StaticHeadersWriter(
+                                "Content-Security-Policy",
+                                dashboardPolicy(signInAtProvider ? DashboardSignIn.origin(jwt.issuerUri()) : null)))))
+                .oauth2ResourceServer(server -> {
+                    server.jwt(token -> token.jwtAuthenticationConverter(permissions()))
+                            .authenticationEntryPoint(problems.entryPoint())
+                            .accessDeniedHandler(problems.accessDenied());
+                    if (signInAtProvider) {
+                        server.bearerTokenResolver(sessions);
+                    }
+                })
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(
+                                signInAtProvider ? pagesSignIn(problems) : problems.entryPoint())
                         .accessDeniedHandler(problems.accessDenied()));
+        if (signInAtProvider) {
+            // Back to the page asked for after the sign-in; only pages are remembered, never an API call.
+            HttpSessionRequestCache pagesAskedFor = new HttpSessionRequestCache();
+            pagesAskedFor.setRequestMatcher(PAGES);
+            pagesAskedFor.setMatchingRequestParameterName(null);
+            http.requestCache(cache -> cache.requestCache(pagesAskedFor));
+            http.addFilter(sessionCsrf(problems));
+        }
         return http.build();
+    }
+
+    /**
+     * A cookie travels with requests that other sites make the browser send; a header does not. So a state-changing
+     * request that a live session's cookie authenticates (no Authorization header) must carry the session's CSRF token
+     * (header {@code X-CSRF-TOKEN}, which the pages hold). The filter is set up here rather than through
+     * {@code http.csrf()}: the resource server exempts from that one every request with a bearer token, and the
+     * session's token would count as one.
+     */
+    private static CsrfFilter sessionCsrf(ProblemAuthenticationHandlers problems) {
+        CsrfFilter csrf = new CsrfFilter(new HttpSessionCsrfTokenRepository());
+        csrf.setRequireCsrfProtectionMatcher(request -> !SAFE_METHODS.contains(request.getMethod())
+                && request.getHeader(HttpHeaders.AUTHORIZATION) == null
+                && request.getSession(false) != null);
+        csrf.setRequestHandler(new XorCsrfTokenRequestAttributeHandler());
+        csrf.setAccessDeniedHandler(problems.accessDenied());
+        return csrf;
+    }
+
+    /** A page without a signed-in session starts the sign-in; anything else without a token is a 401 problem. */
+    private static AuthenticationEntryPoint pagesSignIn(ProblemAuthenticationHandlers problems) {
+        LoginUrlAuthenticationEntryPoint signIn = new LoginUrlAuthenticationEntryPoint(DashboardSignIn.SIGN_IN);
+        signIn.setFavorRelativeUris(true);
+        LinkedHashMap<RequestMatcher, AuthenticationEntryPoint> byRequest = new LinkedHashMap<>();
+        byRequest.put(PAGES, signIn);
+        DelegatingAuthenticationEntryPoint entryPoint = new DelegatingAuthenticationEntryPoint(byRequest);
+        entryPoint.setDefaultEntryPoint(problems.entryPoint());
+        return entryPoint;
     }
 
     /**

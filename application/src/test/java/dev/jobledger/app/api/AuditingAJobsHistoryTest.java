@@ -26,7 +26,11 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
     private JdbcTemplate jdbc;
 
     private Api.Answer report(String jobId, String action, Map<String, Object> body) {
-        Api.Answer answer = api.post("/internal/jobs/" + jobId + "/" + action, bridge, body);
+        return report(jobId, action, body, Map.of());
+    }
+
+    private Api.Answer report(String jobId, String action, Map<String, Object> body, Map<String, String> headers) {
+        Api.Answer answer = api.post("/internal/jobs/" + jobId + "/" + action, bridge, body, headers);
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         return answer;
     }
@@ -35,7 +39,11 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
     private String jobWithARetry(String token) {
         String jobId = submit(token, Map.of("jobType", "example", "payload", Map.of("rows", 2)));
         report(jobId, "attempts", Map.of("attempt", 1, "messageId", "m-1", "requestId", "r-1"));
-        report(jobId, "fail", Map.of("attempt", 1, "reason", "the database was busy", "retryable", true));
+        report(
+                jobId,
+                "fail",
+                Map.of("attempt", 1, "reason", "the database was busy", "retryable", true),
+                Map.of("X-Job-Message-Id", "m-1", "X-Job-Request-Id", "r-1b"));
         report(jobId, "attempts", Map.of("attempt", 2, "messageId", "m-2", "requestId", "r-2"));
         report(jobId, "logs", Map.of("attempt", 2, "entries", List.of(Map.of("level", "INFO", "message", "2 rows"))));
         report(jobId, "progress", Map.of("attempt", 2, "processed", 2, "total", 2));
@@ -104,11 +112,11 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
         assertThat(started.path("actor").path("messageId").asText()).isEqualTo("m-1");
         assertThat(started.path("actor").path("requestId").asText()).isEqualTo("r-1");
         assertThat(started.path("facts").path("attempt").asInt()).isEqualTo(1);
-        assertThat(first(events, "JobAttemptFailed")
-                        .path("facts")
-                        .path("reason")
-                        .asText())
-                .isEqualTo("the database was busy");
+        JsonNode failed = first(events, "JobAttemptFailed");
+        assertThat(failed.path("facts").path("reason").asText()).isEqualTo("the database was busy");
+        // A report names its delivery in headers; it is kept on the event as the start's is.
+        assertThat(failed.path("actor").path("messageId").asText()).isEqualTo("m-1");
+        assertThat(failed.path("actor").path("requestId").asText()).isEqualTo("r-1b");
         assertThat(Instant.parse(started.path("timestamp").asText()))
                 .isAfterOrEqualTo(Instant.parse(submitted.path("timestamp").asText()));
     }

@@ -94,8 +94,14 @@ class ExposingMetricsTest extends LedgerIntegrationTest {
                         assertThat(scrape)
                                 .as(processor)
                                 .containsPattern(
-                                        "(?m)^eventProcessor_latency\\S*\\{[^}]*processorName=\"" + processor + "\"");
+                                        "(?m)^eventProcessor_latency\\S*\\{[^}]*processorName=\"" + processor + "\"")
+                                .containsPattern("(?m)^eventProcessor_successCounter_total\\{[^}]*processorName=\""
+                                        + processor + "\"");
                     }
+                    assertThat(scrape)
+                            .containsPattern("(?m)^commandBus_successCounter_total\\{[^}]*payloadType=\"SubmitJob\"");
+                    // The processors' meters are made once each, not looked up per event and payload type.
+                    assertThat(scrape).doesNotContainPattern("(?m)^eventProcessor_\\S*\\{[^}]*payloadType=");
                     assertThat(scrape)
                             .containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/api/jobs/\\{jobId}\"");
                 });

@@ -169,6 +169,17 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
         assertProblem(answer, 400, "reason must not contain NUL characters");
     }
 
+    @Test
+    void aWorkerReportNamingADeliveryIdLongerThanAnyIsRefused() {
+        Api.Answer answer = api.post(
+                BRIDGE + "/progress",
+                Tokens.bridge(),
+                Map.of("attempt", 1, "processed", 1),
+                Map.of("X-Job-Message-Id", "m".repeat(256)));
+
+        assertProblem(answer, 400, "X-Job-Message-Id must be at most 255 characters long");
+    }
+
     private static JWTClaimsSet.Builder claims(String subject) {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder()

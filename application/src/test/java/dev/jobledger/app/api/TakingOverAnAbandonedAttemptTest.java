@@ -1,23 +1,29 @@
 package dev.jobledger.app.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jobledger.command.web.AttemptSettings;
 import dev.jobledger.testing.Api;
-import dev.jobledger.testing.LedgerIntegrationTest;
+import dev.jobledger.testing.ClockDrivenIntegrationTest;
 import dev.jobledger.testing.Tokens;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * A worker that dies without a word does not hold its job: the redelivered message takes over after the lease (2 s in
- * the tests, see {@link LedgerIntegrationTest}).
+ * A worker that dies without a word does not hold its job: the redelivered message takes over once the attempt lease
+ * has passed, and not a moment before. Time passes by the service's clock, not by waiting.
  */
-class TakingOverAnAbandonedAttemptTest extends LedgerIntegrationTest {
+class TakingOverAnAbandonedAttemptTest extends ClockDrivenIntegrationTest {
+
+    private static final Duration A_MINUTE = Duration.ofMinutes(1);
 
     private final String bridge = Tokens.bridge();
+
+    @Autowired
+    private AttemptSettings attempts;
 
     private Api.Answer start(String jobId, String messageId) {
         return api.post(
@@ -33,18 +39,18 @@ class TakingOverAnAbandonedAttemptTest extends LedgerIntegrationTest {
         assertThat(start(jobId, "m-1").body().path("decision").asText()).isEqualTo("PROCEED");
 
         // Within the lease the same message asking again lost its answer and resumes its attempt, while another
-        // delivery is a duplicate of a live attempt.
+        // delivery is a duplicate of a live attempt; a minute short of the lease included.
         JsonNode again = start(jobId, "m-1").body();
         assertThat(again.path("decision").asText()).isEqualTo("PROCEED");
         assertThat(again.path("attempt").asInt()).isEqualTo(1);
+        clock.advance(attempts.lease().minus(A_MINUTE));
         assertThat(start(jobId, "m-2").body().path("decision").asText()).isEqualTo("SKIP");
-        JsonNode takeover = await().atMost(Duration.ofSeconds(15))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () -> start(jobId, "m-1").body(),
-                        answer -> answer.path("attempt").asInt() == 2);
+
+        clock.advance(A_MINUTE.multipliedBy(2));
+        JsonNode takeover = start(jobId, "m-1").body();
 
         assertThat(takeover.path("decision").asText()).isEqualTo("PROCEED");
+        assertThat(takeover.path("attempt").asInt()).isEqualTo(2);
         api.post("/internal/jobs/" + jobId + "/complete", bridge, Map.of("attempt", 2));
         JsonNode job = awaitJob(token, jobId, status("COMPLETED")).body();
         assertThat(job.path("attempt").asInt()).isEqualTo(2);

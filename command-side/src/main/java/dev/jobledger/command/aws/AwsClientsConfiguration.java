@@ -1,7 +1,6 @@
 package dev.jobledger.command.aws;
 
 import java.time.Duration;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -16,7 +15,6 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /** The real AWS SDK v2 clients, against AWS or, with an endpoint override, against an S3/SQS-compatible server. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AwsProperties.class)
 class AwsClientsConfiguration {
 
     private static ClientOverrideConfiguration timeouts() {
@@ -27,7 +25,7 @@ class AwsClientsConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    SqsClient sqsClient(AwsProperties aws) {
+    SqsClient sqsClient(AwsSettings aws) {
         SqsClientBuilder builder = SqsClient.builder()
                 .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)))
                 .overrideConfiguration(timeouts());
@@ -41,7 +39,7 @@ class AwsClientsConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    S3Client s3Client(AwsProperties aws) {
+    S3Client s3Client(AwsSettings aws) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)))
                 .overrideConfiguration(timeouts());

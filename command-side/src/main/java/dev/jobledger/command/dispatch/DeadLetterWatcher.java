@@ -1,7 +1,7 @@
 package dev.jobledger.command.dispatch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jobledger.command.aws.AwsProperties;
+import dev.jobledger.command.aws.AwsSettings;
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.JobDispatch;
 import dev.jobledger.messages.MarkJobDeadLettered;
@@ -28,18 +28,14 @@ class DeadLetterWatcher {
     static final Actor WATCHER = Actor.system("dead-letter-watcher");
     private static final int HIDE_UNREADABLE_SECONDS = 3600;
 
-    private final DispatchProperties properties;
-    private final AwsProperties aws;
+    private final DispatchSettings properties;
+    private final AwsSettings aws;
     private final SqsClient sqs;
     private final CommandGateway commands;
     private final ObjectMapper json;
 
     DeadLetterWatcher(
-            DispatchProperties properties,
-            AwsProperties aws,
-            SqsClient sqs,
-            CommandGateway commands,
-            ObjectMapper json) {
+            DispatchSettings properties, AwsSettings aws, SqsClient sqs, CommandGateway commands, ObjectMapper json) {
         this.properties = properties;
         this.aws = aws;
         this.sqs = sqs;

@@ -1,6 +1,6 @@
 package dev.jobledger.command.dispatch;
 
-import dev.jobledger.command.aws.AwsProperties;
+import dev.jobledger.command.aws.AwsSettings;
 import dev.jobledger.command.jobtype.JobTypes;
 import dev.jobledger.messages.JobAttemptFailed;
 import dev.jobledger.messages.JobCancelled;
@@ -42,7 +42,7 @@ class DispatchScheduling {
     private final JobTypes jobTypes;
     private final String bucket;
 
-    DispatchScheduling(DispatchOutbox outbox, DispatchSender sender, JobTypes jobTypes, AwsProperties aws) {
+    DispatchScheduling(DispatchOutbox outbox, DispatchSender sender, JobTypes jobTypes, AwsSettings aws) {
         this.outbox = outbox;
         this.sender = sender;
         this.jobTypes = jobTypes;

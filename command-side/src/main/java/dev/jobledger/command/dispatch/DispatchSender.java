@@ -2,7 +2,8 @@ package dev.jobledger.command.dispatch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jobledger.command.aws.AwsProperties;
+import dev.jobledger.command.aws.AwsSettings;
+import dev.jobledger.command.job.BatchedCommands;
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.JobDispatch;
 import dev.jobledger.messages.RecordJobDispatch;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -44,10 +44,10 @@ class DispatchSender {
     static final Actor DISPATCHER = Actor.system("sqs-dispatcher");
 
     private final DispatchOutbox outbox;
-    private final DispatchProperties properties;
-    private final AwsProperties aws;
+    private final DispatchSettings properties;
+    private final AwsSettings aws;
     private final SqsClient sqs;
-    private final CommandGateway commands;
+    private final BatchedCommands commands;
     private final ObjectMapper json;
     private final Clock clock;
     private final AtomicBoolean nudgePending = new AtomicBoolean();
@@ -59,10 +59,10 @@ class DispatchSender {
 
     DispatchSender(
             DispatchOutbox outbox,
-            DispatchProperties properties,
-            AwsProperties aws,
+            DispatchSettings properties,
+            AwsSettings aws,
             SqsClient sqs,
-            CommandGateway commands,
+            BatchedCommands commands,
             ObjectMapper json,
             Clock clock) {
         this.outbox = outbox;
@@ -143,21 +143,39 @@ class DispatchSender {
             attempts.forEach(attempt -> outbox.failed(attempt, clock.instant()));
             return;
         }
-        List<DispatchOutbox.DueAttempt> recorded = new ArrayList<>();
+        List<DispatchOutbox.DueAttempt> sentAttempts = new ArrayList<>();
+        List<RecordJobDispatch> records = new ArrayList<>();
         for (SendMessageBatchResultEntry sent : response.successful()) {
             DispatchOutbox.DueAttempt attempt = byEntry.get(sent.id());
-            try {
-                commands.sendAndWait(new RecordJobDispatch(
-                        attempt.jobId(), attempt.attempt(), queueUrl, sent.messageId(), DISPATCHER));
-                recorded.add(attempt);
-            } catch (RuntimeException e) {
-                failed(attempt, e.toString());
-            }
+            sentAttempts.add(attempt);
+            records.add(
+                    new RecordJobDispatch(attempt.jobId(), attempt.attempt(), queueUrl, sent.messageId(), DISPATCHER));
         }
         for (BatchResultErrorEntry refused : response.failed()) {
             failed(byEntry.get(refused.id()), refused.code() + ": " + refused.message());
         }
-        outbox.sent(recorded);
+        outbox.sent(record(sentAttempts, records));
+    }
+
+    /** The sent attempts whose dispatch is recorded on their jobs; the others stay due and are sent again. */
+    private List<DispatchOutbox.DueAttempt> record(
+            List<DispatchOutbox.DueAttempt> sentAttempts, List<RecordJobDispatch> records) {
+        List<DispatchOutbox.DueAttempt> recorded = new ArrayList<>();
+        List<BatchedCommands.Outcome<Object>> outcomes;
+        try {
+            outcomes = commands.sendAll(records);
+        } catch (RuntimeException e) {
+            sentAttempts.forEach(attempt -> failed(attempt, e.toString()));
+            return recorded;
+        }
+        for (int index = 0; index < outcomes.size(); index++) {
+            if (outcomes.get(index).refused()) {
+                failed(sentAttempts.get(index), outcomes.get(index).refusal().toString());
+            } else {
+                recorded.add(sentAttempts.get(index));
+            }
+        }
+        return recorded;
     }
 
     private void failed(DispatchOutbox.DueAttempt attempt, String why) {

@@ -1,6 +1,6 @@
 package dev.jobledger.command.files;
 
-import dev.jobledger.command.aws.AwsProperties;
+import dev.jobledger.command.aws.AwsSettings;
 import dev.jobledger.messages.StoredFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,9 +34,9 @@ public class JobFiles {
     private static final int MAX_NAME = 100;
 
     private final S3Client s3;
-    private final AwsProperties.S3 settings;
+    private final AwsSettings.S3 settings;
 
-    JobFiles(S3Client s3, AwsProperties aws) {
+    JobFiles(S3Client s3, AwsSettings aws) {
         this.s3 = s3;
         this.settings = aws.s3();
     }

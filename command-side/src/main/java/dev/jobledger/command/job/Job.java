@@ -172,8 +172,7 @@ class Job {
         if (!takenOver && command.attempt() != null && command.attempt() != next) {
             return skip("attempt " + command.attempt() + " is not the job's next attempt (" + next + ")");
         }
-        JobLifecycle.require(jobId, status, RUNNING);
-        apply(new JobStarted(jobId, next, command.delivery(), command.actor()));
+        changeStatus(RUNNING, new JobStarted(jobId, next, command.delivery(), command.actor()));
         return new StartAnswer(AttemptDecision.PROCEED, attempt, null, view());
     }
 
@@ -193,9 +192,9 @@ class Job {
     private void abandonRunningAttempt(Actor actor) {
         String reason = "attempt " + attempt + " was abandoned: its worker reported nothing within the attempt lease";
         if (attemptsUsed < maxAttempts) {
-            apply(new JobAttemptFailed(jobId, attempt, reason, maxAttempts - attemptsUsed, actor));
+            changeStatus(RETRYING, new JobAttemptFailed(jobId, attempt, reason, maxAttempts - attemptsUsed, actor));
         } else {
-            apply(new JobFailed(jobId, attempt, reason, true, actor));
+            changeStatus(FAILED, new JobFailed(jobId, attempt, reason, true, actor));
         }
     }
 
@@ -237,7 +236,9 @@ class Job {
         }
         requireRunning(command.attempt(), COMPLETED);
         appendFinalLogs(command.finalLogs(), command.actor());
-        apply(new JobCompleted(jobId, attempt, command.result(), command.actor(), command.finalProgress()));
+        changeStatus(
+                COMPLETED,
+                new JobCompleted(jobId, attempt, command.result(), command.actor(), command.finalProgress()));
         return view();
     }
 
@@ -253,9 +254,12 @@ class Job {
             apply(new JobProgressed(jobId, attempt, command.finalProgress(), command.actor()));
         }
         if (retry) {
-            apply(new JobAttemptFailed(jobId, attempt, command.reason(), maxAttempts - attemptsUsed, command.actor()));
+            changeStatus(
+                    RETRYING,
+                    new JobAttemptFailed(
+                            jobId, attempt, command.reason(), maxAttempts - attemptsUsed, command.actor()));
         } else {
-            apply(new JobFailed(jobId, attempt, command.reason(), command.retryable(), command.actor()));
+            changeStatus(FAILED, new JobFailed(jobId, attempt, command.reason(), command.retryable(), command.actor()));
         }
         return view();
     }
@@ -273,8 +277,7 @@ class Job {
         if (status == CANCELLED) {
             return view();
         }
-        JobLifecycle.require(jobId, status, CANCELLED);
-        apply(new JobCancelled(jobId, status, command.reason(), command.actor()));
+        changeStatus(CANCELLED, new JobCancelled(jobId, status, command.reason(), command.actor()));
         return view();
     }
 
@@ -288,7 +291,7 @@ class Job {
             throw new JobTransitionRefused(
                     jobId, status, PENDING, "a dead-lettered job is sent round again by an admin's redrive");
         }
-        apply(new JobRetried(jobId, status, maxAttempts, attempt + 1, command.actor()));
+        changeStatus(PENDING, new JobRetried(jobId, status, maxAttempts, attempt + 1, command.actor()));
         return view();
     }
 
@@ -335,9 +338,10 @@ class Job {
         if (JobLifecycle.isFinished(status) || command.attempt() < liveAttempt) {
             return view();
         }
-        JobLifecycle.require(jobId, status, FAILED);
-        apply(new JobDeadLettered(
-                jobId, command.attempt(), command.messageId(), command.reason(), status, command.actor()));
+        changeStatus(
+                FAILED,
+                new JobDeadLettered(
+                        jobId, command.attempt(), command.messageId(), command.reason(), status, command.actor()));
         return view();
     }
 
@@ -346,8 +350,7 @@ class Job {
         if (!deadLettered) {
             throw new JobTransitionRefused(jobId, status, PENDING, "only dead-lettered jobs can be redriven");
         }
-        JobLifecycle.require(jobId, status, PENDING);
-        apply(new JobRedriven(jobId, maxAttempts, attempt + 1, command.actor()));
+        changeStatus(PENDING, new JobRedriven(jobId, maxAttempts, attempt + 1, command.actor()));
         return view();
     }
 
@@ -369,6 +372,15 @@ class Job {
             throw new JobTransitionRefused(
                     jobId, status, to, "attempt " + reportedAttempt + " is not the running attempt " + attempt);
         }
+    }
+
+    /**
+     * The one way a job's status changes, as JobRunr's {@code Job.addJobState}: the lifecycle table decides, then the
+     * event records the change. A command handler may check earlier, to refuse before it records anything else.
+     */
+    private void changeStatus(JobStatus to, Object event) {
+        JobLifecycle.require(jobId, status, to);
+        apply(event);
     }
 
     private void requireVisibleTo(Actor actor) {

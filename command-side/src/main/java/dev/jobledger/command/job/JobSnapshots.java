@@ -4,7 +4,6 @@ import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,7 +13,6 @@ import org.springframework.context.annotation.Configuration;
  * of its first event. The history and {@code asOf} queries never use them: they replay the events themselves.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(JobSnapshots.Settings.class)
 class JobSnapshots {
 
     static final String TRIGGER = "jobSnapshotTrigger";

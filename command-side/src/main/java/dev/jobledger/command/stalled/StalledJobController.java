@@ -1,6 +1,6 @@
 package dev.jobledger.command.stalled;
 
-import dev.jobledger.messages.Actor;
+import dev.jobledger.messages.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.validator.constraints.time.DurationMin;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -44,8 +43,8 @@ class StalledJobController {
                     + " abandoned. For after a queue was purged or lost its messages. Recorded on each job's"
                     + " history with the admin's id.")
     @PostMapping("/api/admin/stalled-jobs/recover")
-    RecoverAnswer recover(@Valid @RequestBody(required = false) RecoverRequest request, Authentication admin) {
+    RecoverAnswer recover(@Valid @RequestBody(required = false) RecoverRequest request, Caller admin) {
         Duration quietFor = request == null || request.quietFor() == null ? settings.quietFor() : request.quietFor();
-        return new RecoverAnswer(watcher.recover(quietFor, Actor.admin(admin.getName())));
+        return new RecoverAnswer(watcher.recover(quietFor, admin.actor()));
     }
 }

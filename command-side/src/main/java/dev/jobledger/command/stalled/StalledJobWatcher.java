@@ -17,7 +17,6 @@ import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -30,7 +29,6 @@ import org.springframework.stereotype.Component;
  * a message that was only slow still arrives, and the second delivery is skipped.
  */
 @Component
-@EnableConfigurationProperties(StalledJobWatcher.Settings.class)
 class StalledJobWatcher {
 
     private static final Logger log = LoggerFactory.getLogger(StalledJobWatcher.class);

@@ -2,9 +2,7 @@ package dev.jobledger.command.web;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * How the ledger treats running attempts.
@@ -16,9 +14,4 @@ import org.springframework.context.annotation.Configuration;
  *     deleted. The Terraform sets twice the function timeout.
  */
 @ConfigurationProperties("jobledger.attempts")
-public record AttemptSettings(@DefaultValue("16m") Duration lease) {
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(AttemptSettings.class)
-    static class Registration {}
-}
+public record AttemptSettings(@DefaultValue("16m") Duration lease) {}

@@ -1,5 +1,6 @@
 package dev.jobledger.command.web;
 
+import dev.jobledger.command.job.BatchedCommands;
 import dev.jobledger.command.job.JobNotFound;
 import dev.jobledger.command.job.JobTransitionRefused;
 import dev.jobledger.messages.Actor;
@@ -21,8 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -41,12 +40,12 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Worker bridge (internal)")
 class BatchedBridgeController {
 
-    private final CommandGateway commands;
+    private final BatchedCommands commands;
     private final AttemptSettings attempts;
     private final Clock clock;
     private final JsonDocuments documents;
 
-    BatchedBridgeController(CommandGateway commands, AttemptSettings attempts, Clock clock, JsonDocuments documents) {
+    BatchedBridgeController(BatchedCommands commands, AttemptSettings attempts, Clock clock, JsonDocuments documents) {
         this.commands = commands;
         this.attempts = attempts;
         this.clock = clock;
@@ -61,16 +60,21 @@ class BatchedBridgeController {
     @PostMapping("/start")
     AttemptStartOutcomes start(@Valid @RequestBody BridgeRequests.StartAttempts request, Authentication bridge) {
         Instant quietSince = clock.instant().minus(attempts.lease());
-        List<AttemptStartOutcome> outcomes = new ArrayList<>(request.attempts().size());
+        List<StartJobAttempt> starts = new ArrayList<>(request.attempts().size());
         for (BridgeRequests.AttemptToStart item : request.attempts()) {
             Actor actor = Actor.bridge(bridge.getName(), item.messageId(), request.requestId());
-            StartJobAttempt command = new StartJobAttempt(
+            starts.add(new StartJobAttempt(
                     item.jobId(),
                     item.attempt(),
                     new Delivery(item.messageId(), request.requestId()),
                     actor,
-                    quietSince);
-            Decided<StartAnswer> decided = decide(item.jobId(), () -> commands.sendAndWait(command));
+                    quietSince));
+        }
+        List<BatchedCommands.Outcome<StartAnswer>> answers = commands.sendAll(starts);
+        List<AttemptStartOutcome> outcomes = new ArrayList<>(starts.size());
+        for (int index = 0; index < starts.size(); index++) {
+            BridgeRequests.AttemptToStart item = request.attempts().get(index);
+            Decided<StartAnswer> decided = decided(item.jobId(), answers.get(index));
             outcomes.add(new AttemptStartOutcome(
                     item.jobId(), item.messageId(), decided.status(), decided.answer(), decided.detail()));
         }
@@ -95,7 +99,7 @@ class BatchedBridgeController {
                 }
             }
         }
-        List<AttemptFinishOutcome> outcomes = new ArrayList<>(request.reports().size());
+        List<Object> ends = new ArrayList<>(request.reports().size());
         for (BridgeRequests.AttemptReport report : request.reports()) {
             Actor actor = Actor.bridge(bridge.getName(), report.messageId(), request.requestId());
             Object command = report.outcome() == BridgeRequests.AttemptOutcome.COMPLETED
@@ -114,7 +118,13 @@ class BatchedBridgeController {
                             actor,
                             report.logEntries(),
                             report.finalProgress());
-            Decided<JobView> decided = decide(report.jobId(), () -> commands.sendAndWait(command));
+            ends.add(command);
+        }
+        List<BatchedCommands.Outcome<JobView>> answers = commands.sendAll(ends);
+        List<AttemptFinishOutcome> outcomes = new ArrayList<>(ends.size());
+        for (int index = 0; index < ends.size(); index++) {
+            BridgeRequests.AttemptReport report = request.reports().get(index);
+            Decided<JobView> decided = decided(report.jobId(), answers.get(index));
             outcomes.add(new AttemptFinishOutcome(
                     report.jobId(), report.messageId(), decided.status(), decided.answer(), decided.detail()));
         }
@@ -124,13 +134,17 @@ class BatchedBridgeController {
     /** One record's decision, with the status its single-record endpoint would have answered. */
     private record Decided<T>(int status, T answer, String detail) {}
 
-    private static <T> Decided<T> decide(UUID jobId, Supplier<T> command) {
-        try {
-            return new Decided<>(200, command.get(), null);
-        } catch (JobNotFound | AggregateNotFoundException notFound) {
-            return new Decided<>(404, null, "Job " + jobId + " was not found");
-        } catch (JobTransitionRefused refused) {
-            return new Decided<>(409, null, refused.getMessage());
+    private static <T> Decided<T> decided(UUID jobId, BatchedCommands.Outcome<T> outcome) {
+        RuntimeException refusal = outcome.refusal();
+        if (refusal == null) {
+            return new Decided<>(200, outcome.result(), null);
         }
+        if (refusal instanceof JobNotFound || refusal instanceof AggregateNotFoundException) {
+            return new Decided<>(404, null, "Job " + jobId + " was not found");
+        }
+        if (refusal instanceof JobTransitionRefused) {
+            return new Decided<>(409, null, refusal.getMessage());
+        }
+        throw refusal;
     }
 }

@@ -1,7 +1,7 @@
 package dev.jobledger.command.web;
 
-import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.AppendJobLogs;
+import dev.jobledger.messages.Caller;
 import dev.jobledger.messages.CompleteJob;
 import dev.jobledger.messages.Delivery;
 import dev.jobledger.messages.FailJobAttempt;
@@ -14,15 +14,12 @@ import dev.jobledger.messages.StartJobAttempt;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -34,11 +31,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/internal/jobs/{jobId}")
 @Tag(name = "Worker bridge (internal)")
 class BridgeController {
-
-    /** Optional on every report: the delivery the reporting attempt is working on, kept on the job's history. */
-    static final String MESSAGE_ID = "X-Job-Message-Id";
-
-    static final String REQUEST_ID = "X-Job-Request-Id";
 
     private final CommandGateway commands;
     private final AttemptSettings attempts;
@@ -58,13 +50,13 @@ class BridgeController {
                     + " or the job is finished or cancelled; delete the message and run nothing.")
     @PostMapping("/attempts")
     StartAnswer start(
-            @PathVariable UUID jobId, @Valid @RequestBody BridgeRequests.StartAttempt request, Authentication bridge) {
-        Actor actor = Actor.bridge(bridge.getName(), request.messageId(), request.requestId());
+            @PathVariable UUID jobId, @Valid @RequestBody BridgeRequests.StartAttempt request, Caller bridge) {
+        Delivery delivery = new Delivery(request.messageId(), request.requestId());
         return commands.sendAndWait(new StartJobAttempt(
                 jobId,
                 request.attempt(),
-                new Delivery(request.messageId(), request.requestId()),
-                actor,
+                delivery,
+                bridge.reporting(delivery),
                 clock.instant().minus(attempts.lease())));
     }
 
@@ -76,9 +68,8 @@ class BridgeController {
     ReportAck appendLogs(
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.AppendLogs request,
-            @RequestHeader(name = MESSAGE_ID, required = false) @Size(max = 255) String messageId,
-            @RequestHeader(name = REQUEST_ID, required = false) @Size(max = 255) String requestId,
-            Authentication bridge) {
+            Delivery delivery,
+            Caller bridge) {
         for (int line = 0; line < request.entries().size(); line++) {
             documents.requireStorable(
                     "entries[" + line + "].meta", request.entries().get(line).meta());
@@ -88,7 +79,7 @@ class BridgeController {
                 request.attempt(),
                 request.entries().stream().map(BridgeRequests.Entry::toLogEntry).toList(),
                 request.batchId(),
-                Actor.bridge(bridge.getName(), messageId, requestId)));
+                bridge.reporting(delivery)));
     }
 
     @Operation(summary = "Report progress", description = "proceed=false in the answer means: stop.")
@@ -96,13 +87,12 @@ class BridgeController {
     ReportAck reportProgress(
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.ReportProgress request,
-            @RequestHeader(name = MESSAGE_ID, required = false) @Size(max = 255) String messageId,
-            @RequestHeader(name = REQUEST_ID, required = false) @Size(max = 255) String requestId,
-            Authentication bridge) {
+            Delivery delivery,
+            Caller bridge) {
         Progress progress =
                 new Progress(request.processed(), request.total(), request.failed() == null ? 0 : request.failed());
-        return commands.sendAndWait(new ReportJobProgress(
-                jobId, request.attempt(), progress, Actor.bridge(bridge.getName(), messageId, requestId)));
+        return commands.sendAndWait(
+                new ReportJobProgress(jobId, request.attempt(), progress, bridge.reporting(delivery)));
     }
 
     @Operation(summary = "Complete the running attempt", description = "Repeated for the same attempt: no change.")
@@ -110,12 +100,11 @@ class BridgeController {
     JobView complete(
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.Complete request,
-            @RequestHeader(name = MESSAGE_ID, required = false) @Size(max = 255) String messageId,
-            @RequestHeader(name = REQUEST_ID, required = false) @Size(max = 255) String requestId,
-            Authentication bridge) {
+            Delivery delivery,
+            Caller bridge) {
         documents.requireStorable("result", request.result());
-        return commands.sendAndWait(new CompleteJob(
-                jobId, request.attempt(), request.result(), Actor.bridge(bridge.getName(), messageId, requestId)));
+        return commands.sendAndWait(
+                new CompleteJob(jobId, request.attempt(), request.result(), bridge.reporting(delivery)));
     }
 
     @Operation(
@@ -126,14 +115,9 @@ class BridgeController {
     JobView fail(
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.Fail request,
-            @RequestHeader(name = MESSAGE_ID, required = false) @Size(max = 255) String messageId,
-            @RequestHeader(name = REQUEST_ID, required = false) @Size(max = 255) String requestId,
-            Authentication bridge) {
+            Delivery delivery,
+            Caller bridge) {
         return commands.sendAndWait(new FailJobAttempt(
-                jobId,
-                request.attempt(),
-                request.reason(),
-                request.retryable(),
-                Actor.bridge(bridge.getName(), messageId, requestId)));
+                jobId, request.attempt(), request.reason(), request.retryable(), bridge.reporting(delivery)));
     }
 }

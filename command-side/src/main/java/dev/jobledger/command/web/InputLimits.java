@@ -1,9 +1,7 @@
 package dev.jobledger.command.web;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -20,9 +18,4 @@ import org.springframework.util.unit.DataSize;
 public record InputLimits(
         @DefaultValue("256KB") DataSize maxDocumentSize,
         @DefaultValue("32") int maxDocumentDepth,
-        @DefaultValue("4MB") DataSize maxRequestBody) {
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(InputLimits.class)
-    static class Registration {}
-}
+        @DefaultValue("4MB") DataSize maxRequestBody) {}

@@ -1,7 +1,7 @@
 package dev.jobledger.command.web;
 
 import dev.jobledger.command.job.JobTransitionRefused;
-import dev.jobledger.messages.Actor;
+import dev.jobledger.messages.Caller;
 import dev.jobledger.messages.CancelJob;
 import dev.jobledger.messages.DeadLetteredJobs;
 import dev.jobledger.messages.FindDeadLetteredJobs;
@@ -18,7 +18,6 @@ import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -48,7 +47,7 @@ class JobControlController {
             summary = "Redrive every dead-lettered job (admins)",
             description = "Oldest first, at most 1000 per call; each one is recorded on its job's history.")
     @PostMapping(path = "/api/jobs/dead-lettered/redrive")
-    RedriveAllAnswer redriveAll(Authentication admin) {
+    RedriveAllAnswer redriveAll(Caller admin) {
         List<UUID> dead = queries.query(
                         new FindDeadLetteredJobs(REDRIVE_ALL_LIMIT), ResponseTypes.instanceOf(DeadLetteredJobs.class))
                 .join()
@@ -56,7 +55,7 @@ class JobControlController {
         List<UUID> redriven = new ArrayList<>();
         for (UUID jobId : dead) {
             try {
-                commands.sendAndWait(new RedriveJob(jobId, Actor.admin(admin.getName())));
+                commands.sendAndWait(new RedriveJob(jobId, admin.actor()));
                 redriven.add(jobId);
             } catch (JobTransitionRefused alreadyMovedOn) {
                 // redriven or retried meanwhile: nothing left to do for it
@@ -74,11 +73,9 @@ class JobControlController {
                     + " report. Cancelling a cancelled job changes nothing.")
     @PostMapping("/api/jobs/{jobId}/cancel")
     JobView cancel(
-            @PathVariable UUID jobId,
-            @Valid @RequestBody(required = false) CancelRequest request,
-            Authentication caller) {
+            @PathVariable UUID jobId, @Valid @RequestBody(required = false) CancelRequest request, Caller caller) {
         String reason = request == null ? null : request.reason();
-        return commands.sendAndWait(new CancelJob(jobId, reason, Callers.userOrAdmin(caller)));
+        return commands.sendAndWait(new CancelJob(jobId, reason, caller.actor()));
     }
 
     @Operation(
@@ -86,8 +83,8 @@ class JobControlController {
             description = "Puts a job whose queue message reached the dead-letter queue back to PENDING with a fresh"
                     + " budget; it is dispatched anew. Recorded on the job's history with the admin's id.")
     @PostMapping("/api/jobs/{jobId}/redrive")
-    JobView redrive(@PathVariable UUID jobId, Authentication admin) {
-        return commands.sendAndWait(new RedriveJob(jobId, Actor.admin(admin.getName())));
+    JobView redrive(@PathVariable UUID jobId, Caller admin) {
+        return commands.sendAndWait(new RedriveJob(jobId, admin.actor()));
     }
 
     @Operation(
@@ -95,7 +92,7 @@ class JobControlController {
             description = "Puts the job back to PENDING with a fresh budget of attempts. A dead-lettered job is sent"
                     + " round again only by an admin (409 for its owner): see the redrive.")
     @PostMapping("/api/jobs/{jobId}/retry")
-    JobView retry(@PathVariable UUID jobId, Authentication caller) {
-        return commands.sendAndWait(new RetryJob(jobId, Callers.userOrAdmin(caller)));
+    JobView retry(@PathVariable UUID jobId, Caller caller) {
+        return commands.sendAndWait(new RetryJob(jobId, caller.actor()));
     }
 }

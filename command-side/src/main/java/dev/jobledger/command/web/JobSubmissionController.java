@@ -3,6 +3,7 @@ package dev.jobledger.command.web;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.command.files.JobFiles;
+import dev.jobledger.command.job.BatchedCommands;
 import dev.jobledger.command.jobtype.JobTypes;
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.JobView;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
@@ -53,7 +53,7 @@ class JobSubmissionController {
     private static final int MAX_FILE_NAME = 1024;
     private static final int MAX_CONTENT_TYPE = 255;
 
-    private final CommandGateway commands;
+    private final BatchedCommands submissions;
     private final JobTypes jobTypes;
     private final JobFiles files;
     private final ObjectMapper json;
@@ -61,13 +61,13 @@ class JobSubmissionController {
     private final JsonDocuments documents;
 
     JobSubmissionController(
-            CommandGateway commands,
+            BatchedCommands submissions,
             JobTypes jobTypes,
             JobFiles files,
             ObjectMapper json,
             Validator validator,
             JsonDocuments documents) {
-        this.commands = commands;
+        this.submissions = submissions;
         this.jobTypes = jobTypes;
         this.files = files;
         this.json = json;
@@ -213,12 +213,13 @@ class JobSubmissionController {
         return idempotencyKey == null ? UUID.randomUUID() : idempotentJobId(userId, idempotencyKey);
     }
 
+    /** Submissions that arrive together are recorded together, in one transaction (see {@link BatchedCommands}). */
     private JobView send(SubmitJob command) {
         try {
-            return commands.sendAndWait(command);
+            return submissions.send(command);
         } catch (AggregateStreamCreationException raceWithSameKey) {
             // Two requests with one idempotency key raced to create the job; the loser answers the winner's job.
-            return commands.sendAndWait(command);
+            return submissions.send(command);
         }
     }
 

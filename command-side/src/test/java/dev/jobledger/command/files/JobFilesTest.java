@@ -2,7 +2,7 @@ package dev.jobledger.command.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jobledger.command.aws.AwsProperties;
+import dev.jobledger.command.aws.AwsSettings;
 import dev.jobledger.messages.StoredFile;
 import dev.jobledger.standins.LocalS3;
 import java.io.ByteArrayInputStream;
@@ -48,8 +48,7 @@ class JobFilesTest {
                     }
                 }))
                 .build();
-        return new JobFiles(
-                recording, new AwsProperties("us-east-1", new AwsProperties.S3(BUCKET, kmsKeyId, null), null));
+        return new JobFiles(recording, new AwsSettings("us-east-1", new AwsSettings.S3(BUCKET, kmsKeyId, null), null));
     }
 
     private static String header(SdkHttpRequest request, String name) {

@@ -18,12 +18,19 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 import org.springframework.data.domain.Persistable;
 
 /**
  * One row of the {@code job} read table. Changed only through named mutators, each called for one event; the
  * sequence number of the last applied event makes a redelivered event change nothing.
+ *
+ * <p>What a submission sets is never written again ({@code updatable = false}): without that, each of a job's events
+ * would rewrite, and serialise, its JSON payload. (Hibernate's {@code @DynamicUpdate} would do it too, but makes its
+ * update statement anew at every flush, which cost as much as it saved in a profile.) The JSON documents are
+ * replaced, never changed in place ({@code Immutability}): Hibernate keeps no deep copy of them to compare at flush.
  */
 @Entity
 @Table(name = "job")
@@ -32,38 +39,61 @@ class JobRow implements Persistable<UUID> {
     @Id
     private UUID id;
 
+    @Column(updatable = false)
     private String jobType;
 
     @Enumerated(EnumType.STRING)
     private JobStatus status;
 
+    @Column(updatable = false)
     private String userId;
+
+    @Column(updatable = false)
     private String queue;
+
     private int attempt;
     private int attempts;
     private int maxAttempts;
     private String errorReason;
     private boolean deadLettered;
+
+    @Column(updatable = false)
     private String fileKey;
+
+    @Column(updatable = false)
     private String fileName;
+
+    @Column(updatable = false)
     private String fileUrl;
+
+    @Column(updatable = false)
     private Long fileSize;
+
+    @Column(updatable = false)
     private String fileContentType;
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
+    @Column(updatable = false)
     private Map<String, Object> payload;
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private Map<String, Object> result;
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
+    @Column(updatable = false)
     private Map<String, Object> meta;
 
     private long processedRows;
     private Long totalRows;
     private long failedRows;
     private long logCount;
+
+    @Column(updatable = false)
     private Instant createdAt;
+
     private Instant updatedAt;
     private Instant startedAt;
     private Instant finishedAt;

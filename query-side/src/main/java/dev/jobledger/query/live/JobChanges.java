@@ -57,13 +57,13 @@ class JobChanges implements SmartLifecycle {
     }
 
     private final JdbcTemplate jdbc;
-    private final LiveProperties properties;
+    private final LiveSettings properties;
     private final Map<SseEmitter, Stream> streams = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService ticks;
     private volatile ExecutorService senders;
 
-    JobChanges(JdbcTemplate jdbc, LiveProperties properties) {
+    JobChanges(JdbcTemplate jdbc, LiveSettings properties) {
         this.jdbc = jdbc;
         this.properties = properties;
     }

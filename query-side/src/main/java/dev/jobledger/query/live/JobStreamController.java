@@ -1,5 +1,6 @@
 package dev.jobledger.query.live;
 
+import dev.jobledger.messages.Caller;
 import dev.jobledger.messages.FindJob;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.Viewer;
@@ -15,7 +16,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,8 +35,6 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @ConditionalOnWebApplication
 class JobStreamController {
 
-    private static final String ADMIN = "job:Admin";
-
     private final JobChanges changes;
     private final QueryGateway queries;
 
@@ -55,11 +53,11 @@ class JobStreamController {
             @Parameter(description = "The id of the last event received, to resume after it")
                     @RequestHeader(name = "Last-Event-ID", required = false)
                     String lastEventId,
-            Authentication caller,
+            Caller caller,
             HttpServletResponse response) {
         long after = lastEventId == null ? changes.newest() : resumePoint(lastEventId);
         unbuffered(response);
-        return changes.open(viewer(caller), null, after);
+        return changes.open(caller.viewer(), null, after);
     }
 
     @Operation(
@@ -72,9 +70,9 @@ class JobStreamController {
             @Parameter(description = "The id of the last event received, to resume after it")
                     @RequestHeader(name = "Last-Event-ID", required = false)
                     String lastEventId,
-            Authentication caller,
+            Caller caller,
             HttpServletResponse response) {
-        Viewer viewer = viewer(caller);
+        Viewer viewer = caller.viewer();
         Optional<JobView> job = queries.query(
                         new FindJob(jobId, viewer), ResponseTypes.optionalInstanceOf(JobView.class))
                 .join();
@@ -106,11 +104,6 @@ class JobStreamController {
             // answered below
         }
         throw problem(HttpStatus.BAD_REQUEST, "Last-Event-ID must be the id of an event of this stream");
-    }
-
-    private static Viewer viewer(Authentication caller) {
-        boolean admin = caller.getAuthorities().stream().anyMatch(granted -> ADMIN.equals(granted.getAuthority()));
-        return new Viewer(caller.getName(), admin);
     }
 
     private static ErrorResponseException problem(HttpStatus status, String detail) {

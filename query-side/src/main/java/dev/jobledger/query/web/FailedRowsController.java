@@ -1,11 +1,11 @@
 package dev.jobledger.query.web;
 
 import static dev.jobledger.query.web.JobQueryController.notFound;
-import static dev.jobledger.query.web.JobQueryController.viewer;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import de.siegmar.fastcsv.writer.CsvWriter;
+import dev.jobledger.messages.Caller;
 import dev.jobledger.messages.FindJob;
 import dev.jobledger.messages.JobView;
 import io.swagger.v3.oas.annotations.Operation;
@@ -29,7 +29,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.core.Authentication;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -81,8 +80,9 @@ class FailedRowsController {
                                                     2,3,row 2 is invalid: email not a valid email address,bob@,41
                                                     """))))
     @GetMapping(path = "/api/jobs/{jobId}/failed-rows.csv", produces = "text/csv")
-    ResponseEntity<StreamingResponseBody> failedRows(@PathVariable UUID jobId, Authentication caller) {
-        JobView job = queries.query(new FindJob(jobId, viewer(caller)), ResponseTypes.optionalInstanceOf(JobView.class))
+    ResponseEntity<StreamingResponseBody> failedRows(@PathVariable UUID jobId, Caller caller) {
+        JobView job = queries.query(
+                        new FindJob(jobId, caller.viewer()), ResponseTypes.optionalInstanceOf(JobView.class))
                 .join()
                 .orElseThrow(() -> notFound(jobId));
         List<String> columns = columns(job);

@@ -2,8 +2,8 @@ package dev.jobledger.query.web;
 
 import static dev.jobledger.query.web.JobQueryController.notFound;
 import static dev.jobledger.query.web.JobQueryController.problem;
-import static dev.jobledger.query.web.JobQueryController.viewer;
 
+import dev.jobledger.messages.Caller;
 import dev.jobledger.messages.FindJobAsOf;
 import dev.jobledger.messages.FindJobHistory;
 import dev.jobledger.messages.JobHistoryPage;
@@ -20,7 +20,6 @@ import java.util.UUID;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -50,12 +49,12 @@ class JobHistoryController {
             @RequestParam(required = false) Instant to,
             @RequestParam(defaultValue = "1") @Min(1) @Max(1_000_000) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int pageSize,
-            Authentication caller) {
+            Caller caller) {
         if (from != null && to != null && from.isAfter(to)) {
             throw problem(HttpStatus.BAD_REQUEST, "from (" + from + ") is after to (" + to + ")");
         }
         return queries.query(
-                        new FindJobHistory(jobId, viewer(caller), from, to, page, pageSize),
+                        new FindJobHistory(jobId, caller.viewer(), from, to, page, pageSize),
                         ResponseTypes.optionalInstanceOf(JobHistoryPage.class))
                 .join()
                 .orElseThrow(() -> notFound(jobId));
@@ -68,16 +67,16 @@ class JobHistoryController {
     JobView state(
             @PathVariable UUID jobId,
             @Parameter(description = "ISO-8601 instant, for example 2026-11-23T10:15:30Z") @RequestParam Instant asOf,
-            Authentication caller) {
+            Caller caller) {
         return queries.query(
-                        new FindJobAsOf(jobId, viewer(caller), asOf), ResponseTypes.optionalInstanceOf(JobView.class))
+                        new FindJobAsOf(jobId, caller.viewer(), asOf), ResponseTypes.optionalInstanceOf(JobView.class))
                 .join()
                 .orElseThrow(() -> notFound(jobId));
     }
 
     @Operation(summary = "A job as it was at an instant", description = "The same as /history/state.")
     @GetMapping(params = "asOf")
-    JobView asOf(@PathVariable UUID jobId, @RequestParam Instant asOf, Authentication caller) {
+    JobView asOf(@PathVariable UUID jobId, @RequestParam Instant asOf, Caller caller) {
         return state(jobId, asOf, caller);
     }
 
@@ -86,9 +85,9 @@ class JobHistoryController {
             description = "Recomputes every event's hash from its stored facts and the previous hash; names the first"
                     + " event that does not match.")
     @GetMapping("/history/verify")
-    JobHistoryVerification verify(@PathVariable UUID jobId, Authentication caller) {
+    JobHistoryVerification verify(@PathVariable UUID jobId, Caller caller) {
         return queries.query(
-                        new VerifyJobHistory(jobId, viewer(caller)),
+                        new VerifyJobHistory(jobId, caller.viewer()),
                         ResponseTypes.optionalInstanceOf(JobHistoryVerification.class))
                 .join()
                 .orElseThrow(() -> notFound(jobId));

@@ -1,5 +1,6 @@
 package dev.jobledger.query.web;
 
+import dev.jobledger.messages.Caller;
 import dev.jobledger.messages.FindJob;
 import dev.jobledger.messages.FindJobLogs;
 import dev.jobledger.messages.FindJobs;
@@ -22,7 +23,6 @@ import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -34,8 +34,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/jobs")
 @Tag(name = "Jobs")
 class JobQueryController {
-
-    static final String ADMIN = "job:Admin";
 
     /** Pages past this one would start beyond any offset the database is asked for (page size 100 at most). */
     static final int MAX_PAGE = 1_000_000;
@@ -63,8 +61,8 @@ class JobQueryController {
                     String userId,
             @RequestParam(defaultValue = "1") @Min(1) @Max(MAX_PAGE) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(100) int pageSize,
-            Authentication caller) {
-        Viewer viewer = viewer(caller);
+            Caller caller) {
+        Viewer viewer = caller.viewer();
         if (userId != null && !viewer.admin() && !userId.equals(viewer.userId())) {
             throw problem(HttpStatus.FORBIDDEN, "Only admins may list other users' jobs");
         }
@@ -76,9 +74,9 @@ class JobQueryController {
 
     @Operation(summary = "Get a job", description = "Another user's job is answered as not found.")
     @GetMapping("/{jobId}")
-    JobView get(@PathVariable UUID jobId, Authentication caller) {
+    JobView get(@PathVariable UUID jobId, Caller caller) {
         Optional<JobView> job = queries.query(
-                        new FindJob(jobId, viewer(caller)), ResponseTypes.optionalInstanceOf(JobView.class))
+                        new FindJob(jobId, caller.viewer()), ResponseTypes.optionalInstanceOf(JobView.class))
                 .join();
         return job.orElseThrow(() -> notFound(jobId));
     }
@@ -90,17 +88,12 @@ class JobQueryController {
             @RequestParam(required = false) LogLevel level,
             @RequestParam(defaultValue = "1") @Min(1) @Max(MAX_PAGE) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(100) int pageSize,
-            Authentication caller) {
+            Caller caller) {
         Optional<JobLogPage> lines = queries.query(
-                        new FindJobLogs(jobId, viewer(caller), level, page, pageSize),
+                        new FindJobLogs(jobId, caller.viewer(), level, page, pageSize),
                         ResponseTypes.optionalInstanceOf(JobLogPage.class))
                 .join();
         return lines.orElseThrow(() -> notFound(jobId));
-    }
-
-    static Viewer viewer(Authentication caller) {
-        boolean admin = caller.getAuthorities().stream().anyMatch(granted -> ADMIN.equals(granted.getAuthority()));
-        return new Viewer(caller.getName(), admin);
     }
 
     static ErrorResponseException notFound(UUID jobId) {

@@ -13,9 +13,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param sqs the job queues
  */
 @ConfigurationProperties("jobledger.aws")
-public record AwsProperties(String region, S3 s3, Sqs sqs) {
+public record AwsSettings(String region, S3 s3, Sqs sqs) {
 
-    public AwsProperties {
+    public AwsSettings {
         s3 = s3 == null ? new S3(null, null, null) : s3;
         sqs = sqs == null ? new Sqs(null, null, null, null) : sqs;
     }

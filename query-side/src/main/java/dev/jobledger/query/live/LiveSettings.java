@@ -15,10 +15,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxStreams open streams of this instance in all
  */
 @ConfigurationProperties("jobledger.live")
-record LiveProperties(
+record LiveSettings(
         Duration pollInterval, Duration heartbeat, Duration streamTimeout, int maxStreamsPerUser, int maxStreams) {
 
-    LiveProperties {
+    LiveSettings {
         pollInterval = pollInterval == null ? Duration.ofMillis(250) : pollInterval;
         heartbeat = heartbeat == null ? Duration.ofSeconds(15) : heartbeat;
         streamTimeout = streamTimeout == null ? Duration.ofMinutes(30) : streamTimeout;

@@ -1,4 +1,4 @@
-package dev.jobledger.local;
+package dev.jobledger.standins;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -6,21 +6,31 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.UUID;
 
-/** What the Lambda runtime hands the function for one invocation: a request id and the time left. */
-final class LocalLambdaContext implements Context {
+/**
+ * What the Lambda runtime hands the function for one invocation, on one machine: a request id and a remaining time
+ * that really counts down from the invocation's budget (the function stops starting work when it runs short). The
+ * local event source mapping invokes the function with it, and so do the function's tests.
+ */
+public final class LocalLambdaContext implements Context {
 
-    static final String FUNCTION_NAME = "job-processor-local";
+    public static final String FUNCTION_NAME = "job-processor-local";
+    public static final int MEMORY_LIMIT_MB = 1024;
 
     private final String requestId;
-    private final Instant deadline;
-    private final int memoryMb;
+    private final long deadlineNanos;
 
-    LocalLambdaContext(String requestId, Instant deadline, int memoryMb) {
+    /** An invocation with this request id that may run for {@code budget} from now. */
+    public LocalLambdaContext(String requestId, Duration budget) {
         this.requestId = requestId;
-        this.deadline = deadline;
-        this.memoryMb = memoryMb;
+        // Monotonic: a wall-clock step must not give an invocation more or less time.
+        this.deadlineNanos = System.nanoTime() + budget.toNanos();
+    }
+
+    /** An invocation with a fresh request id that may run for {@code budget} from now. */
+    public static LocalLambdaContext withBudget(Duration budget) {
+        return new LocalLambdaContext(UUID.randomUUID().toString(), budget);
     }
 
     @Override
@@ -30,7 +40,7 @@ final class LocalLambdaContext implements Context {
 
     @Override
     public int getRemainingTimeInMillis() {
-        return (int) Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+        return (int) Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000L);
     }
 
     @Override
@@ -70,7 +80,7 @@ final class LocalLambdaContext implements Context {
 
     @Override
     public int getMemoryLimitInMB() {
-        return memoryMb;
+        return MEMORY_LIMIT_MB;
     }
 
     @Override

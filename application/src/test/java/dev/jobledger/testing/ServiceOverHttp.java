@@ -1,0 +1,74 @@
+package dev.jobledger.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The whole service on a random port, driven over real HTTP with real signed tokens. Which stand-ins it runs on is
+ * the subclass's to say: the run's shared ones ({@link LedgerIntegrationTest}) or ones of its own
+ * ({@link ClockDrivenIntegrationTest}). Tests share their stand-ins: each uses users of its own ({@link #newUser()}).
+ */
+// Boot's tests leave out metrics export unless asked: the service is tested with its Prometheus endpoint.
+@AutoConfigureObservability(tracing = false)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "jobledger.security.jwt.dev-hmac-secret=" + Tokens.TEST_SECRET,
+            "jobledger.jobs.types.quick-retry.retry-backoff=200ms",
+            "spring.servlet.multipart.max-file-size=12MB",
+            "jobledger.snapshots.threshold=50",
+            // Live streams: changes within a tenth of a second, and a gone client noticed within a second.
+            "jobledger.live.poll-interval=50ms",
+            "jobledger.live.heartbeat=500ms",
+            "jobledger.live.max-streams-per-user=3"
+        })
+public abstract class ServiceOverHttp {
+
+    @LocalServerPort
+    private int port;
+
+    protected Api api;
+
+    @BeforeEach
+    void connect() {
+        api = new Api(port);
+    }
+
+    /** Where the service under test answers, for clients other than {@link Api} (a browser). */
+    protected String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    protected static String newUser() {
+        return "user-" + UUID.randomUUID();
+    }
+
+    /** Submits an {@code example} job and answers its id. */
+    protected String submit(String token, Map<String, Object> request) {
+        Api.Answer answer = api.post("/api/jobs", token, request);
+        if (answer.status() != 202) {
+            throw new AssertionError("Submission failed: " + answer);
+        }
+        return answer.body().path("jobId").asText();
+    }
+
+    /** Polls the read model until the job satisfies the condition; the projections are eventually consistent. */
+    protected Api.Answer awaitJob(String token, String jobId, Predicate<Api.Answer> condition) {
+        return await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> api.get("/api/jobs/" + jobId, token), condition);
+    }
+
+    protected static Predicate<Api.Answer> status(String status) {
+        return answer -> answer.status() == 200
+                && status.equals(answer.body().path("status").asText());
+    }
+}
