@@ -15,9 +15,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts the whole service on one machine: an embedded PostgreSQL and an S3-protocol server whose data live in a
- * directory that survives restarts, an SQS-protocol server with the job queue and its dead-letter queue, then the
- * service itself with the {@code local} profile. The service reaches them through the same configuration keys and
+ * Starts the whole service on one machine: an embedded PostgreSQL, an SQS-protocol server with the job queue and its
+ * dead-letter queue and an S3-protocol server, whose data live in a directory that survives restarts (kill -9
+ * included), then the service itself with the {@code local} profile. The service reaches them through the same configuration keys and
  * AWS SDK clients it uses against AWS. Nothing here is part of the production artifact.
  */
 public final class LocalJobLedger {
@@ -63,6 +63,7 @@ public final class LocalJobLedger {
     static Running start(Path dataDir, int pgPort, int sqsPort, int s3Port, String... args) throws IOException {
         Path pgData = Files.createDirectories(dataDir.toAbsolutePath().resolve("postgres"));
         Path s3Data = Files.createDirectories(dataDir.toAbsolutePath().resolve("s3"));
+        Path sqsData = Files.createDirectories(dataDir.toAbsolutePath().resolve("sqs"));
 
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setRegisterShutdownHook(false)
@@ -75,7 +76,7 @@ public final class LocalJobLedger {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .start();
-        LocalSqs sqs = LocalSqs.start(sqsPort);
+        LocalSqs sqs = LocalSqs.start(sqsPort, sqsData);
         LocalSqs.QueuePair queues = sqs.createQueueWithDeadLetterQueue(QUEUE, 900, 12);
         LocalS3 s3 = LocalS3.start(s3Port, s3Data);
         s3.createBucket(BUCKET);
@@ -94,8 +95,9 @@ public final class LocalJobLedger {
         defaults.put("JOBLEDGER_SQS_DLQ_URL", queues.deadLetterQueueUrl());
         defaults.put("JOBLEDGER_S3_ENDPOINT", s3.endpoint().toString());
         defaults.put("JOBLEDGER_S3_BUCKET", BUCKET);
-        // Twice the local function timeout below, and less than the queue's visibility timeout (900 s).
-        defaults.put("JOBLEDGER_ATTEMPTS_LEASE", "4m");
+        // Twice the local function timeout below, and less than the visibility timeout it receives with (12 min).
+        // Named as a property: an environment variable's name only binds from the environment itself.
+        defaults.put("jobledger.attempts.lease", "4m");
 
         SpringApplication app = new SpringApplication(JobLedgerApplication.class);
         app.setAdditionalProfiles("local");
