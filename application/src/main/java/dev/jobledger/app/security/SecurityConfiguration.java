@@ -3,6 +3,7 @@ package dev.jobledger.app.security;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.messages.Caller;
 import jakarta.servlet.DispatcherType;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
@@ -221,8 +222,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(SecurityProperties properties) {
-        return JwtDecoders.from(properties);
+    JwtDecoder jwtDecoder(SecurityProperties properties, Clock clock) {
+        return new RememberedTokens(JwtDecoders.from(properties), clock);
     }
 
     private static JwtAuthenticationConverter permissions() {
