@@ -98,7 +98,7 @@ class DashboardSignIn {
      * is tried again at the next sign-in.
      */
     @Bean
-    ClientRegistrationRepository dashboardClient(SecurityProperties jwt, DashboardSignInProperties signIn) {
+    ClientRegistrationRepository dashboardClient(SecuritySettings jwt, DashboardSignInSettings signIn) {
         if (!StringUtils.hasText(jwt.issuerUri())) {
             throw new IllegalStateException("jobledger.security.dashboard.client-id is set but"
                     + " jobledger.security.jwt.issuer-uri is not: the dashboard signs in at the issuer the API trusts");
@@ -153,7 +153,7 @@ class DashboardSignIn {
             HttpSecurity http,
             ClientRegistrationRepository dashboardClient,
             OAuth2AuthorizedClientRepository dashboardTokens,
-            DashboardSignInProperties signIn,
+            DashboardSignInSettings signIn,
             JwtDecoder jwtDecoder,
             ObjectMapper json)
             throws Exception {

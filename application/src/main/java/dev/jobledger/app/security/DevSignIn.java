@@ -46,9 +46,9 @@ class DevSignIn {
     /** @param token the bearer token; @param expiresAt when it stops being accepted */
     record DevToken(String token, Instant expiresAt) {}
 
-    private final SecurityProperties properties;
+    private final SecuritySettings properties;
 
-    DevSignIn(SecurityProperties properties) {
+    DevSignIn(SecuritySettings properties) {
         this.properties = properties;
     }
 

@@ -19,7 +19,7 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 
-/** Builds the token decoder from {@link SecurityProperties}: RS256 from a JWK set, HS256 from the dev secret, or both. */
+/** Builds the token decoder from {@link SecuritySettings}: RS256 from a JWK set, HS256 from the dev secret, or both. */
 final class JwtDecoders {
 
     private static final java.util.regex.Pattern STORABLE_SUBJECT =
@@ -27,7 +27,7 @@ final class JwtDecoders {
 
     private JwtDecoders() {}
 
-    static JwtDecoder from(SecurityProperties properties) {
+    static JwtDecoder from(SecuritySettings properties) {
         if (hasText(properties.devHmacSecret())
                 && (hasText(properties.jwkSetUri()) || hasText(properties.issuerUri()))) {
             // Beside an identity provider, a shared secret would be a second way in that no provider controls:
@@ -62,7 +62,7 @@ final class JwtDecoders {
      * RS256 from the JWK set when one is named; else discovered from the issuer's metadata on first use, so that a
      * slow identity provider does not stop the service from starting.
      */
-    private static JwtDecoder rsa(SecurityProperties properties) {
+    private static JwtDecoder rsa(SecuritySettings properties) {
         if (hasText(properties.jwkSetUri())) {
             return NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
                     .jwsAlgorithm(SignatureAlgorithm.RS256)
@@ -90,7 +90,7 @@ final class JwtDecoders {
                 .build();
     }
 
-    private static OAuth2TokenValidator<Jwt> validator(SecurityProperties properties) {
+    private static OAuth2TokenValidator<Jwt> validator(SecuritySettings properties) {
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         validators.add(
                 hasText(properties.issuerUri())

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -46,7 +45,6 @@ import org.springframework.web.util.pattern.PathPatternParser;
 // Only a server has requests to secure: the operators' rebuild (bin/rebuild-read-models) runs without one.
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
-@EnableConfigurationProperties({SecurityProperties.class, DashboardSignInProperties.class})
 class SecurityConfiguration {
 
     static final String CREATE = "job:Create";
@@ -102,7 +100,7 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain api(
-            HttpSecurity http, ObjectMapper json, SecurityProperties jwt, ObjectProvider<SessionTokens> sessionTokens)
+            HttpSecurity http, ObjectMapper json, SecuritySettings jwt, ObjectProvider<SessionTokens> sessionTokens)
             throws Exception {
         ProblemAuthenticationHandlers problems = new ProblemAuthenticationHandlers(json);
         // With an identity provider configured, the dashboard signs in there (DashboardSignIn) and its browser sends
@@ -222,7 +220,7 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(SecurityProperties properties, Clock clock) {
+    JwtDecoder jwtDecoder(SecuritySettings properties, Clock clock) {
         return new RememberedTokens(JwtDecoders.from(properties), clock);
     }
 

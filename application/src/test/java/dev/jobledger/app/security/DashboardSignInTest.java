@@ -10,26 +10,26 @@ import org.junit.jupiter.api.Test;
 /** The sign-in's settings: wrong ones stop the service at start, with the setting to fix named. */
 class DashboardSignInTest {
 
-    private static final DashboardSignInProperties SIGN_IN =
-            new DashboardSignInProperties("dashboard", "secret", List.of("openid"), Map.of());
+    private static final DashboardSignInSettings SIGN_IN =
+            new DashboardSignInSettings("dashboard", "secret", List.of("openid"), Map.of());
 
     @Test
     void aClientIdWithoutTheIssuerTheApiTrustsRefusesToStart() {
         assertThatThrownBy(() -> new DashboardSignIn()
                         .dashboardClient(
-                                new SecurityProperties("https://id.example.test/jwks.json", null, null, null), SIGN_IN))
+                                new SecuritySettings("https://id.example.test/jwks.json", null, null, null), SIGN_IN))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("jobledger.security.jwt.issuer-uri");
     }
 
     @Test
     void scopesWithoutOpenidRefuseToStart() {
-        DashboardSignInProperties plainOAuth =
-                new DashboardSignInProperties("dashboard", null, List.of("offline_access"), Map.of());
+        DashboardSignInSettings plainOAuth =
+                new DashboardSignInSettings("dashboard", null, List.of("offline_access"), Map.of());
 
         assertThatThrownBy(() -> new DashboardSignIn()
                         .dashboardClient(
-                                new SecurityProperties(null, "https://id.example.test/", null, null), plainOAuth))
+                                new SecuritySettings(null, "https://id.example.test/", null, null), plainOAuth))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("must include openid");
     }
@@ -38,7 +38,7 @@ class DashboardSignInTest {
     void theProviderIsAskedForItsMetadataOnlyAtTheFirstSignIn() {
         // An unreachable issuer: building the client must not touch it, so that the service starts regardless.
         assertThat(new DashboardSignIn()
-                        .dashboardClient(new SecurityProperties(null, "http://127.0.0.1:9/", null, null), SIGN_IN))
+                        .dashboardClient(new SecuritySettings(null, "http://127.0.0.1:9/", null, null), SIGN_IN))
                 .isNotNull();
     }
 

@@ -11,11 +11,11 @@ import org.springframework.security.oauth2.jwt.Jwt;
 /** The local sign-in: present only in the local profile, and its tokens are what the service's decoder accepts. */
 class DevSignInTest {
 
-    private final SecurityProperties local = new SecurityProperties(null, null, null, Tokens.TEST_SECRET);
+    private final SecuritySettings local = new SecuritySettings(null, null, null, Tokens.TEST_SECRET);
 
     private WebApplicationContextRunner runner() {
         return new WebApplicationContextRunner()
-                .withBean(SecurityProperties.class, () -> local)
+                .withBean(SecuritySettings.class, () -> local)
                 .withUserConfiguration(DevSignIn.class);
     }
 

@@ -11,26 +11,25 @@ class JwtDecodersTest {
 
     @Test
     void aDevSecretBesideAnIdentityProviderRefusesToStart() {
-        assertThatThrownBy(() -> JwtDecoders.from(
-                        new SecurityProperties("https://id.example.test/jwks.json", null, null, SECRET)))
+        assertThatThrownBy(() ->
+                        JwtDecoders.from(new SecuritySettings("https://id.example.test/jwks.json", null, null, SECRET)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("dev-hmac-secret is set beside an identity provider");
-        assertThatThrownBy(
-                        () -> JwtDecoders.from(new SecurityProperties(null, "https://id.example.test/", null, SECRET)))
+        assertThatThrownBy(() -> JwtDecoders.from(new SecuritySettings(null, "https://id.example.test/", null, SECRET)))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void eitherAloneChecksTokens() {
-        assertThat(JwtDecoders.from(new SecurityProperties(null, null, null, SECRET)))
+        assertThat(JwtDecoders.from(new SecuritySettings(null, null, null, SECRET)))
                 .isNotNull();
-        assertThat(JwtDecoders.from(new SecurityProperties("https://id.example.test/jwks.json", null, null, null)))
+        assertThat(JwtDecoders.from(new SecuritySettings("https://id.example.test/jwks.json", null, null, null)))
                 .isNotNull();
     }
 
     @Test
     void withoutAnyWayToCheckTokensTheServiceRefusesToStart() {
-        assertThatThrownBy(() -> JwtDecoders.from(new SecurityProperties(null, null, null, null)))
+        assertThatThrownBy(() -> JwtDecoders.from(new SecuritySettings(null, null, null, null)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("No way to check bearer tokens");
     }

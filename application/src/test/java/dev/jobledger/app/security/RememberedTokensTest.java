@@ -15,7 +15,7 @@ import org.springframework.security.oauth2.jwt.JwtException;
 /** A token is checked by the real decoder once, then remembered, never longer than a minute nor past its expiry. */
 class RememberedTokensTest {
 
-    private final JwtDecoder real = JwtDecoders.from(new SecurityProperties(null, null, null, Tokens.TEST_SECRET));
+    private final JwtDecoder real = JwtDecoders.from(new SecuritySettings(null, null, null, Tokens.TEST_SECRET));
     private final AtomicInteger checks = new AtomicInteger();
     private final TestClock clock = new TestClock();
     private final RememberedTokens tokens = new RememberedTokens(

@@ -19,13 +19,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     that choose the access token's audience by it (Auth0)
  */
 @ConfigurationProperties("jobledger.security.dashboard")
-record DashboardSignInProperties(
+record DashboardSignInSettings(
         String clientId,
         String clientSecret,
         @DefaultValue("openid") List<String> scopes,
         Map<String, String> authorizationParameters) {
 
-    DashboardSignInProperties {
+    DashboardSignInSettings {
         scopes = scopes == null ? List.of("openid") : List.copyOf(scopes);
         authorizationParameters = authorizationParameters == null ? Map.of() : Map.copyOf(authorizationParameters);
     }

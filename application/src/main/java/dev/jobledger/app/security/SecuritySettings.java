@@ -12,4 +12,4 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param devHmacSecret a shared HS256 secret of at least 32 bytes, for local development only
  */
 @ConfigurationProperties("jobledger.security.jwt")
-record SecurityProperties(String jwkSetUri, String issuerUri, String audience, String devHmacSecret) {}
+record SecuritySettings(String jwkSetUri, String issuerUri, String audience, String devHmacSecret) {}
