@@ -13,15 +13,18 @@ locals {
   # The service reads exactly these names (application/src/main/resources/application.yml).
   environment = merge(
     {
-      JOBLEDGER_DATABASE_URL                   = var.database_jdbc_url
-      JOBLEDGER_S3_BUCKET                      = var.bucket_name
-      JOBLEDGER_SQS_QUEUE_URL                  = var.queue_url
-      JOBLEDGER_SQS_DLQ_URL                    = var.dlq_url
-      JOBLEDGER_JWT_ISSUER_URI                 = var.jwt_issuer_uri
-      JOBLEDGER_JWT_JWK_SET_URI                = var.jwt_jwk_set_uri
-      JOBLEDGER_JWT_AUDIENCE                   = var.jwt_audience
-      JOBLEDGER_DASHBOARD_CLIENT_ID            = var.dashboard_client_id
-      JOBLEDGER_DASHBOARD_SCOPES               = var.dashboard_client_id == "" ? "" : join(",", var.dashboard_scopes)
+      JOBLEDGER_DATABASE_URL        = var.database_jdbc_url
+      JOBLEDGER_S3_BUCKET           = var.bucket_name
+      JOBLEDGER_SQS_QUEUE_URL       = var.queue_url
+      JOBLEDGER_SQS_DLQ_URL         = var.dlq_url
+      JOBLEDGER_JWT_ISSUER_URI      = var.jwt_issuer_uri
+      JOBLEDGER_JWT_JWK_SET_URI     = var.jwt_jwk_set_uri
+      JOBLEDGER_JWT_AUDIENCE        = var.jwt_audience
+      JOBLEDGER_DASHBOARD_CLIENT_ID = var.dashboard_client_id
+      JOBLEDGER_DASHBOARD_SCOPES    = var.dashboard_client_id == "" ? "" : join(",", var.dashboard_scopes)
+      # The outbox's backlog, once a minute, as embedded-metric-format log lines (CloudWatchBacklog): its alarm below.
+      JOBLEDGER_METRICS_CLOUDWATCH_NAMESPACE   = var.metrics_namespace
+      JOBLEDGER_METRICS_CLOUDWATCH_ENVIRONMENT = var.name
       AWS_REGION                               = local.region
       SERVER_PORT                              = tostring(var.container_port)
       JAVA_TOOL_OPTIONS                        = "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
@@ -629,6 +632,30 @@ resource "aws_cloudwatch_metric_alarm" "http_5xx" {
       period      = 60
     }
   }
+
+  alarm_actions = var.alarm_actions
+  ok_actions    = var.alarm_actions
+
+  tags = local.tags
+}
+
+# The outbox: attempts the ledger recorded but could not send to SQS (the queue unreachable, the sender stuck). Jobs
+# wait PENDING while it grows, and nothing else alarms: the queue is empty and the service answers.
+resource "aws_cloudwatch_metric_alarm" "outbox_backlog" {
+  alarm_name        = "${var.name}-outbox-backlog"
+  alarm_description = "The oldest job attempt due for dispatch in ${var.name} has waited more than ${var.outbox_backlog_alarm_seconds} s for three minutes: SQS unreachable or the sender stuck. See infrastructure/DEPLOYMENT_GUIDE.md, Alarms."
+
+  namespace   = var.metrics_namespace
+  metric_name = "OutboxOldestDueAgeSeconds"
+  dimensions  = { Environment = var.name }
+
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 3
+  threshold           = var.outbox_backlog_alarm_seconds
+  comparison_operator = "GreaterThanThreshold"
+  # No line means no task is running, which the unhealthy-tasks and 5xx alarms report.
+  treat_missing_data = "notBreaching"
 
   alarm_actions = var.alarm_actions
   ok_actions    = var.alarm_actions

@@ -421,3 +421,20 @@ variable "http_5xx_alarm_threshold" {
     error_message = "http_5xx_alarm_threshold must not be negative."
   }
 }
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the metrics the service writes as embedded-metric-format log lines (the outbox backlog)."
+  type        = string
+  default     = "JobLedger"
+}
+
+variable "outbox_backlog_alarm_seconds" {
+  description = "How long, in seconds, the oldest attempt due for dispatch may wait before the outbox alarm fires (for three minutes)."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.outbox_backlog_alarm_seconds > 0
+    error_message = "outbox_backlog_alarm_seconds must be positive."
+  }
+}

@@ -319,3 +319,29 @@ run "a_sign_in_without_openid_is_refused" {
 
   expect_failures = [var.dashboard_scopes]
 }
+
+run "the_outbox_backlog_reaches_cloudwatch_and_alarms" {
+  command = plan
+
+  assert {
+    condition = contains([
+      for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : "${e.name}=${e.value}"
+    ], "JOBLEDGER_METRICS_CLOUDWATCH_NAMESPACE=JobLedger")
+    error_message = "the service writes the outbox backlog to the namespace the alarm reads"
+  }
+
+  assert {
+    condition = contains([
+      for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : "${e.name}=${e.value}"
+    ], "JOBLEDGER_METRICS_CLOUDWATCH_ENVIRONMENT=qa-job-ledger")
+    error_message = "the service's metric dimension is the deployment's name"
+  }
+
+  assert {
+    condition = (aws_cloudwatch_metric_alarm.outbox_backlog.namespace == "JobLedger"
+      && aws_cloudwatch_metric_alarm.outbox_backlog.metric_name == "OutboxOldestDueAgeSeconds"
+      && aws_cloudwatch_metric_alarm.outbox_backlog.dimensions["Environment"] == "qa-job-ledger"
+    && aws_cloudwatch_metric_alarm.outbox_backlog.threshold == 300)
+    error_message = "the alarm reads the oldest due attempt's age the service writes, and fires past five minutes"
+  }
+}
