@@ -3,7 +3,6 @@ package dev.jobledger.app.security;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.messages.Caller;
 import jakarta.servlet.DispatcherType;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
@@ -220,8 +219,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(SecuritySettings properties, Clock clock) {
-        return new RememberedTokens(JwtDecoders.from(properties), clock);
+    JwtDecoder jwtDecoder(SecuritySettings properties) {
+        return JwtDecoders.from(properties);
     }
 
     private static JwtAuthenticationConverter permissions() {
