@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -84,7 +85,11 @@ class SigningInAtTheIdentityProviderInABrowserTest extends DashboardWithIdentity
 
         browser.get(baseUrl() + "/dashboard/jobs/" + job);
         awaitText("#job-summary", "PENDING");
-        browser.findElement(By.cssSelector("button[data-action=cancel]")).click();
+        // The live page may re-render the summary between finding the button and clicking it: find it again then.
+        waiting().ignoring(StaleElementReferenceException.class).until(page -> {
+            page.findElement(By.cssSelector("button[data-action=cancel]")).click();
+            return true;
+        });
         waiting().until(ExpectedConditions.alertIsPresent()).sendKeys("not needed after all");
         browser.switchTo().alert().accept();
         awaitText("#job-summary", "CANCELLED");

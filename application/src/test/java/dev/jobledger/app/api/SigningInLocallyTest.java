@@ -4,27 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jobledger.testing.ServiceOverHttp;
-import dev.jobledger.testing.TestStack;
+import dev.jobledger.testing.LedgerIntegrationTest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-/**
- * In the local profile, and only there, the dashboard mints dev tokens for a chosen user and permissions. The local
- * profile makes a context of its own, so it runs on stand-ins of its own: on the shared ones it would be a second
- * ledger on the other tests' jobs (its stalled-job watcher would resend their messages).
- */
+/** In the local profile, and only there, the dashboard mints dev tokens for a chosen user and permissions. */
 @ActiveProfiles("local")
-class SigningInLocallyTest extends ServiceOverHttp {
-
-    @DynamicPropertySource
-    static void stack(DynamicPropertyRegistry registry) {
-        TestStack.registerIsolated(registry, "local-sign-in");
-    }
+class SigningInLocallyTest extends LedgerIntegrationTest {
 
     @Test
     void theSignInPageMintsATokenThatTheApiAcceptsWithExactlyTheChosenPermissions() throws Exception {
