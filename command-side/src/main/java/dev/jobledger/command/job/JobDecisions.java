@@ -1,6 +1,7 @@
 package dev.jobledger.command.job;
 
 import org.axonframework.commandhandling.SimpleCommandBus;
+import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Configuration;
@@ -24,6 +25,6 @@ class JobDecisions {
     @Autowired
     void refusalsDoNotRollBack(SimpleCommandBus commandBus) {
         commandBus.setRollbackConfiguration(
-                failure -> !isDecision(failure) && (failure instanceof RuntimeException || failure instanceof Error));
+                failure -> !isDecision(failure) && RollbackConfigurationType.UNCHECKED_EXCEPTIONS.rollBackOn(failure));
     }
 }
