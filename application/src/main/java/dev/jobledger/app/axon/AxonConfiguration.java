@@ -23,6 +23,7 @@ import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -82,11 +83,13 @@ class AxonConfiguration {
     }
 
     @Bean
+    @ConditionalOnProperty(value = "axon.metrics.auto-configuration.enabled", matchIfMissing = true)
     ConfigurerModule processorMeters(MeterRegistry registry, Clock clock) {
         return ProcessorMeters.onEveryProcessor(registry, clock);
     }
 
     @Bean
+    @ConditionalOnProperty(value = "axon.metrics.auto-configuration.enabled", matchIfMissing = true)
     ConfigurerModule busMeters(MeterRegistry registry) {
         return BusMeters.onEveryBus(registry);
     }
