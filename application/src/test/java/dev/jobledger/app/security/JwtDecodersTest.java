@@ -20,6 +20,16 @@ class JwtDecodersTest {
     }
 
     @Test
+    void theServiceItselfShipsNoDevSecret() {
+        // The local profile's file, with its public default secret, lives in the local stack's jar: a service jar
+        // started with the local profile by mistake has no way to check tokens and says so instead of trusting it.
+        assertThat(getClass().getResource("/application-local.yml")).isNull();
+        assertThatThrownBy(() -> JwtDecoders.from(new SecuritySettings(null, null, null, null)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("No way to check bearer tokens");
+    }
+
+    @Test
     void eitherAloneChecksTokens() {
         assertThat(JwtDecoders.from(new SecuritySettings(null, null, null, SECRET)))
                 .isNotNull();
