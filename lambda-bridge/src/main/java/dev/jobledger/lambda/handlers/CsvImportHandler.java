@@ -150,20 +150,25 @@ public final class CsvImportHandler implements JobHandler {
     }
 
     private static Optional<Map<String, Object>> validate(CsvRecord record, List<ColumnSpec> columns) {
-        Map<String, Object> errors = new LinkedHashMap<>();
+        // Made for a bad row only: most rows are valid, and a million of them should not each cost a map.
+        Map<String, Object> errors = null;
         if (record.getFieldCount() != columns.size()) {
+            errors = new LinkedHashMap<>();
             errors.put("(row)", "has " + record.getFieldCount() + " fields, expected " + columns.size());
         }
         for (int i = 0; i < columns.size(); i++) {
             ColumnSpec column = columns.get(i);
             String value = i < record.getFieldCount() ? record.getField(i).trim() : "";
-            if (looksBinary(value)) {
-                errors.put(column.name(), "contains control characters");
-                continue;
+            Optional<String> reason =
+                    looksBinary(value) ? Optional.of("contains control characters") : column.check(value);
+            if (reason.isPresent()) {
+                if (errors == null) {
+                    errors = new LinkedHashMap<>();
+                }
+                errors.put(column.name(), reason.get());
             }
-            column.check(value).ifPresent(reason -> errors.put(column.name(), reason));
         }
-        if (errors.isEmpty()) {
+        if (errors == null) {
             return Optional.empty();
         }
         Map<String, Object> meta = new LinkedHashMap<>();

@@ -6,12 +6,80 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jobledger.lambda.spi.JobFailure;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ColumnSpecTest {
 
     private static ColumnSpec only(Map<String, Object> column) {
         return ColumnSpec.fromPayload(Map.of("columns", List.of(column))).get(0);
+    }
+
+    /** The rules as regular expressions; the handler scans instead, and must agree with them on every value. */
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$");
+
+    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,30}");
+
+    @Test
+    void emailAndIntegerScansAgreeWithTheirRegularExpressions() {
+        List<String> chosen = List.of(
+                "a@b.de",
+                "a@b",
+                "@b.de",
+                "a@.de",
+                "a@b.",
+                "a@b..de",
+                "a@b.de.",
+                "a b@c.de",
+                "a@b c.de",
+                "a@@b.de",
+                "a@b@c.de",
+                "a\t@b.de",
+                "a@b.d\u000Be",
+                "x.y+z@mail.example.org",
+                "a.@b.de",
+                ".@b.de",
+                "@",
+                "a@",
+                "0",
+                "-0",
+                "+12",
+                "+",
+                "-",
+                "1.5",
+                "12a",
+                "1".repeat(30),
+                "1".repeat(31),
+                "-" + "9".repeat(30),
+                "\u0661");
+        Random random = new Random(20261201);
+        String alphabet = "ab1@. \t+-9\u000B\f";
+        java.util.ArrayList<String> values = new java.util.ArrayList<>(chosen);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder value = new StringBuilder();
+            for (int length = 1 + random.nextInt(8); length > 0; length--) {
+                value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            values.add(value.toString());
+        }
+        for (String value : values) {
+            assertThat(ColumnSpec.isEmail(value))
+                    .as("email %s", value)
+                    .isEqualTo(EMAIL.matcher(value).matches());
+            assertThat(ColumnSpec.integerDigits(value) > 0)
+                    .as("integer %s", value)
+                    .isEqualTo(INTEGER.matcher(value).matches());
+        }
+    }
+
+    @Test
+    void integersBeyondALongAreComparedExactly() {
+        ColumnSpec big = only(Map.of("name", "n", "type", "integer", "max", new java.math.BigDecimal("1e20")));
+        assertThat(big.check("99999999999999999999")).isEmpty();
+        assertThat(big.check("100000000000000000001")).contains("100000000000000000001 is above the maximum 1E+20");
+        assertThat(only(Map.of("name", "n", "type", "integer", "min", -5)).check("-6"))
+                .contains("-6 is below the minimum -5");
     }
 
     @Test
