@@ -1,5 +1,7 @@
 package dev.jobledger.query.job;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.messages.JobAttemptFailed;
 import dev.jobledger.messages.JobCancelled;
 import dev.jobledger.messages.JobCompleted;
@@ -12,121 +14,237 @@ import dev.jobledger.messages.JobRedispatched;
 import dev.jobledger.messages.JobRedriven;
 import dev.jobledger.messages.JobRetried;
 import dev.jobledger.messages.JobStarted;
+import dev.jobledger.messages.JobStatus;
 import dev.jobledger.messages.JobSubmitted;
+import dev.jobledger.messages.Progress;
+import dev.jobledger.messages.StoredFile;
+import java.sql.PreparedStatement;
+import java.sql.Types;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
-import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventhandling.TrackingToken;
-import org.axonframework.messaging.Message;
-import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** Projects every job's events into the {@code job} table. Idempotent, and rebuildable from the event store. */
+/**
+ * Projects every job's events into the {@code job} table. Idempotent, and rebuildable from the event store.
+ *
+ * <p>Each event is one SQL statement, a named mutator below, that changes the row only when the event is newer than the
+ * last one the row applied ({@code last_event_sequence}): a redelivered or replayed event changes nothing, and no row is
+ * read first. Reading rows as entities to change them cost more than the rest of the projection together (a JSON parse
+ * of every job's payload, dirty checking, and the updates written back), and is what a rebuild of millions of events
+ * spends its time on.
+ */
 @Component
 @ProcessingGroup(JobProjection.PROCESSING_GROUP)
 class JobProjection {
 
     static final String PROCESSING_GROUP = "job-view";
 
-    private final JobRows rows;
+    private static final String INSERT = """
+            INSERT INTO job (id, job_type, status, user_id, queue, max_attempts, payload, meta, file_key, file_name,
+                             file_url, file_size, file_content_type, created_at, updated_at, last_event_sequence,
+                             last_event_index)
+            VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO NOTHING
+            """;
 
-    JobProjection(JobRows rows) {
-        this.rows = rows;
+    private static final String STARTED = change("""
+            status = 'RUNNING', attempt = ?, attempts = attempts + 1, error_reason = NULL, processed_rows = 0,
+            total_rows = NULL, failed_rows = 0, started_at = ?""");
+    private static final String LOGGED = change("log_count = ?");
+    private static final String PROGRESSED = change("processed_rows = ?, total_rows = ?, failed_rows = ?");
+    private static final String COMPLETED = change("status = 'COMPLETED', result = CAST(? AS jsonb), finished_at = ?");
+    private static final String COMPLETED_WITH_PROGRESS = change("""
+            status = 'COMPLETED', result = CAST(? AS jsonb), finished_at = ?, processed_rows = ?, total_rows = ?,
+            failed_rows = ?""");
+    private static final String ATTEMPT_FAILED = change("status = 'RETRYING', error_reason = ?");
+    private static final String FAILED = change("status = 'FAILED', error_reason = ?, finished_at = ?");
+    private static final String CANCELLED = change("status = 'CANCELLED', finished_at = ?");
+    private static final String RETRIED = change("""
+            status = 'PENDING', attempts = 0, max_attempts = ?, error_reason = NULL, dead_lettered = FALSE,
+            result = NULL, finished_at = NULL""");
+    private static final String DEAD_LETTERED =
+            change("status = 'FAILED', dead_lettered = TRUE, error_reason = ?, finished_at = ?");
+    private static final String NOTED = change(null);
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    JobProjection(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** The statement of a mutator: its assignments, then the bookkeeping every applied event does. */
+    private static String change(String assignments) {
+        return "UPDATE job SET " + (assignments == null ? "" : assignments + ", ")
+                + "last_event_sequence = ?, last_event_index = ?, updated_at = ?"
+                + " WHERE id = ? AND last_event_sequence < ?";
     }
 
     @EventHandler
     void on(JobSubmitted event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        if (find(event.jobId()).isEmpty()) {
-            JobRow row = rows.save(JobRow.submitted(event, sequence, position(token), at));
-            BatchRows batch = batchRows();
-            if (batch != null) {
-                batch.rows().put(event.jobId(), row);
-            }
-        }
+        StoredFile file = event.file() == null ? new StoredFile(null, null, null, 0, null) : event.file();
+        OffsetDateTime time = time(at);
+        update(
+                INSERT,
+                event.jobId(),
+                Storable.text(event.jobType()),
+                JobStatus.PENDING.name(),
+                Storable.text(event.userId()),
+                Storable.text(event.queue()),
+                event.maxAttempts(),
+                document(event.payload()),
+                document(event.meta()),
+                Storable.text(file.key()),
+                Storable.text(file.name()),
+                Storable.text(file.url()),
+                event.file() == null ? null : file.size(),
+                Storable.text(file.contentType()),
+                time,
+                time,
+                sequence,
+                position(token));
     }
 
     @EventHandler
     void on(JobStarted event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, position(token), at, row -> row.started(event.attempt(), at));
+        apply(STARTED, event.jobId(), sequence, at, token, event.attempt(), time(at));
     }
 
     @EventHandler
     void on(JobLogsAppended event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
         long last = event.firstSequence() + event.entries().size() - 1;
-        change(event.jobId(), sequence, position(token), at, row -> row.logged(last));
+        apply(LOGGED, event.jobId(), sequence, at, token, last);
     }
 
     @EventHandler
     void on(JobProgressed event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, position(token), at, row -> row.progressed(event.progress()));
+        Progress progress = event.progress();
+        apply(
+                PROGRESSED,
+                event.jobId(),
+                sequence,
+                at,
+                token,
+                progress.processed(),
+                progress.total(),
+                progress.failed());
     }
 
     @EventHandler
     void on(JobCompleted event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, position(token), at, row -> {
-            if (event.progress() != null) {
-                row.progressed(event.progress());
-            }
-            row.completed(event.result(), at);
-        });
+        Progress progress = event.progress();
+        if (progress == null) {
+            apply(COMPLETED, event.jobId(), sequence, at, token, document(event.result()), time(at));
+        } else {
+            apply(
+                    COMPLETED_WITH_PROGRESS,
+                    event.jobId(),
+                    sequence,
+                    at,
+                    token,
+                    document(event.result()),
+                    time(at),
+                    progress.processed(),
+                    progress.total(),
+                    progress.failed());
+        }
     }
 
     @EventHandler
     void on(JobAttemptFailed event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, position(token), at, row -> row.attemptFailed(event.reason()));
+        apply(ATTEMPT_FAILED, event.jobId(), sequence, at, token, Storable.text(event.reason()));
     }
 
     @EventHandler
     void on(JobFailed event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, position(token), at, row -> row.failed(event.reason(), at));
+        apply(FAILED, event.jobId(), sequence, at, token, Storable.text(event.reason()), time(at));
     }
 
     @EventHandler
     void on(JobCancelled event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, position(token), at, row -> row.cancelled(at));
+        apply(CANCELLED, event.jobId(), sequence, at, token, time(at));
     }
 
     @EventHandler
     void on(JobRetried event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, position(token), at, row -> row.retried(event.maxAttempts()));
+        apply(RETRIED, event.jobId(), sequence, at, token, event.maxAttempts());
     }
 
     @EventHandler
     void on(JobRedriven event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, position(token), at, row -> row.retried(event.maxAttempts()));
+        apply(RETRIED, event.jobId(), sequence, at, token, event.maxAttempts());
     }
 
     @EventHandler
     void on(JobDeadLettered event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, position(token), at, row -> row.deadLettered(event.reason(), at));
+        apply(DEAD_LETTERED, event.jobId(), sequence, at, token, Storable.text(event.reason()), time(at));
     }
 
     @EventHandler
     void on(JobDispatched event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, position(token), at, row -> {});
+        apply(NOTED, event.jobId(), sequence, at, token);
     }
 
     @EventHandler
     void on(JobRedispatched event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, position(token), at, row -> {});
+        apply(NOTED, event.jobId(), sequence, at, token);
     }
 
     @ResetHandler
     void reset() {
-        rows.deleteAllInBatch();
+        jdbc.update("TRUNCATE job");
+    }
+
+    /**
+     * Runs a mutator's statement with its values, then the bookkeeping's. Nothing changed means the event was applied
+     * already, or the job has no row: an event ahead of its job's submission, which this read model cannot place (it
+     * is parked, with the job's later events, in the processor's dead-letter queue).
+     */
+    private void apply(String statement, UUID jobId, long sequence, Instant at, TrackingToken token, Object... values) {
+        Object[] arguments = new Object[values.length + 5];
+        System.arraycopy(values, 0, arguments, 0, values.length);
+        arguments[values.length] = sequence;
+        arguments[values.length + 1] = position(token);
+        arguments[values.length + 2] = time(at);
+        arguments[values.length + 3] = jobId;
+        arguments[values.length + 4] = sequence;
+        if (update(statement, arguments) == 0
+                && !Boolean.TRUE.equals(
+                        jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM job WHERE id = ?)", Boolean.class, jobId))) {
+            throw new IllegalStateException(
+                    "Event " + sequence + " of job " + jobId + " arrived before the job was projected");
+        }
+    }
+
+    /**
+     * Binds the values as they are; a null as a value of no type, which PostgreSQL takes from its column. (Spring's
+     * own binding of a null asks the database for the parameter's type first: a round trip per null.)
+     */
+    private int update(String statement, Object... values) {
+        return jdbc.update(statement, (PreparedStatement bound) -> {
+            for (int index = 0; index < values.length; index++) {
+                if (values[index] == null) {
+                    bound.setNull(index + 1, Types.NULL);
+                } else {
+                    bound.setObject(index + 1, values[index]);
+                }
+            }
+        });
+    }
+
+    private static OffsetDateTime time(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
     }
 
     /**
@@ -137,51 +255,14 @@ class JobProjection {
         return token == null ? 0 : token.position().orElse(0);
     }
 
-    private void change(UUID jobId, long sequence, long position, Instant at, Consumer<JobRow> mutation) {
-        JobRow row = find(jobId)
-                .orElseThrow(() -> new IllegalStateException(
-                        "Event " + sequence + " of job " + jobId + " arrived before the job was projected"));
-        if (row.hasApplied(sequence)) {
-            return;
-        }
-        mutation.accept(row);
-        row.applied(sequence, position, at);
-    }
-
-    private Optional<JobRow> find(UUID jobId) {
-        BatchRows batch = batchRows();
-        if (batch == null || !batch.fetched().contains(jobId)) {
-            // Not existsById: a query would first flush every row this batch has changed so far.
-            return rows.findById(jobId);
-        }
-        return Optional.ofNullable(batch.rows().get(jobId));
-    }
-
-    /**
-     * The rows of every job a processor batch touches, read with one query when the batch's first event is handled
-     * instead of one query per event (the events of a batch are mostly of different jobs). A resource of the batch's
-     * unit of work, so it ends with the batch's transaction, also when that is rolled back and the batch retried.
-     *
-     * @param fetched the jobs looked for: those without a row have none yet
-     */
-    private record BatchRows(Set<UUID> fetched, Map<UUID, JobRow> rows) {}
-
-    private BatchRows batchRows() {
-        if (!CurrentUnitOfWork.isStarted() || !(CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?> batch)) {
+    private String document(Map<String, Object> document) {
+        if (document == null) {
             return null;
         }
-        return batch.getOrComputeResource(BatchRows.class.getName(), key -> prefetch(batch.getMessages()));
-    }
-
-    private BatchRows prefetch(List<? extends Message<?>> messages) {
-        Set<UUID> jobIds = new HashSet<>();
-        for (Message<?> message : messages) {
-            if (message instanceof DomainEventMessage<?> event && event.getAggregateIdentifier() != null) {
-                jobIds.add(UUID.fromString(event.getAggregateIdentifier()));
-            }
+        try {
+            return json.writeValueAsString(Storable.document(document));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("A job document is not JSON", e);
         }
-        Map<UUID, JobRow> found = new HashMap<>();
-        rows.findAllById(jobIds).forEach(row -> found.put(row.getId(), row));
-        return new BatchRows(jobIds, found);
     }
 }
