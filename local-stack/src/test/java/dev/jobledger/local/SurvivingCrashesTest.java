@@ -152,7 +152,8 @@ class SurvivingCrashesTest {
         killPoints.forEach(point -> System.out.println("  " + point));
 
         Map<String, List<JsonNode>> jobsByToken = new LinkedHashMap<>();
-        await().atMost(Duration.ofSeconds(150))
+        await("every job completed (" + replay + ")")
+                .atMost(Duration.ofSeconds(150))
                 .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> usersByToken.keySet().forEach(token -> {
                     List<JsonNode> jobs = jobsOf(token);
@@ -253,7 +254,8 @@ class SurvivingCrashesTest {
             }
             if (round.phase() == Phase.BACKLOG) {
                 awaitEach(submitting);
-                await().atMost(Duration.ofSeconds(60))
+                await("round " + round.number() + ": jobs running and messages waiting (" + replay + ")")
+                        .atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(50))
                         .until(() -> total("RUNNING") > 0 && waitingInQueue(sqs, queueUrl) > 0);
             }
