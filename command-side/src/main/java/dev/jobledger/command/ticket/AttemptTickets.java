@@ -72,7 +72,8 @@ public class AttemptTickets {
             throw new IllegalStateException("There is no attempt ticket key");
         }
         use(read);
-        this.lastRead = System.nanoTime();
+        // The first unknown key id may read the table at once: a rotation can come right after a start.
+        this.lastRead = System.nanoTime() - reloadAtMostEveryNanos;
     }
 
     /** The ticket for this attempt of this job, signed with the newest key. */

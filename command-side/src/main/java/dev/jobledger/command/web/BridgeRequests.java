@@ -92,6 +92,18 @@ final class BridgeRequests {
             @NotNull Boolean retryable) {}
 
     /**
+     * An attempt's progress as it ended, in its finish report (whose attempt it is).
+     *
+     * @param processed units handled
+     * @param total units expected in all, if known
+     * @param failed units that failed
+     */
+    record FinalProgress(
+            @NotNull @PositiveOrZero Long processed,
+            @PositiveOrZero Long total,
+            @PositiveOrZero Long failed) {}
+
+    /**
      * The records of one function invocation to start, in delivery order.
      *
      * @param requestId the Lambda request id of the invocation
@@ -151,7 +163,7 @@ final class BridgeRequests {
             @Size(max = 4000) @StorableText String reason,
             Boolean retryable,
             @Size(max = 1000) List<@Valid @NotNull Entry> logs,
-            @Valid ReportProgress progress) {
+            @Valid FinalProgress progress) {
 
         @AssertTrue(message = "a FAILED report needs a reason and retryable")
         boolean isFailureExplained() {
