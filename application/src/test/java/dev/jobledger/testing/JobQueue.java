@@ -2,7 +2,10 @@ package dev.jobledger.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.standins.LocalSqs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  */
 public final class JobQueue {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, List<Message>> readAside = new ConcurrentHashMap<>();
 
     private JobQueue() {}
@@ -41,6 +45,15 @@ public final class JobQueue {
             });
         }
         return found;
+    }
+
+    /** The attempt ticket the dispatcher signed into the message's body. */
+    public static String ticket(Message message) {
+        try {
+            return JSON.readTree(message.body()).path("ticket").textValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static List<Message> taken(String jobId) {

@@ -2,11 +2,15 @@ package dev.jobledger.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.jobledger.command.ticket.AttemptTickets;
+import dev.jobledger.messages.Delivery;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -37,6 +41,9 @@ public abstract class ServiceOverHttp {
 
     protected Api api;
 
+    @Autowired
+    private AttemptTickets tickets;
+
     @BeforeEach
     void connect() {
         api = new Api(port);
@@ -49,6 +56,32 @@ public abstract class ServiceOverHttp {
 
     protected static String newUser() {
         return "user-" + UUID.randomUUID();
+    }
+
+    /**
+     * The ticket the dispatcher signs into the SQS message of this attempt of the job, from the service's own key:
+     * what a worker holding that message holds. Tests about the message itself read it from the message
+     * ({@link JobQueue#ticket}).
+     */
+    protected String ticket(String jobId, int attempt) {
+        return tickets.issue(UUID.fromString(jobId), attempt);
+    }
+
+    /**
+     * A worker's call about one attempt ({@code POST /internal/jobs/{jobId}/{action}}) with the bridge's token and the
+     * ticket of the attempt its body names, as a worker holding that attempt's message sends it. A body without an
+     * attempt goes without a ticket.
+     */
+    protected Api.Answer asWorker(String jobId, String action, Map<String, ?> body) {
+        return asWorker(jobId, action, body, Map.of());
+    }
+
+    protected Api.Answer asWorker(String jobId, String action, Map<String, ?> body, Map<String, String> headers) {
+        Map<String, String> withTicket = new HashMap<>(headers);
+        if (body.get("attempt") instanceof Integer attempt) {
+            withTicket.put(Delivery.TICKET_HEADER, ticket(jobId, attempt));
+        }
+        return api.post("/internal/jobs/" + jobId + "/" + action, Tokens.bridge(), body, withTicket);
     }
 
     /** Submits an {@code example} job and answers its id. */

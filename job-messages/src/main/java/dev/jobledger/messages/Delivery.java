@@ -15,4 +15,11 @@ public record Delivery(String messageId, String requestId) {
     public static final String MESSAGE_ID_HEADER = "X-Job-Message-Id";
 
     public static final String REQUEST_ID_HEADER = "X-Job-Request-Id";
+
+    /**
+     * The HTTP header every single-record call of the worker bridge ({@code /internal/jobs/{jobId}/...}) carries the
+     * attempt ticket in: {@link JobDispatch#ticket()} of the delivery, or the one the ledger's PROCEED handed out
+     * ({@link StartAnswer#ticket()}). Required: without a ticket that admits the job and attempt, the call is refused.
+     */
+    public static final String TICKET_HEADER = "X-Job-Attempt-Ticket";
 }

@@ -15,5 +15,10 @@ import java.util.UUID;
  * @param bucket the bucket holding the job's file, or {@code null} when the job has none
  * @param key the file's object key, or {@code null} when the job has none
  * @param fileName the client's file name (data only), or {@code null}
+ * @param ticket the attempt ticket the dispatcher signed for this job and attempt: the worker sends it on every call
+ *     about the attempt (the {@code ticket} of a batched start or finish item, else the {@value
+ *     Delivery#TICKET_HEADER} header), and the ledger refuses a call whose ticket does not admit the job and attempt
+ *     it names (403). Opaque to the worker; never logged
  */
-public record JobDispatch(UUID jobId, int attempt, String jobType, String bucket, String key, String fileName) {}
+public record JobDispatch(
+        UUID jobId, int attempt, String jobType, String bucket, String key, String fileName, String ticket) {}

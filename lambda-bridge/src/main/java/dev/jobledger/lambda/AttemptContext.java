@@ -60,6 +60,7 @@ final class AttemptContext implements JobContext, JobLogger {
     private final UUID jobId;
     private final String jobType;
     private final int attempt;
+    private final String ticket;
     private final Delivery delivery;
     private final Map<String, Object> payload;
     private final InputStream file;
@@ -84,6 +85,7 @@ final class AttemptContext implements JobContext, JobLogger {
             UUID jobId,
             String jobType,
             int attempt,
+            String ticket,
             Delivery delivery,
             Map<String, Object> payload,
             InputStream file,
@@ -95,6 +97,7 @@ final class AttemptContext implements JobContext, JobLogger {
         this.jobId = jobId;
         this.jobType = jobType;
         this.attempt = attempt;
+        this.ticket = ticket;
         this.delivery = delivery;
         this.payload = payload == null ? Map.of() : payload;
         this.file = file;
@@ -274,7 +277,7 @@ final class AttemptContext implements JobContext, JobLogger {
         }
         List<LogEntry> batch = buffer.subList(0, size).stream().map(Line::entry).toList();
         try {
-            ReportAck ack = ledger.appendLogs(jobId, attempt, batch, delivery);
+            ReportAck ack = ledger.appendLogs(jobId, attempt, ticket, batch, delivery);
             dropOldest(size, bytes);
             follow(ack);
         } catch (LedgerException.Refused e) {
@@ -307,7 +310,7 @@ final class AttemptContext implements JobContext, JobLogger {
             return;
         }
         try {
-            ReportAck ack = ledger.reportProgress(jobId, attempt, processed, total, failed, delivery);
+            ReportAck ack = ledger.reportProgress(jobId, attempt, ticket, processed, total, failed, delivery);
             progressPending = false;
             follow(ack);
         } catch (LedgerException.Refused e) {

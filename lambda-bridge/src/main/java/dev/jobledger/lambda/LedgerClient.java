@@ -66,8 +66,8 @@ public final class LedgerClient {
      */
     static final int MAX_BATCH_BYTES = 2 * 1024 * 1024;
 
-    /** One record of a batched start: the delivery of a job's attempt. */
-    record AttemptToStart(UUID jobId, Integer attempt, String messageId) {}
+    /** One record of a batched start: the delivery of a job's attempt, with the ticket its message carries. */
+    record AttemptToStart(UUID jobId, Integer attempt, String messageId, String ticket) {}
 
     record StartAttempts(String requestId, List<AttemptToStart> attempts) {}
 
@@ -78,13 +78,14 @@ public final class LedgerClient {
     }
 
     /**
-     * How one attempt ended, with the log lines and the progress it had not sent yet (both recorded with the end).
-     * Empty {@code logs} are sent as absent.
+     * How one attempt ended, with the log lines and the progress it had not sent yet (both recorded with the end), and
+     * the attempt's ticket. Empty {@code logs} are sent as absent.
      */
     record AttemptReport(
             UUID jobId,
             Integer attempt,
             String messageId,
+            String ticket,
             AttemptOutcome outcome,
             Map<String, Object> result,
             String reason,
@@ -100,23 +101,25 @@ public final class LedgerClient {
                 UUID jobId,
                 int attempt,
                 String messageId,
+                String ticket,
                 Map<String, Object> result,
                 List<LogEntry> logs,
                 Progress progress) {
             return new AttemptReport(
-                    jobId, attempt, messageId, AttemptOutcome.COMPLETED, result, null, null, logs, progress);
+                    jobId, attempt, messageId, ticket, AttemptOutcome.COMPLETED, result, null, null, logs, progress);
         }
 
         static AttemptReport failed(
                 UUID jobId,
                 int attempt,
                 String messageId,
+                String ticket,
                 String reason,
                 boolean retryable,
                 List<LogEntry> logs,
                 Progress progress) {
             return new AttemptReport(
-                    jobId, attempt, messageId, AttemptOutcome.FAILED, null, reason, retryable, logs, progress);
+                    jobId, attempt, messageId, ticket, AttemptOutcome.FAILED, null, reason, retryable, logs, progress);
         }
     }
 
@@ -180,36 +183,48 @@ public final class LedgerClient {
                 .setSerializationInclusion(JsonInclude.Include.NON_NULL);
     }
 
-    public StartAnswer startAttempt(UUID jobId, int attempt, Delivery delivery) {
+    /*
+     * The single-attempt calls carry the attempt's ticket (the message's, or the one the start's PROCEED handed out)
+     * in the ticket header; without one that admits the job and attempt, the ledger answers 403.
+     */
+
+    public StartAnswer startAttempt(UUID jobId, int attempt, String ticket, Delivery delivery) {
         return call(
                 jobId,
                 "attempts",
                 new StartRequest(attempt, delivery.messageId(), delivery.requestId()),
                 delivery,
+                ticket,
                 StartAnswer.class);
     }
 
-    public ReportAck appendLogs(UUID jobId, int attempt, List<LogEntry> entries, Delivery delivery) {
+    public ReportAck appendLogs(UUID jobId, int attempt, String ticket, List<LogEntry> entries, Delivery delivery) {
         return call(
                 jobId,
                 "logs",
                 new LogsRequest(attempt, entries, UUID.randomUUID().toString()),
                 delivery,
+                ticket,
                 ReportAck.class);
     }
 
     public ReportAck reportProgress(
-            UUID jobId, int attempt, long processed, Long total, long failed, Delivery delivery) {
+            UUID jobId, int attempt, String ticket, long processed, Long total, long failed, Delivery delivery) {
         return call(
-                jobId, "progress", new ProgressRequest(attempt, processed, total, failed), delivery, ReportAck.class);
+                jobId,
+                "progress",
+                new ProgressRequest(attempt, processed, total, failed),
+                delivery,
+                ticket,
+                ReportAck.class);
     }
 
-    public JobView complete(UUID jobId, int attempt, Map<String, Object> result, Delivery delivery) {
-        return call(jobId, "complete", new CompleteRequest(attempt, result), delivery, JobView.class);
+    public JobView complete(UUID jobId, int attempt, String ticket, Map<String, Object> result, Delivery delivery) {
+        return call(jobId, "complete", new CompleteRequest(attempt, result), delivery, ticket, JobView.class);
     }
 
-    public JobView fail(UUID jobId, int attempt, String reason, boolean retryable, Delivery delivery) {
-        return call(jobId, "fail", new FailRequest(attempt, reason, retryable), delivery, JobView.class);
+    public JobView fail(UUID jobId, int attempt, String ticket, String reason, boolean retryable, Delivery delivery) {
+        return call(jobId, "fail", new FailRequest(attempt, reason, retryable), delivery, ticket, JobView.class);
     }
 
     /**
@@ -226,6 +241,7 @@ public final class LedgerClient {
                                     "/internal/attempts/start",
                                     "attempts/start",
                                     new StartAttempts(requestId, items),
+                                    null,
                                     null,
                                     AttemptStartOutcomes.class)
                             .outcomes(),
@@ -250,6 +266,7 @@ public final class LedgerClient {
                                     "/internal/attempts/finish",
                                     "attempts/finish",
                                     new FinishAttempts(requestId, items),
+                                    null,
                                     null,
                                     AttemptFinishOutcomes.class)
                             .outcomes(),
@@ -332,12 +349,17 @@ public final class LedgerClient {
         }
     }
 
-    private <T> T call(UUID jobId, String endpoint, Object body, Delivery delivery, Class<T> answerType) {
-        return call("/internal/jobs/" + jobId + "/" + endpoint, endpoint, body, delivery, answerType);
+    private <T> T call(
+            UUID jobId, String endpoint, Object body, Delivery delivery, String ticket, Class<T> answerType) {
+        return call("/internal/jobs/" + jobId + "/" + endpoint, endpoint, body, delivery, ticket, answerType);
     }
 
-    /** One request with its retries; {@code delivery} (sent as headers) is {@code null} for batched calls. */
-    private <T> T call(String path, String endpoint, Object body, Delivery delivery, Class<T> answerType) {
+    /**
+     * One request with its retries; {@code delivery} and {@code ticket} (sent as headers) are {@code null} for batched
+     * calls, whose items carry their own.
+     */
+    private <T> T call(
+            String path, String endpoint, Object body, Delivery delivery, String ticket, Class<T> answerType) {
         URI uri = URI.create(baseUrl + path);
         byte[] bytes;
         try {
@@ -361,7 +383,8 @@ public final class LedgerClient {
             }
             HttpResponse<byte[]> response;
             try {
-                response = http.send(request(uri, bytes, delivery, bearer), HttpResponse.BodyHandlers.ofByteArray());
+                response = http.send(
+                        request(uri, bytes, delivery, ticket, bearer), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 lastError = e;
                 LOG.warn("ledger call " + endpoint + " failed (try " + tryNumber + " of " + maxTries + "): " + e);
@@ -423,7 +446,7 @@ public final class LedgerClient {
         }
     }
 
-    private HttpRequest request(URI uri, byte[] body, Delivery delivery, String bearer) {
+    private HttpRequest request(URI uri, byte[] body, Delivery delivery, String ticket, String bearer) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + bearer)
@@ -435,6 +458,9 @@ public final class LedgerClient {
         }
         if (delivery != null && delivery.requestId() != null) {
             builder.header(Delivery.REQUEST_ID_HEADER, delivery.requestId());
+        }
+        if (ticket != null) {
+            builder.header(Delivery.TICKET_HEADER, ticket);
         }
         return builder.build();
     }

@@ -172,7 +172,10 @@ final class RecordProcessor {
     private List<Started> start(List<Dispatched> dispatched, Context lambda, Outcome[] fates) {
         List<AttemptToStart> items = dispatched.stream()
                 .map(record -> new AttemptToStart(
-                        record.dispatch().jobId(), record.dispatch().attempt(), record.deliveryId()))
+                        record.dispatch().jobId(),
+                        record.dispatch().attempt(),
+                        record.deliveryId(),
+                        record.dispatch().ticket()))
                 .toList();
         List<ItemResult<AttemptStartOutcome>> results;
         try {
@@ -300,6 +303,9 @@ final class RecordProcessor {
         JobDispatch dispatch = record.dispatch();
         StartAnswer answer = started.answer();
         int attempt = answer.attempt();
+        // The attempt the ledger started may be the next one (a takeover): its ticket is the answer's, not the
+        // message's.
+        String ticket = answer.ticket() != null ? answer.ticket() : dispatch.ticket();
         FunctionLog.Fields log = record.log().withJob(dispatch.jobId().toString(), attempt);
         FunctionLog.set(log);
         JobView job = answer.job();
@@ -323,6 +329,7 @@ final class RecordProcessor {
                         dispatch.jobId(),
                         jobType,
                         attempt,
+                        ticket,
                         new Delivery(record.deliveryId(), lambda.getAwsRequestId()),
                         payload,
                         file,
@@ -355,11 +362,12 @@ final class RecordProcessor {
         String messageId = record.deliveryId();
         AttemptReport report = ending.isCompleted()
                 ? AttemptReport.completed(
-                        dispatch.jobId(), attempt, messageId, ending.result(), unsent.logs(), unsent.progress())
+                        dispatch.jobId(), attempt, messageId, ticket, ending.result(), unsent.logs(), unsent.progress())
                 : AttemptReport.failed(
                         dispatch.jobId(),
                         attempt,
                         messageId,
+                        ticket,
                         ending.reason(),
                         ending.retryable(),
                         unsent.logs(),

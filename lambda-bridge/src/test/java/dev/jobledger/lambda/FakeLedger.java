@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  * A small fake of the ledger's internal endpoints on a real loopback HTTP server: the batched worker protocol ({@code
  * /internal/attempts/start|finish}, items handled in order, one outcome each) and the five single-attempt endpoints,
  * with the aggregate's state machine (PROCEED once per attempt and again for the same delivery of the running
- * attempt, SKIP for other repeats, 409 for ending a job that moved on, a repeated end changes nothing), strict request
+ * attempt, SKIP for other repeats, 409 for ending a job that moved on, a repeated end changes nothing), attempt
+ * tickets (a call or item whose ticket is not {@link #ticket(UUID, int)} of its job and attempt answers 403, before
+ * anything else about the job; a PROCEED hands out the ticket of its attempt, as the ledger does), strict request
  * bodies (unknown fields and broken limits answer 400, bodies over 4 MiB 413, as the ledger does) and knobs: answer
  * proceed=false, 500 the first N times, 503 always (per job: a whole single call, or one item of a batched call),
  * whole batched calls answering a status or answering late, or answers lost after recording.
@@ -59,9 +61,9 @@ final class FakeLedger implements AutoCloseable {
     private static final Map<String, Set<String>> BATCH_FIELDS = Map.of(
             START, Set.of("requestId", "attempts"),
             FINISH, Set.of("requestId", "reports"));
-    private static final Set<String> START_ITEM_FIELDS = Set.of("jobId", "attempt", "messageId");
-    private static final Set<String> REPORT_FIELDS =
-            Set.of("jobId", "attempt", "messageId", "outcome", "result", "reason", "retryable", "logs", "progress");
+    private static final Set<String> START_ITEM_FIELDS = Set.of("jobId", "attempt", "messageId", "ticket");
+    private static final Set<String> REPORT_FIELDS = Set.of(
+            "jobId", "attempt", "messageId", "ticket", "outcome", "result", "reason", "retryable", "logs", "progress");
     private static final Set<String> FINAL_PROGRESS_FIELDS = Set.of("processed", "total", "failed");
     private static final Set<String> ENTRY_FIELDS = Set.of("level", "message", "rowNumber", "meta");
     private static final Set<String> LEVELS = Set.of("DEBUG", "INFO", "WARNING", "ERROR");
@@ -111,6 +113,8 @@ final class FakeLedger implements AutoCloseable {
         String runningMessageId;
         int refuseReportsWith;
         boolean refuseStarts;
+        String refuseTicketsAt;
+        boolean abandoned;
         int cancelAfterReports = -1;
         int reports;
         int serverErrorsLeft;
@@ -166,6 +170,21 @@ final class FakeLedger implements AutoCloseable {
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
+    }
+
+    /**
+     * The ticket this fake signs for a job's attempt, and the only one it admits for it. The events under {@code
+     * src/test/resources/events/} carry it in their bodies ({@code ticket-${JOB}-<attempt>}), as the dispatcher signs
+     * one into every message.
+     */
+    static String ticket(UUID jobId, int attempt) {
+        return "ticket-" + jobId + "-" + attempt;
+    }
+
+    private static String refusal(UUID jobId, Object attempt, Object ticket) {
+        return attempt instanceof Integer number && ticket(jobId, number).equals(ticket)
+                ? null
+                : "the attempt ticket does not admit attempt " + attempt + " of job " + jobId;
     }
 
     URI baseUrl() {
@@ -231,6 +250,22 @@ final class FakeLedger implements AutoCloseable {
         jobs.get(jobId).refuseStarts = true;
     }
 
+    /**
+     * Calls (or items) of this endpoint about this job answer 403 whatever their ticket, as for a ticket the ledger no
+     * longer admits.
+     */
+    synchronized void refuseTicketsAt(UUID jobId, String endpoint) {
+        jobs.get(jobId).refuseTicketsAt = endpoint;
+    }
+
+    /**
+     * The job's running attempt is past its lease: the next start of the job for that attempt or a later one fails it
+     * and starts the next attempt in its place, as the ledger's takeover does.
+     */
+    synchronized void abandonRunningAttempt(UUID jobId) {
+        jobs.get(jobId).abandoned = true;
+    }
+
     /** Log and progress reports about this job answer {@code status} (401, 403, 429, ...). */
     synchronized void refuseReports(UUID jobId, int status) {
         jobs.get(jobId).refuseReportsWith = status;
@@ -280,6 +315,12 @@ final class FakeLedger implements AutoCloseable {
             if (!FIELDS.get(endpoint).containsAll(request.keySet()) || !entriesValid(endpoint, request)) {
                 badRequests.incrementAndGet();
                 respond(exchange, jobId, endpoint, 400, Map.of("title", "Bad Request", "detail", "unknown field"));
+                return;
+            }
+            String refusal = refusal(
+                    jobId, request.get("attempt"), exchange.getRequestHeaders().getFirst("X-Job-Attempt-Ticket"));
+            if (refusal != null) {
+                respond(exchange, jobId, endpoint, 403, Map.of("title", "Forbidden", "detail", refusal));
                 return;
             }
             Object answer;
@@ -440,7 +481,13 @@ final class FakeLedger implements AutoCloseable {
         outcome.put("messageId", messageId);
         Job job = jobs.get(jobId);
         int status = 200;
-        if (job == null) {
+        String refusal = job != null && endpoint.equals(job.refuseTicketsAt)
+                ? "the attempt ticket does not admit attempt " + item.get("attempt") + " of job " + jobId
+                : refusal(jobId, item.get("attempt"), item.get("ticket"));
+        if (refusal != null) {
+            status = 403;
+            outcome.put("detail", refusal);
+        } else if (job == null) {
             status = 404;
             outcome.put("detail", "no job " + jobId);
         } else if (job.unavailable) {
@@ -510,6 +557,14 @@ final class FakeLedger implements AutoCloseable {
         boolean running = job.status == JobStatus.RUNNING && latest;
         switch (endpoint) {
             case "attempts" -> {
+                boolean takeOver = job.abandoned
+                        && job.status == JobStatus.RUNNING
+                        && (reported == null || reported >= job.attempt);
+                if (takeOver) {
+                    job.abandoned = false;
+                    job.failures.add(new Failure(job.attempt, "abandoned", true));
+                    job.status = JobStatus.RETRYING;
+                }
                 if (job.status == JobStatus.COMPLETED
                         || job.status == JobStatus.FAILED
                         || job.status == JobStatus.CANCELLED) {
@@ -522,7 +577,8 @@ final class FakeLedger implements AutoCloseable {
                         && latest) {
                     // The same delivery asks again (its answer was lost, or it came back): it is the running one.
                     job.repeatedProceeds++;
-                    return new StartAnswer(AttemptDecision.PROCEED, job.attempt, null, job.view());
+                    return new StartAnswer(AttemptDecision.PROCEED, job.attempt, null, job.view())
+                            .withTicket(ticket(job.id, job.attempt));
                 }
                 if (job.status == JobStatus.RUNNING) {
                     job.skips++;
@@ -530,7 +586,7 @@ final class FakeLedger implements AutoCloseable {
                             AttemptDecision.SKIP, job.attempt, "attempt " + job.attempt + " is running", job.view());
                 }
                 int next = job.attempt + 1;
-                if (reported != null && reported != next) {
+                if (!takeOver && reported != null && reported != next) {
                     job.skips++;
                     return new StartAnswer(AttemptDecision.SKIP, job.attempt, "stale attempt", job.view());
                 }
@@ -539,7 +595,8 @@ final class FakeLedger implements AutoCloseable {
                 job.attempt = next;
                 job.attemptsUsed++;
                 job.proceeded.add(next);
-                return new StartAnswer(AttemptDecision.PROCEED, next, null, job.view());
+                return new StartAnswer(AttemptDecision.PROCEED, next, null, job.view())
+                        .withTicket(ticket(job.id, next));
             }
             case "logs", "progress" -> {
                 if (!running) {

@@ -66,7 +66,7 @@ class LedgerClientTest {
         ledger.submit(job, "example", Map.of(), null, 3);
         ledger.serverErrors(job, 3);
 
-        StartAnswer answer = client.startAttempt(job, 1, DELIVERY);
+        StartAnswer answer = client.startAttempt(job, 1, FakeLedger.ticket(job, 1), DELIVERY);
 
         assertThat(answer.decision()).isEqualTo(AttemptDecision.PROCEED);
         assertThat(answer.attempt()).isEqualTo(1);
@@ -80,7 +80,8 @@ class LedgerClientTest {
         ledger.submit(job, "example", Map.of(), null, 3);
         ledger.unavailable(job);
 
-        assertThatThrownBy(() -> client.startAttempt(job, 1, DELIVERY)).isInstanceOf(LedgerException.Unavailable.class);
+        assertThatThrownBy(() -> client.startAttempt(job, 1, FakeLedger.ticket(job, 1), DELIVERY))
+                .isInstanceOf(LedgerException.Unavailable.class);
         assertThat(ledger.calls(job, "attempts")).isEqualTo(4);
     }
 
@@ -91,7 +92,7 @@ class LedgerClientTest {
         down.close();
         LedgerClient toNowhere = new LedgerClient(config(base), TokenSource.fixed(FakeLedger.TOKEN));
 
-        assertThatThrownBy(() -> toNowhere.startAttempt(UUID.randomUUID(), 1, DELIVERY))
+        assertThatThrownBy(() -> toNowhere.startAttempt(UUID.randomUUID(), 1, "ticket", DELIVERY))
                 .isInstanceOf(LedgerException.Unavailable.class)
                 .hasMessageContaining("after 4 tries");
     }
@@ -100,7 +101,7 @@ class LedgerClientTest {
     void aNotFoundIsNotRetried() {
         UUID unknown = UUID.randomUUID();
 
-        assertThatThrownBy(() -> client.startAttempt(unknown, 1, DELIVERY))
+        assertThatThrownBy(() -> client.startAttempt(unknown, 1, FakeLedger.ticket(unknown, 1), DELIVERY))
                 .isInstanceOfSatisfying(
                         LedgerException.Refused.class,
                         e -> assertThat(e.jobUnknown()).isTrue());
@@ -112,7 +113,7 @@ class LedgerClientTest {
         UUID job = UUID.randomUUID();
         ledger.submit(job, "example", Map.of(), null, 3).status = JobStatus.CANCELLED;
 
-        assertThatThrownBy(() -> client.complete(job, 1, Map.of("lines", 1), DELIVERY))
+        assertThatThrownBy(() -> client.complete(job, 1, FakeLedger.ticket(job, 1), Map.of("lines", 1), DELIVERY))
                 .isInstanceOfSatisfying(
                         LedgerException.Refused.class,
                         e -> assertThat(e.conflict()).isTrue());
@@ -133,7 +134,7 @@ class LedgerClientTest {
         };
         LedgerClient badToken = new LedgerClient(config(ledger.baseUrl()), wrong);
 
-        assertThatThrownBy(() -> badToken.startAttempt(job, 1, DELIVERY))
+        assertThatThrownBy(() -> badToken.startAttempt(job, 1, FakeLedger.ticket(job, 1), DELIVERY))
                 .isInstanceOfSatisfying(
                         LedgerException.Refused.class,
                         e -> assertThat(e.status()).isEqualTo(401));
@@ -145,9 +146,10 @@ class LedgerClientTest {
     void reportsCarryTheDeliveryHeadersAndOnlyTheFieldsTheLedgerAccepts() {
         UUID job = UUID.randomUUID();
         ledger.submit(job, "example", Map.of(), null, 3);
-        client.startAttempt(job, 1, DELIVERY);
+        client.startAttempt(job, 1, FakeLedger.ticket(job, 1), DELIVERY);
 
-        assertThat(client.reportProgress(job, 1, 5, null, 0, DELIVERY).proceed())
+        assertThat(client.reportProgress(job, 1, FakeLedger.ticket(job, 1), 5, null, 0, DELIVERY)
+                        .proceed())
                 .isTrue();
 
         assertThat(ledger.calls())
@@ -180,7 +182,7 @@ class LedgerClientTest {
             if (i % 2 == 0) {
                 ledger.submit(job, "example", Map.of(), null, 3);
             }
-            items.add(new AttemptToStart(job, 1, "m-" + i));
+            items.add(new AttemptToStart(job, 1, "m-" + i, FakeLedger.ticket(job, 1)));
         }
 
         List<ItemResult<AttemptStartOutcome>> results = client.startAttempts("r-1", items);
@@ -206,7 +208,8 @@ class LedgerClientTest {
         List<LogEntry> logs = Collections.nCopies(1000, new LogEntry(LogLevel.INFO, line, null, null));
         List<AttemptReport> reports = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            reports.add(AttemptReport.completed(UUID.randomUUID(), 1, "m-" + i, Map.of(), logs, null));
+            UUID job = UUID.randomUUID();
+            reports.add(AttemptReport.completed(job, 1, "m-" + i, FakeLedger.ticket(job, 1), Map.of(), logs, null));
         }
 
         List<ItemResult<AttemptFinishOutcome>> results = client.finishAttempts("r-1", reports);
@@ -223,12 +226,19 @@ class LedgerClientTest {
         for (int i = 0; i < 5; i++) {
             UUID job = UUID.randomUUID();
             ledger.submit(job, "example", Map.of(), null, 3);
-            client.startAttempt(job, 1, new Delivery("m-" + i, "r-1"));
+            client.startAttempt(job, 1, FakeLedger.ticket(job, 1), new Delivery("m-" + i, "r-1"));
             reports.add(
                     i == 2
-                            ? AttemptReport.failed(job, 1, "m-" + i, " ", true, List.of(), null)
+                            ? AttemptReport.failed(
+                                    job, 1, "m-" + i, FakeLedger.ticket(job, 1), " ", true, List.of(), null)
                             : AttemptReport.completed(
-                                    job, 1, "m-" + i, Map.of("i", i), List.of(), new Progress(1, 1L, 0)));
+                                    job,
+                                    1,
+                                    "m-" + i,
+                                    FakeLedger.ticket(job, 1),
+                                    Map.of("i", i),
+                                    List.of(),
+                                    new Progress(1, 1L, 0)));
         }
         expectedBadRequests = 3; // all five, then the three from the bad one, then the bad one alone
 
@@ -249,7 +259,9 @@ class LedgerClientTest {
     void aBatchedCallIsRetriedOnServerErrorsAndFailsEveryItemOnceTheBoundedTriesAreSpent() {
         UUID job = UUID.randomUUID();
         ledger.submit(job, "example", Map.of(), null, 3);
-        List<AttemptToStart> items = List.of(new AttemptToStart(job, 1, "m-1"), new AttemptToStart(job, 1, "m-2"));
+        List<AttemptToStart> items = List.of(
+                new AttemptToStart(job, 1, "m-1", FakeLedger.ticket(job, 1)),
+                new AttemptToStart(job, 1, "m-2", FakeLedger.ticket(job, 1)));
         ledger.failBatches(FakeLedger.START, 503, Integer.MAX_VALUE);
 
         List<ItemResult<AttemptStartOutcome>> failed = client.startAttempts("r-1", items);
@@ -276,7 +288,7 @@ class LedgerClientTest {
         });
 
         List<ItemResult<AttemptStartOutcome>> results =
-                badToken.startAttempts("r-1", List.of(new AttemptToStart(UUID.randomUUID(), 1, "m-1")));
+                badToken.startAttempts("r-1", List.of(new AttemptToStart(UUID.randomUUID(), 1, "m-1", "ticket")));
 
         assertThat(results)
                 .singleElement()
@@ -293,9 +305,11 @@ class LedgerClientTest {
         UUID job = UUID.randomUUID();
         ledger.submit(job, "example", Map.of(), null, 3);
 
-        client.startAttempts("r-9", List.of(new AttemptToStart(job, 1, "m-9")));
+        client.startAttempts("r-9", List.of(new AttemptToStart(job, 1, "m-9", FakeLedger.ticket(job, 1))));
         client.finishAttempts(
-                "r-9", List.of(AttemptReport.completed(job, 1, "m-9", Map.of("lines", 1), List.of(), null)));
+                "r-9",
+                List.of(AttemptReport.completed(
+                        job, 1, "m-9", FakeLedger.ticket(job, 1), Map.of("lines", 1), List.of(), null)));
 
         assertThat(ledger.calls())
                 .extracting(FakeLedger.Call::endpoint, FakeLedger.Call::messageId, FakeLedger.Call::requestId)
@@ -304,5 +318,27 @@ class LedgerClientTest {
                         org.assertj.core.groups.Tuple.tuple(FakeLedger.FINISH, "m-9", "r-9"));
         assertThat(ledger.requests()).noneMatch(FakeLedger.Request::deliveryHeaders);
         assertThat(ledger.job(job).result).isEqualTo(Map.of("lines", 1));
+    }
+
+    @Test
+    void aSingleAttemptCallCarriesItsTicketInTheTicketHeaderAndARefusedTicketIsNotRetried() {
+        UUID job = UUID.randomUUID();
+        ledger.submit(job, "example", Map.of(), null, 3);
+        StartAnswer started = client.startAttempt(job, 1, FakeLedger.ticket(job, 1), DELIVERY);
+
+        assertThat(started.ticket()).as("the PROCEED's ticket").isEqualTo(FakeLedger.ticket(job, 1));
+        assertThatThrownBy(() -> client.reportProgress(job, 1, FakeLedger.ticket(job, 2), 5, null, 0, DELIVERY))
+                .isInstanceOfSatisfying(
+                        LedgerException.Refused.class,
+                        e -> assertThat(e.status()).isEqualTo(403));
+        assertThatThrownBy(() -> client.complete(job, 1, null, Map.of(), DELIVERY))
+                .isInstanceOfSatisfying(
+                        LedgerException.Refused.class,
+                        e -> assertThat(e.status()).isEqualTo(403));
+
+        assertThat(ledger.calls(job, "progress")).isEqualTo(1);
+        assertThat(ledger.calls(job, "complete")).isEqualTo(1);
+        assertThat(ledger.job(job).progress).isEmpty();
+        assertThat(ledger.job(job).status).isEqualTo(JobStatus.RUNNING);
     }
 }

@@ -130,6 +130,12 @@ class SqsJobHandlerTest {
                     Await.until(Duration.ofSeconds(5), () -> System.nanoTime() >= until);
                     return HandlerResult.of(Map.of("done", true));
                 }))
+                .register(handler("rows-then-done", context -> {
+                    for (long row = 1; row <= 3; row++) {
+                        context.log().info("row " + row);
+                    }
+                    return HandlerResult.of(Map.of("rows", 3));
+                }))
                 .register(handler("ignores-its-context", context -> HandlerResult.empty()));
         return new SqsJobHandler(
                 config,
@@ -221,6 +227,95 @@ class SqsJobHandlerTest {
         assertThat(ledger.requestCount(FakeLedger.START))
                 .as("an item's status is not retried")
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aRecordWhoseTicketIsAnotherJobsIsRefused403AndLeftForRedeliveryWhileTheOtherNineComplete() {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "t1"));
+        UUID[] jobs = tenExampleJobs(values);
+        SQSEvent event = Events.load("batch-of-ten.json", values);
+        SQSEvent.SQSMessage fourth = event.getRecords().get(3);
+        fourth.setBody(fourth.getBody().replace(FakeLedger.ticket(jobs[4], 1), FakeLedger.ticket(jobs[5], 1)));
+
+        SQSBatchResponse response = function.handleRequest(event, context());
+
+        assertThat(reported(response)).containsExactly("msg-04-t1");
+        assertThat(ledger.calls())
+                .filteredOn(c -> c.jobId().equals(jobs[4]))
+                .extracting(FakeLedger.Call::endpoint, FakeLedger.Call::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(FakeLedger.START, 403));
+        assertThat(ledger.job(jobs[4]).proceeded).isEmpty();
+        for (int i = 1; i <= 10; i++) {
+            if (i != 4) {
+                assertThat(ledger.job(jobs[i]).status).as("job %d", i).isEqualTo(JobStatus.COMPLETED);
+            }
+        }
+        assertThat(functionLog.toString(StandardCharsets.UTF_8))
+                .as("tickets are never logged")
+                .doesNotContain(FakeLedger.ticket(jobs[4], 1))
+                .doesNotContain(FakeLedger.ticket(jobs[5], 1));
+    }
+
+    @Test
+    void aMessageWithoutATicketIsStillAskedAboutAndTheLedgersRefusalLeavesItForRedelivery() {
+        UUID job = submit("example", Map.of());
+        SQSEvent event = dispatch(job, 1, "example");
+        SQSEvent.SQSMessage message = event.getRecords().get(0);
+        message.setBody(message.getBody().replace(",\"ticket\":\"" + FakeLedger.ticket(job, 1) + "\"", ""));
+        assertThat(message.getBody()).doesNotContain("ticket");
+
+        SQSBatchResponse response = function.handleRequest(event, context());
+
+        assertThat(reported(response)).containsExactly("msg-" + job);
+        assertThat(ledger.calls())
+                .extracting(FakeLedger.Call::endpoint, FakeLedger.Call::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(FakeLedger.START, 403));
+        assertThat(ledger.job(job).status).isEqualTo(JobStatus.PENDING);
+    }
+
+    @Test
+    void aFinishReportRefused403LeavesThatRecordForRedeliveryAndTheOthersAreAcknowledged() {
+        Map<String, String> values = new HashMap<>(Map.of("RUN", "t2"));
+        UUID[] jobs = tenExampleJobs(values);
+        ledger.refuseTicketsAt(jobs[7], FakeLedger.FINISH);
+
+        SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
+
+        assertThat(reported(response)).containsExactly("msg-07-t2");
+        assertThat(ledger.requests())
+                .extracting(FakeLedger.Request::endpoint, FakeLedger.Request::status, FakeLedger.Request::items)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(FakeLedger.START, 200, 10),
+                        org.assertj.core.groups.Tuple.tuple(FakeLedger.FINISH, 200, 10));
+        assertThat(ledger.job(jobs[7]).status).isEqualTo(JobStatus.RUNNING);
+        for (int i = 1; i <= 10; i++) {
+            if (i != 7) {
+                assertThat(ledger.job(jobs[i]).status).as("job %d", i).isEqualTo(JobStatus.COMPLETED);
+            }
+        }
+    }
+
+    @Test
+    void afterATakeoverTheAttemptReportsWithTheTicketTheProceedHandedOutNotTheMessagesOwn() {
+        UUID job = submit("rows-then-done", Map.of());
+        FakeLedger.Job state = ledger.job(job);
+        state.status = JobStatus.RUNNING;
+        state.attempt = 1;
+        state.attemptsUsed = 1;
+        state.runningMessageId = "the-first-worker";
+        ledger.abandonRunningAttempt(job);
+        SqsJobHandler reporting = newFunction(config().logFlushEntries(2).build());
+
+        SQSBatchResponse response = reporting.handleRequest(dispatch(job, 1, "rows-then-done"), context());
+
+        assertThat(reported(response)).isEmpty();
+        assertThat(state.proceeded).containsExactly(2);
+        assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
+        assertThat(state.logs).extracting(LogEntry::message).contains("row 1", "row 2", "row 3");
+        assertThat(ledger.calls())
+                .filteredOn(c -> c.endpoint().equals("logs"))
+                .isNotEmpty()
+                .allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
     }
 
     @Test
@@ -480,7 +575,10 @@ class SqsJobHandlerTest {
                     .findFirst()
                     .orElseThrow();
             assertThat(original.getMessageId()).isIn("late-2", "late-3");
-            assertThat(message.body()).isEqualTo(original.getBody());
+            assertThat(message.body())
+                    .as("the same body, its ticket with it")
+                    .isEqualTo(original.getBody())
+                    .contains("\"ticket\":\"ticket-");
             assertThat(message.attributes())
                     .as("a new message: its first receive")
                     .containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1");

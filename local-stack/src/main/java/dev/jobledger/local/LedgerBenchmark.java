@@ -2,6 +2,7 @@ package dev.jobledger.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.command.ticket.AttemptTickets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,7 +23,8 @@ import org.springframework.util.FileSystemUtils;
  * The ledger's own ceiling (see docs/benchmarks.md): no queue and no function. Clients drive every job over HTTP as
  * the worker would: submit, then the batched start and finish of ten jobs at a time, until the read model shows them
  * all COMPLETED. What it measures is the REST edge, security, command handling, the event store and the
- * projections, on a durable database.
+ * projections, on a durable database. With no queue there is no message to carry the attempt tickets: the clients sign
+ * them with the service's own {@link AttemptTickets} (this JVM runs it), as the dispatcher would.
  *
  * <p>Arguments: {@code [jobs=20000] [clients=16]}.
  */
@@ -50,9 +53,10 @@ public final class LedgerBenchmark {
             String user = LocalWorker.token(stack.devSecret(), "bench", "job:Create", "job:Read");
             String admin = LocalWorker.token(stack.devSecret(), "bench-admin", "job:Read", "job:Admin");
             String bridge = LocalWorker.token(stack.devSecret(), "bench-bridge", "job:Report");
+            AttemptTickets tickets = stack.service().getBean(AttemptTickets.class);
 
-            run(base, user, admin, bridge, 1000, clients, "warm-up");
-            run(base, user, admin, bridge, jobs, clients, "ledger");
+            run(base, user, admin, bridge, tickets, 1000, clients, "warm-up");
+            run(base, user, admin, bridge, tickets, jobs, clients, "ledger");
         }
         FileSystemUtils.deleteRecursively(data);
         System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
@@ -61,7 +65,15 @@ public final class LedgerBenchmark {
         System.exit(0);
     }
 
-    private static void run(String base, String user, String admin, String bridge, int jobs, int clients, String name)
+    private static void run(
+            String base,
+            String user,
+            String admin,
+            String bridge,
+            AttemptTickets tickets,
+            int jobs,
+            int clients,
+            String name)
             throws Exception {
         long alreadyCompleted = completed(base, admin);
         ProcessFigures before = ProcessFigures.now();
@@ -70,7 +82,7 @@ public final class LedgerBenchmark {
         List<Future<?>> work = new ArrayList<>();
         for (int batch = 0; batch < jobs / BATCH; batch++) {
             work.add(pool.submit(() -> {
-                runBatch(base, user, bridge);
+                runBatch(base, user, bridge, tickets);
                 return null;
             }));
         }
@@ -94,7 +106,7 @@ public final class LedgerBenchmark {
         System.out.println(name + " " + ProcessFigures.now().since(before).describe(jobs));
     }
 
-    private static void runBatch(String base, String user, String bridge) throws Exception {
+    private static void runBatch(String base, String user, String bridge, AttemptTickets tickets) throws Exception {
         List<Map<String, Object>> attempts = new ArrayList<>();
         List<Map<String, Object>> reports = new ArrayList<>();
         for (int i = 0; i < BATCH; i++) {
@@ -102,7 +114,8 @@ public final class LedgerBenchmark {
                     .path("jobId")
                     .asText();
             String messageId = "bench-" + jobId;
-            attempts.add(Map.of("jobId", jobId, "attempt", 1, "messageId", messageId));
+            String ticket = tickets.issue(UUID.fromString(jobId), 1);
+            attempts.add(Map.of("jobId", jobId, "attempt", 1, "messageId", messageId, "ticket", ticket));
             reports.add(Map.of(
                     "jobId",
                     jobId,
@@ -110,6 +123,8 @@ public final class LedgerBenchmark {
                     1,
                     "messageId",
                     messageId,
+                    "ticket",
+                    ticket,
                     "outcome",
                     "COMPLETED",
                     "result",

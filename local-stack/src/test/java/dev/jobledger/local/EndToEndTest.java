@@ -207,7 +207,8 @@ class EndToEndTest extends LedgerIntegrationTest {
         String token = Tokens.user(newUser());
         String jobId = submit(token, Map.of("jobType", "example", "payload", Map.of("sleepMillis", 300)));
         String duplicate = new ObjectMapper()
-                .writeValueAsString(new JobDispatch(UUID.fromString(jobId), 1, "example", null, null, null));
+                .writeValueAsString(
+                        new JobDispatch(UUID.fromString(jobId), 1, "example", null, null, null, ticket(jobId, 1)));
         try (SqsClient sqs = TestStack.sqs().client()) {
             sqs.sendMessage(send -> send.queueUrl(TestStack.queues().queueUrl()).messageBody(duplicate));
             sqs.sendMessage(send -> send.queueUrl(TestStack.queues().queueUrl()).messageBody(duplicate));

@@ -109,12 +109,22 @@ class ApiDocumentation {
                 "No token, or an invalid or expired one",
                 "Unauthorized",
                 "A valid bearer token is required");
-        problem(
-                responses,
-                "403",
-                "The token lacks the permission this operation needs",
-                "Forbidden",
-                "The token does not grant this operation");
+        if (path.startsWith("/internal/jobs/")) {
+            problem(
+                    responses,
+                    "403",
+                    "The token lacks the permission this operation needs, or the attempt ticket does not admit the"
+                            + " job and attempt named",
+                    "Forbidden",
+                    "the attempt ticket does not admit attempt 2 of job 3f2b1c1e-8f8e-4c55-9b1d-6a1f9c2a7e10");
+        } else {
+            problem(
+                    responses,
+                    "403",
+                    "The token lacks the permission this operation needs",
+                    "Forbidden",
+                    "The token does not grant this operation");
+        }
         if (path.contains("{jobId}")) {
             problem(
                     responses,

@@ -124,7 +124,7 @@ class AccessControlTest extends LedgerIntegrationTest {
 
         assertThat(api.get(missing, token).status()).isEqualTo(404);
         assertThat(api.post(missing + "/cancel", token, Map.of()).status()).isEqualTo(404);
-        assertThat(api.post("/internal/jobs/00000000-0000-4000-8000-000000000000/attempts", Tokens.bridge(), Map.of())
+        assertThat(asWorker("00000000-0000-4000-8000-000000000000", "attempts", Map.of("attempt", 1))
                         .status())
                 .isEqualTo(404);
     }

@@ -20,8 +20,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** The audit trail: a job's events from the event store, its state at any instant, and its hash chain. */
 class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
 
-    private final String bridge = Tokens.bridge();
-
     @Autowired
     private JdbcTemplate jdbc;
 
@@ -30,7 +28,7 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
     }
 
     private Api.Answer report(String jobId, String action, Map<String, Object> body, Map<String, String> headers) {
-        Api.Answer answer = api.post("/internal/jobs/" + jobId + "/" + action, bridge, body, headers);
+        Api.Answer answer = asWorker(jobId, action, body, headers);
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         return answer;
     }

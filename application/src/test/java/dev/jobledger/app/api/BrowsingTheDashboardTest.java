@@ -16,8 +16,6 @@ import org.junit.jupiter.api.Test;
  */
 class BrowsingTheDashboardTest extends LedgerIntegrationTest {
 
-    private final String bridge = Tokens.bridge();
-
     private HttpResponse<String> fragment(String path, String token) {
         return api.getPage("/dashboard/fragments" + path, token);
     }
@@ -82,12 +80,12 @@ class BrowsingTheDashboardTest extends LedgerIntegrationTest {
     void aJobsPartsAreShownToItsOwnerAndAdminsAndAnsweredNotFoundToOthers() {
         String owner = Tokens.user(newUser());
         String jobId = submit(owner, Map.of("jobType", "example", "payload", Map.of("rows", 2)));
-        api.post("/internal/jobs/" + jobId + "/attempts", bridge, Map.of("attempt", 1, "messageId", "m-dash"));
-        api.post(
-                "/internal/jobs/" + jobId + "/logs",
-                bridge,
-                Map.of("entries", List.of(Map.of("level", "ERROR", "message", "row 2 is bad"))));
-        api.post("/internal/jobs/" + jobId + "/progress", bridge, Map.of("processed", 1, "total", 2, "failed", 1));
+        asWorker(jobId, "attempts", Map.of("attempt", 1, "messageId", "m-dash"));
+        asWorker(
+                jobId,
+                "logs",
+                Map.of("attempt", 1, "entries", List.of(Map.of("level", "ERROR", "message", "row 2 is bad"))));
+        asWorker(jobId, "progress", Map.of("attempt", 1, "processed", 1, "total", 2, "failed", 1));
         awaitJob(
                 owner,
                 jobId,
@@ -135,8 +133,8 @@ class BrowsingTheDashboardTest extends LedgerIntegrationTest {
                 .body()
                 .path("jobId")
                 .asText();
-        api.post("/internal/jobs/" + importId + "/attempts", bridge, Map.of("attempt", 1, "messageId", "m-rows"));
-        api.post("/internal/jobs/" + importId + "/progress", bridge, Map.of("processed", 1, "total", 1, "failed", 1));
+        asWorker(importId, "attempts", Map.of("attempt", 1, "messageId", "m-rows"));
+        asWorker(importId, "progress", Map.of("attempt", 1, "processed", 1, "total", 1, "failed", 1));
         awaitJob(
                 owner,
                 importId,
@@ -144,11 +142,8 @@ class BrowsingTheDashboardTest extends LedgerIntegrationTest {
         assertThat(fragment("/jobs/" + importId, owner).body()).contains("data-action=\"failed-rows\"");
 
         String failedId = submit(owner, Map.of("jobType", "example"));
-        api.post("/internal/jobs/" + failedId + "/attempts", bridge, Map.of("attempt", 1, "messageId", "m-fail"));
-        api.post(
-                "/internal/jobs/" + failedId + "/fail",
-                bridge,
-                Map.of("attempt", 1, "reason", "x", "retryable", false));
+        asWorker(failedId, "attempts", Map.of("attempt", 1, "messageId", "m-fail"));
+        asWorker(failedId, "fail", Map.of("attempt", 1, "reason", "x", "retryable", false));
         awaitJob(owner, failedId, status("FAILED"));
         assertThat(fragment("/jobs/" + failedId, owner).body())
                 .contains("data-action=\"retry\"")
@@ -160,7 +155,7 @@ class BrowsingTheDashboardTest extends LedgerIntegrationTest {
         String owner = Tokens.user(newUser());
         String jobId = submit(owner, Map.of("jobType", "example"));
         Instant beforeStart = Instant.now();
-        api.post("/internal/jobs/" + jobId + "/attempts", bridge, Map.of("attempt", 1));
+        asWorker(jobId, "attempts", Map.of("attempt", 1));
         awaitJob(owner, jobId, status("RUNNING"));
 
         HttpResponse<String> then = fragment("/jobs/" + jobId + "/as-of?asOf=" + beforeStart, owner);

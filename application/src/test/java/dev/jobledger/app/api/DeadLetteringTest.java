@@ -24,7 +24,7 @@ class DeadLetteringTest extends LedgerIntegrationTest {
 
         try (SqsClient sqs = TestStack.sqs().client()) {
             String body = new ObjectMapper()
-                    .writeValueAsString(new JobDispatch(UUID.fromString(jobId), 1, "example", null, null, null));
+                    .writeValueAsString(new JobDispatch(UUID.fromString(jobId), 1, "example", null, null, null, null));
             sqs.sendMessage(send ->
                     send.queueUrl(TestStack.queues().deadLetterQueueUrl()).messageBody(body));
         }
@@ -69,7 +69,7 @@ class DeadLetteringTest extends LedgerIntegrationTest {
     private static void deadLetter(String jobId) throws Exception {
         try (SqsClient sqs = TestStack.sqs().client()) {
             String body = new ObjectMapper()
-                    .writeValueAsString(new JobDispatch(UUID.fromString(jobId), 1, "example", null, null, null));
+                    .writeValueAsString(new JobDispatch(UUID.fromString(jobId), 1, "example", null, null, null, null));
             sqs.sendMessage(send ->
                     send.queueUrl(TestStack.queues().deadLetterQueueUrl()).messageBody(body));
         }

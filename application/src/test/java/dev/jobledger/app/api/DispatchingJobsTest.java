@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.messages.Delivery;
 import dev.jobledger.testing.Api;
 import dev.jobledger.testing.JobQueue;
 import dev.jobledger.testing.LedgerIntegrationTest;
@@ -31,8 +32,6 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
     @Autowired
     private JdbcTemplate jdbc;
 
-    private final String bridge = Tokens.bridge();
-
     @Test
     void aSubmittedJobIsSentToTheQueueWithItsAttemptAndType() throws Exception {
         String jobId = submit(Tokens.user(newUser()), Map.of("jobType", "example"));
@@ -46,6 +45,36 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
         assertThat(message.messageAttributes().get("attempt").stringValue()).isEqualTo("1");
         assertThat(message.messageAttributes().get("jobType").stringValue()).isEqualTo("example");
         await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows(jobId) == 0);
+    }
+
+    @Test
+    void theMessageCarriesATicketThatAdmitsItsAttemptAndNoOther() throws Exception {
+        String token = Tokens.user(newUser());
+        String jobId = submit(token, Map.of("jobType", "example"));
+        String otherJob = submit(token, Map.of("jobType", "example"));
+        Message message = JobQueue.awaitMessages(jobId, 1).get(0);
+        String ticket = JobQueue.ticket(message);
+
+        Api.Answer forAttemptTwo = api.post(
+                "/internal/jobs/" + jobId + "/attempts",
+                Tokens.bridge(),
+                Map.of("attempt", 2),
+                Map.of(Delivery.TICKET_HEADER, ticket));
+        Api.Answer forAnotherJob = api.post(
+                "/internal/jobs/" + otherJob + "/attempts",
+                Tokens.bridge(),
+                Map.of("attempt", 1),
+                Map.of(Delivery.TICKET_HEADER, ticket));
+        Api.Answer forItsAttempt = start(jobId, message);
+
+        assertThat(ticket).matches("k[0-9]+\\.[A-Za-z0-9_-]{43}");
+        assertThat(forAttemptTwo.status()).isEqualTo(403);
+        assertThat(forAnotherJob.status()).isEqualTo(403);
+        assertThat(forItsAttempt.status()).isEqualTo(200);
+        assertThat(forItsAttempt.body().path("decision").asText()).isEqualTo("PROCEED");
+        assertThat(forItsAttempt.body().path("ticket").asText())
+                .as("the PROCEED hands out the ticket of the attempt it started: here the message's own")
+                .isEqualTo(ticket);
     }
 
     @Test
@@ -93,9 +122,9 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
     void aRetryableFailureIsDispatchedAgainAfterItsBackoffAsTheNextAttempt() throws Exception {
         String jobId = submit(Tokens.user(newUser()), Map.of("jobType", "example"));
         JobQueue.awaitMessages(jobId, 1);
-        api.post("/internal/jobs/" + jobId + "/attempts", bridge, Map.of("attempt", 1));
+        asWorker(jobId, "attempts", Map.of("attempt", 1));
 
-        api.post("/internal/jobs/" + jobId + "/fail", bridge, Map.of("reason", "timeout", "retryable", true));
+        asWorker(jobId, "fail", Map.of("attempt", 1, "reason", "timeout", "retryable", true));
 
         DueAttempt due = dueAttempt(jobId);
         assertThat(due.attempt()).isEqualTo(2);
@@ -109,8 +138,8 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
     void aShortBackoffSendsTheNextAttemptSoon() throws Exception {
         String jobId = submit(Tokens.user(newUser()), Map.of("jobType", "quick-retry"));
         JobQueue.awaitMessages(jobId, 1);
-        api.post("/internal/jobs/" + jobId + "/attempts", bridge, Map.of("attempt", 1));
-        api.post("/internal/jobs/" + jobId + "/fail", bridge, Map.of("reason", "timeout", "retryable", true));
+        asWorker(jobId, "attempts", Map.of("attempt", 1));
+        asWorker(jobId, "fail", Map.of("attempt", 1, "reason", "timeout", "retryable", true));
 
         // At least once: a duplicate of attempt 1's message (its dispatch record raced the start) may come first.
         List<Integer> attempts = new ArrayList<>();
@@ -129,8 +158,8 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
         String token = Tokens.user(newUser());
         String jobId = submit(token, Map.of("jobType", "example"));
         JobQueue.awaitMessages(jobId, 1);
-        api.post("/internal/jobs/" + jobId + "/attempts", bridge, Map.of("attempt", 1));
-        api.post("/internal/jobs/" + jobId + "/fail", bridge, Map.of("reason", "timeout", "retryable", true));
+        asWorker(jobId, "attempts", Map.of("attempt", 1));
+        asWorker(jobId, "fail", Map.of("attempt", 1, "reason", "timeout", "retryable", true));
         await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows(jobId) == 1);
 
         api.post("/api/jobs/" + jobId + "/cancel", token, Map.of());
@@ -142,8 +171,9 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
         int attempt = JSON.readTree(message.body()).path("attempt").asInt();
         return api.post(
                 "/internal/jobs/" + jobId + "/attempts",
-                bridge,
-                Map.of("attempt", attempt, "messageId", message.messageId(), "requestId", "r-" + message.messageId()));
+                Tokens.bridge(),
+                Map.of("attempt", attempt, "messageId", message.messageId(), "requestId", "r-" + message.messageId()),
+                Map.of(Delivery.TICKET_HEADER, JobQueue.ticket(message)));
     }
 
     private int outboxRows(String jobId) {

@@ -18,8 +18,6 @@ class DownloadingFailedRowsTest extends LedgerIntegrationTest {
     private static final String SPEC = "{\"header\":true,\"columns\":[{\"name\":\"email\",\"type\":\"email\"},"
             + "{\"name\":\"note\",\"type\":\"string\"}]}";
 
-    private final String bridge = Tokens.bridge();
-
     private String submitImport(String token) {
         Api.Answer submitted = api.postMultipart(
                 "/api/jobs",
@@ -48,21 +46,20 @@ class DownloadingFailedRowsTest extends LedgerIntegrationTest {
     void theRejectedRowsComeBackInFileOrderWithTheirReasonsAndValuesUnderTheSpecsColumns() {
         String token = Tokens.user(newUser());
         String jobId = submitImport(token);
-        api.post(
-                "/internal/jobs/" + jobId + "/attempts",
-                bridge,
-                Map.of("attempt", 1, "messageId", "m-1", "requestId", "r-1"));
-        api.post(
-                "/internal/jobs/" + jobId + "/logs",
-                bridge,
+        asWorker(jobId, "attempts", Map.of("attempt", 1, "messageId", "m-1", "requestId", "r-1"));
+        asWorker(
+                jobId,
+                "logs",
                 Map.of(
+                        "attempt",
+                        1,
                         "entries",
                         List.of(
                                 Map.of("level", "INFO", "message", "reading people.csv"),
                                 rejected(1, "email not a valid email address", List.of("bob@", "a, b")),
                                 rejected(3, "email is required", List.of("", "said \"hi\"\nthen left")),
                                 Map.of("level", "INFO", "message", "imported 3 rows: 1 valid, 2 invalid"))));
-        api.post("/internal/jobs/" + jobId + "/complete", bridge, Map.of("result", Map.of("invalid", 2)));
+        asWorker(jobId, "complete", Map.of("attempt", 1, "result", Map.of("invalid", 2)));
 
         Api.Answer file = await().atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(100))

@@ -14,10 +14,8 @@ import org.junit.jupiter.api.Test;
 /** Every transition driven through the REST API, as the worker bridge and users drive it, seen in the read models. */
 class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
 
-    private final String bridge = Tokens.bridge();
-
     private Api.Answer report(String jobId, String action, Map<String, Object> body) {
-        return api.post("/internal/jobs/" + jobId + "/" + action, bridge, body);
+        return asWorker(jobId, action, body);
     }
 
     @Test
@@ -37,6 +35,8 @@ class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
                 jobId,
                 "logs",
                 Map.of(
+                        "attempt",
+                        1,
                         "entries",
                         List.of(
                                 Map.of("level", "INFO", "message", "started"),
@@ -52,9 +52,9 @@ class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
                                 Map.of("level", "INFO", "message", "started"))));
         assertThat(logged.body().path("recorded").asBoolean()).isTrue();
         assertThat(logged.body().path("proceed").asBoolean()).isTrue();
-        report(jobId, "logs", Map.of("entries", List.of(Map.of("level", "WARNING", "message", "slow"))));
-        report(jobId, "progress", Map.of("processed", 3, "total", 3, "failed", 1));
-        Api.Answer completed = report(jobId, "complete", Map.of("result", Map.of("imported", 2)));
+        report(jobId, "logs", Map.of("attempt", 1, "entries", List.of(Map.of("level", "WARNING", "message", "slow"))));
+        report(jobId, "progress", Map.of("attempt", 1, "processed", 3, "total", 3, "failed", 1));
+        Api.Answer completed = report(jobId, "complete", Map.of("attempt", 1, "result", Map.of("imported", 2)));
         assertThat(completed.body().path("status").asText()).isEqualTo("COMPLETED");
 
         JsonNode job = awaitJob(token, jobId, status("COMPLETED")).body();
@@ -138,7 +138,10 @@ class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
         JsonNode pending = awaitJob(token, jobId, status("PENDING")).body();
         assertThat(pending.path("attempts").asInt()).isZero();
         assertThat(pending.has("errorReason")).isFalse();
-        assertThat(report(jobId, "attempts", Map.of()).body().path("attempt").asInt())
+        assertThat(report(jobId, "attempts", Map.of("attempt", 3))
+                        .body()
+                        .path("attempt")
+                        .asInt())
                 .isEqualTo(3);
     }
 
@@ -146,9 +149,10 @@ class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
     void aFailureThatIsNotRetryableFailsTheJobAtOnce() {
         String token = Tokens.user(newUser());
         String jobId = submit(token, Map.of("jobType", "example"));
-        report(jobId, "attempts", Map.of());
+        report(jobId, "attempts", Map.of("attempt", 1));
 
-        Api.Answer failed = report(jobId, "fail", Map.of("reason", "file is not CSV", "retryable", false));
+        Api.Answer failed =
+                report(jobId, "fail", Map.of("attempt", 1, "reason", "file is not CSV", "retryable", false));
 
         assertThat(failed.body().path("status").asText()).isEqualTo("FAILED");
         assertThat(awaitJob(token, jobId, status("FAILED"))
@@ -162,11 +166,11 @@ class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
     void aRunningHandlerLearnsOfACancellationAtItsNextReportAndCannotCompleteAfterwards() {
         String token = Tokens.user(newUser());
         String jobId = submit(token, Map.of("jobType", "example"));
-        report(jobId, "attempts", Map.of());
+        report(jobId, "attempts", Map.of("attempt", 1));
 
         Api.Answer cancelled = api.post("/api/jobs/" + jobId + "/cancel", token, Map.of("reason", "wrong file"));
-        Api.Answer nextReport = report(jobId, "progress", Map.of("processed", 10));
-        Api.Answer completion = report(jobId, "complete", Map.of());
+        Api.Answer nextReport = report(jobId, "progress", Map.of("attempt", 1, "processed", 10));
+        Api.Answer completion = report(jobId, "complete", Map.of("attempt", 1));
 
         assertThat(cancelled.body().path("status").asText()).isEqualTo("CANCELLED");
         assertThat(nextReport.status()).isEqualTo(200);
@@ -183,10 +187,10 @@ class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
         String token = Tokens.user(newUser());
         String jobId = submit(token, Map.of("jobType", "example"));
 
-        Api.Answer completeUnstarted = report(jobId, "complete", Map.of());
+        Api.Answer completeUnstarted = report(jobId, "complete", Map.of("attempt", 1));
         Api.Answer retryPending = api.post("/api/jobs/" + jobId + "/retry", token, Map.of());
-        report(jobId, "attempts", Map.of());
-        report(jobId, "complete", Map.of());
+        report(jobId, "attempts", Map.of("attempt", 1));
+        report(jobId, "complete", Map.of("attempt", 1));
         Api.Answer cancelCompleted = api.post("/api/jobs/" + jobId + "/cancel", token, Map.of());
 
         assertThat(completeUnstarted.status()).isEqualTo(409);
@@ -213,13 +217,14 @@ class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
     @Test
     void badReportsAreBadRequests() {
         String jobId = submit(Tokens.user(newUser()), Map.of("jobType", "example"));
-        report(jobId, "attempts", Map.of());
+        report(jobId, "attempts", Map.of("attempt", 1));
 
-        Api.Answer noEntries = report(jobId, "logs", Map.of("entries", List.of()));
-        Api.Answer badLevel =
-                report(jobId, "logs", Map.of("entries", List.of(Map.of("level", "LOUD", "message", "x"))));
-        Api.Answer negative = report(jobId, "progress", Map.of("processed", -1));
-        Api.Answer noReason = report(jobId, "fail", Map.of("retryable", true));
+        Api.Answer noEntries = report(jobId, "logs", Map.of("attempt", 1, "entries", List.of()));
+        Api.Answer badLevel = report(
+                jobId, "logs", Map.of("attempt", 1, "entries", List.of(Map.of("level", "LOUD", "message", "x"))));
+        Api.Answer negative = report(jobId, "progress", Map.of("attempt", 1, "processed", -1));
+        Api.Answer noReason = report(jobId, "fail", Map.of("attempt", 1, "retryable", true));
+        Api.Answer noAttempt = report(jobId, "progress", Map.of("processed", 1));
 
         assertThat(noEntries.status()).isEqualTo(400);
         assertThat(badLevel.status()).isEqualTo(400);
@@ -227,6 +232,8 @@ class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
         assertThat(negative.status()).isEqualTo(400);
         assertThat(noReason.status()).isEqualTo(400);
         assertThat(noReason.body().path("detail").asText()).contains("reason");
+        assertThat(noAttempt.status()).isEqualTo(400);
+        assertThat(noAttempt.body().path("detail").asText()).contains("attempt");
     }
 
     private JsonNode awaitLogs(String token, String jobId, String query, int count) {

@@ -50,11 +50,8 @@ class ExposingMetricsTest extends LedgerIntegrationTest {
 
         String token = Tokens.user(newUser());
         String jobId = submit(token, Map.of("jobType", "example", "payload", Map.of("rows", 1)));
-        api.post(
-                "/internal/jobs/" + jobId + "/attempts",
-                bridge,
-                Map.of("attempt", 1, "messageId", "m-1", "requestId", "r-1"));
-        api.post("/internal/jobs/" + jobId + "/complete", bridge, Map.of("result", Map.of("imported", 1)));
+        asWorker(jobId, "attempts", Map.of("attempt", 1, "messageId", "m-1", "requestId", "r-1"));
+        asWorker(jobId, "complete", Map.of("attempt", 1, "result", Map.of("imported", 1)));
         String cancelledJob = submit(token, Map.of("jobType", "example"));
         api.post("/api/jobs/" + cancelledJob + "/cancel", token, Map.of());
 

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 /** Live updates over Server-Sent Events, read over real HTTP as a browser reads them, while the worker reports. */
 class FollowingJobsLiveTest extends LedgerIntegrationTest {
 
-    private final String bridge = Tokens.bridge();
     private final List<EventStream> opened = new ArrayList<>();
 
     @AfterEach
@@ -34,7 +33,7 @@ class FollowingJobsLiveTest extends LedgerIntegrationTest {
     }
 
     private Api.Answer report(String jobId, String action, Map<String, Object> body) {
-        return api.post("/internal/jobs/" + jobId + "/" + action, bridge, body);
+        return asWorker(jobId, action, body);
     }
 
     private static EventStream.Event awaitChange(EventStream stream, Predicate<EventStream.Event> condition) {
@@ -69,13 +68,13 @@ class FollowingJobsLiveTest extends LedgerIntegrationTest {
         awaitChange(stream, job(jobId, "PENDING"));
         report(jobId, "attempts", Map.of("attempt", 1, "messageId", "m-1"));
         awaitChange(stream, job(jobId, "RUNNING"));
-        report(jobId, "logs", Map.of("entries", List.of(Map.of("level", "INFO", "message", "one"))));
-        report(jobId, "progress", Map.of("processed", 1, "total", 2, "failed", 0));
+        report(jobId, "logs", Map.of("attempt", 1, "entries", List.of(Map.of("level", "INFO", "message", "one"))));
+        report(jobId, "progress", Map.of("attempt", 1, "processed", 1, "total", 2, "failed", 0));
         awaitChange(
                 stream,
                 event -> event.data().path("progress").path("processed").asInt() == 1
                         && event.data().path("logCount").asInt() == 1);
-        report(jobId, "complete", Map.of("result", Map.of("imported", 2)));
+        report(jobId, "complete", Map.of("attempt", 1, "result", Map.of("imported", 2)));
         EventStream.Event completed = awaitChange(stream, job(jobId, "COMPLETED"));
 
         assertThat(completed.data().path("attempts").asInt()).isEqualTo(1);
@@ -96,7 +95,7 @@ class FollowingJobsLiveTest extends LedgerIntegrationTest {
         String running = awaitChange(first, job(jobId, "RUNNING")).id();
         first.close();
 
-        report(jobId, "complete", Map.of());
+        report(jobId, "complete", Map.of("attempt", 1));
         awaitJob(token, jobId, status("COMPLETED"));
         EventStream resumed = open("/api/jobs/" + jobId + "/stream", token, running);
 

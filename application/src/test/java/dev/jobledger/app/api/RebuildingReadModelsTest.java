@@ -21,14 +21,13 @@ class RebuildingReadModelsTest extends LedgerIntegrationTest {
 
     private static final String REBUILD = "/api/admin/read-models/rebuild";
 
-    private final String bridge = Tokens.bridge();
     private final String admin = Tokens.admin("operator");
 
     @Autowired
     private JdbcTemplate jdbc;
 
     private void report(String jobId, String action, Map<String, Object> body) {
-        Api.Answer answer = api.post("/internal/jobs/" + jobId + "/" + action, bridge, body);
+        Api.Answer answer = asWorker(jobId, action, body);
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jobledger.messages.Delivery;
 import dev.jobledger.testing.Api;
 import dev.jobledger.testing.ClockDrivenIntegrationTest;
 import dev.jobledger.testing.JobQueue;
@@ -46,7 +47,8 @@ class RecoveringStalledJobsTest extends ClockDrivenIntegrationTest {
         JsonNode started = api.post(
                         "/internal/jobs/" + jobId + "/attempts",
                         Tokens.bridge(),
-                        Map.of("attempt", 1, "messageId", resent.messageId(), "requestId", "r-1"))
+                        Map.of("attempt", 1, "messageId", resent.messageId(), "requestId", "r-1"),
+                        Map.of(Delivery.TICKET_HEADER, JobQueue.ticket(resent)))
                 .body();
         assertThat(started.path("decision").asText()).isEqualTo("PROCEED");
         assertThat(started.path("attempt").asInt()).isEqualTo(1);

@@ -3,6 +3,7 @@ package dev.jobledger.app.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.jobledger.messages.Delivery;
 import dev.jobledger.testing.Api;
 import dev.jobledger.testing.LedgerIntegrationTest;
 import dev.jobledger.testing.Tokens;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class RefusingHostileInputTest extends LedgerIntegrationTest {
 
-    private static final String BRIDGE = "/internal/jobs/" + UUID.randomUUID();
+    private static final String JOB = UUID.randomUUID().toString();
+    private static final String BRIDGE = "/internal/jobs/" + JOB;
 
     @Test
     void aPayloadWithANulCharacterIsRefusedAndTheReadModelsGoOn() {
@@ -148,15 +150,16 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
         Api.Answer answer = api.post(
                 BRIDGE + "/logs",
                 Tokens.bridge(),
-                "{\"attempt\":1,\"entries\":[{\"level\":\"INFO\",\"message\":\"bad\\u0000line\"}]}");
+                "{\"attempt\":1,\"entries\":[{\"level\":\"INFO\",\"message\":\"bad\\u0000line\"}]}",
+                ticket());
 
         assertProblem(answer, 400, "entries[0].message must not contain NUL characters");
     }
 
     @Test
     void aWorkerResultWithANulCharacterIsRefused() {
-        Api.Answer answer =
-                api.post(BRIDGE + "/complete", Tokens.bridge(), "{\"attempt\":1,\"result\":{\"x\":\"\\u0000\"}}");
+        Api.Answer answer = api.post(
+                BRIDGE + "/complete", Tokens.bridge(), "{\"attempt\":1,\"result\":{\"x\":\"\\u0000\"}}", ticket());
 
         assertProblem(answer, 400, "result.x contains a NUL character");
     }
@@ -164,7 +167,10 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
     @Test
     void aWorkerFailureReasonWithANulCharacterIsRefused() {
         Api.Answer answer = api.post(
-                BRIDGE + "/fail", Tokens.bridge(), "{\"attempt\":1,\"reason\":\"header \\u0000\",\"retryable\":false}");
+                BRIDGE + "/fail",
+                Tokens.bridge(),
+                "{\"attempt\":1,\"reason\":\"header \\u0000\",\"retryable\":false}",
+                ticket());
 
         assertProblem(answer, 400, "reason must not contain NUL characters");
     }
@@ -175,9 +181,14 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
                 BRIDGE + "/progress",
                 Tokens.bridge(),
                 Map.of("attempt", 1, "processed", 1),
-                Map.of("X-Job-Message-Id", "m".repeat(256)));
+                Map.of("X-Job-Message-Id", "m".repeat(256), Delivery.TICKET_HEADER, ticket(JOB, 1)));
 
         assertProblem(answer, 400, "X-Job-Message-Id must be at most 255 characters long");
+    }
+
+    /** The ticket of attempt 1 of the job the worker's reports here are about: they are refused for what they hold. */
+    private Map<String, String> ticket() {
+        return Map.of(Delivery.TICKET_HEADER, ticket(JOB, 1));
     }
 
     private static JWTClaimsSet.Builder claims(String subject) {

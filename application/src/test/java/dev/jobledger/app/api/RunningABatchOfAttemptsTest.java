@@ -23,8 +23,9 @@ class RunningABatchOfAttemptsTest extends LedgerIntegrationTest {
 
     private final String bridge = Tokens.bridge();
 
-    private static Map<String, Object> delivery(String jobId, String messageId) {
-        return Map.of("jobId", jobId, "attempt", 1, "messageId", messageId);
+    /** A delivery of the job's first attempt, with the ticket its message carries. */
+    private Map<String, Object> delivery(String jobId, String messageId) {
+        return Map.of("jobId", jobId, "attempt", 1, "messageId", messageId, "ticket", ticket(jobId, 1));
     }
 
     private Api.Answer start(List<Map<String, Object>> attempts) {
@@ -35,11 +36,12 @@ class RunningABatchOfAttemptsTest extends LedgerIntegrationTest {
         return api.post("/internal/attempts/finish", bridge, Map.of("requestId", "r-2", "reports", reports));
     }
 
-    private static Map<String, Object> completed(String jobId, String messageId, List<Map<String, Object>> logs) {
+    private Map<String, Object> completed(String jobId, String messageId, List<Map<String, Object>> logs) {
         Map<String, Object> report = new HashMap<>();
         report.put("jobId", jobId);
         report.put("attempt", 1);
         report.put("messageId", messageId);
+        report.put("ticket", ticket(jobId, 1));
         report.put("outcome", "COMPLETED");
         report.put("result", Map.of("lines", 5));
         report.put("logs", logs);
@@ -47,7 +49,7 @@ class RunningABatchOfAttemptsTest extends LedgerIntegrationTest {
         return report;
     }
 
-    private static Map<String, Object> failed(String jobId, String messageId) {
+    private Map<String, Object> failed(String jobId, String messageId) {
         return Map.of(
                 "jobId",
                 jobId,
@@ -55,6 +57,8 @@ class RunningABatchOfAttemptsTest extends LedgerIntegrationTest {
                 1,
                 "messageId",
                 messageId,
+                "ticket",
+                ticket(jobId, 1),
                 "outcome",
                 "FAILED",
                 "reason",
@@ -201,6 +205,69 @@ class RunningABatchOfAttemptsTest extends LedgerIntegrationTest {
                         .isEqualTo("PROCEED"));
         awaitJob(token, first, status("COMPLETED"));
         awaitJob(token, second, status("COMPLETED"));
+    }
+
+    @Test
+    void aBatchedStartWithOneGoodAndOneBadTicketProceedsWithOneAndRefusesTheOther() {
+        String token = Tokens.user(newUser());
+        String good = submit(token, Map.of("jobType", "example"));
+        String bad = submit(token, Map.of("jobType", "example"));
+        Map<String, Object> withAnotherJobsTicket = new HashMap<>(delivery(bad, "m-2"));
+        withAnotherJobsTicket.put("ticket", ticket(good, 1));
+
+        Api.Answer answer = start(List.of(delivery(good, "m-1"), withAnotherJobsTicket));
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        JsonNode outcomes = answer.body().path("outcomes");
+        assertThat(outcomes.get(0).path("status").asInt()).isEqualTo(200);
+        assertThat(outcomes.get(0).path("answer").path("decision").asText()).isEqualTo("PROCEED");
+        assertThat(outcomes.get(0).path("answer").path("ticket").asText()).isEqualTo(ticket(good, 1));
+        assertThat(outcomes.get(1).path("status").asInt()).isEqualTo(403);
+        assertThat(outcomes.get(1).path("jobId").asText()).isEqualTo(bad);
+        assertThat(outcomes.get(1).path("messageId").asText()).isEqualTo("m-2");
+        assertThat(outcomes.get(1).path("detail").asText())
+                .isEqualTo("the attempt ticket does not admit attempt 1 of job " + bad)
+                .doesNotContain(ticket(good, 1));
+        assertThat(outcomes.get(1).has("answer")).isFalse();
+        awaitJob(token, good, status("RUNNING"));
+        assertThat(history(bad, token)).doesNotContain("JobStarted");
+        assertThat(api.get("/api/jobs/" + bad, token).body().path("status").asText())
+                .isEqualTo("PENDING");
+    }
+
+    @Test
+    void aFinishReportWhoseTicketDoesNotAdmitItsAttemptIsRefusedAndRecordsNothingWhileTheOthersEnd() {
+        String token = Tokens.user(newUser());
+        String done = submit(token, Map.of("jobType", "example"));
+        String refused = submit(token, Map.of("jobType", "example"));
+        start(List.of(delivery(done, "m-1"), delivery(refused, "m-2")));
+        Map<String, Object> withoutTicket = new HashMap<>(completed(refused, "m-2", twoLines()));
+        withoutTicket.remove("ticket");
+        Map<String, Object> forAttemptTwo = new HashMap<>(completed(refused, "m-2", twoLines()));
+        forAttemptTwo.put("ticket", ticket(refused, 2));
+
+        JsonNode outcomes = finish(List.of(completed(done, "m-1", List.of()), withoutTicket, forAttemptTwo))
+                .body()
+                .path("outcomes");
+
+        assertThat(outcomes.get(0).path("status").asInt()).isEqualTo(200);
+        assertThat(outcomes.get(1).path("status").asInt()).isEqualTo(403);
+        assertThat(outcomes.get(1).path("detail").asText()).contains("attempt 1 of job " + refused);
+        assertThat(outcomes.get(2).path("status").asInt()).isEqualTo(403);
+        awaitJob(token, done, status("COMPLETED"));
+        assertThat(api.get("/api/jobs/" + refused, token).body().path("status").asText())
+                .isEqualTo("RUNNING");
+        assertThat(history(refused, token)).doesNotContain("JobLogsAppended", "JobCompleted");
+    }
+
+    @Test
+    void aBatchedStartWithoutAnAttemptIsAMalformedRequest() {
+        String jobId = UUID.randomUUID().toString();
+
+        Api.Answer answer = start(List.of(Map.of("jobId", jobId, "messageId", "m-1", "ticket", ticket(jobId, 1))));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body().path("detail").asText()).contains("attempt");
     }
 
     @Test

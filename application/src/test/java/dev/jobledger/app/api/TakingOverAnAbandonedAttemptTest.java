@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jobledger.command.web.AttemptSettings;
+import dev.jobledger.messages.Delivery;
 import dev.jobledger.testing.Api;
 import dev.jobledger.testing.ClockDrivenIntegrationTest;
 import dev.jobledger.testing.Tokens;
@@ -20,16 +21,11 @@ class TakingOverAnAbandonedAttemptTest extends ClockDrivenIntegrationTest {
 
     private static final Duration A_MINUTE = Duration.ofMinutes(1);
 
-    private final String bridge = Tokens.bridge();
-
     @Autowired
     private AttemptSettings attempts;
 
     private Api.Answer start(String jobId, String messageId) {
-        return api.post(
-                "/internal/jobs/" + jobId + "/attempts",
-                bridge,
-                Map.of("attempt", 1, "messageId", messageId, "requestId", "r-" + messageId));
+        return asWorker(jobId, "attempts", Map.of("attempt", 1, "messageId", messageId, "requestId", "r-" + messageId));
     }
 
     @Test
@@ -51,7 +47,20 @@ class TakingOverAnAbandonedAttemptTest extends ClockDrivenIntegrationTest {
 
         assertThat(takeover.path("decision").asText()).isEqualTo("PROCEED");
         assertThat(takeover.path("attempt").asInt()).isEqualTo(2);
-        api.post("/internal/jobs/" + jobId + "/complete", bridge, Map.of("attempt", 2));
+        // The message's ticket admits attempt 1 only; the PROCEED hands out the one of the attempt it started.
+        Map<String, Object> completion = Map.of("attempt", 2);
+        Api.Answer withTheMessagesTicket = api.post(
+                "/internal/jobs/" + jobId + "/complete",
+                Tokens.bridge(),
+                completion,
+                Map.of(Delivery.TICKET_HEADER, ticket(jobId, 1)));
+        assertThat(withTheMessagesTicket.status()).isEqualTo(403);
+        Api.Answer withTheHandedOutTicket = api.post(
+                "/internal/jobs/" + jobId + "/complete",
+                Tokens.bridge(),
+                completion,
+                Map.of(Delivery.TICKET_HEADER, takeover.path("ticket").asText()));
+        assertThat(withTheHandedOutTicket.status()).isEqualTo(200);
         JsonNode job = awaitJob(token, jobId, status("COMPLETED")).body();
         assertThat(job.path("attempt").asInt()).isEqualTo(2);
         JsonNode history = api.get("/api/jobs/" + jobId + "/history", token).body();

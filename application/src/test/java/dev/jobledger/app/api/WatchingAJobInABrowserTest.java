@@ -34,8 +34,6 @@ class WatchingAJobInABrowserTest extends LedgerIntegrationTest {
 
     private static ChromeDriver browser;
 
-    private final String bridge = Tokens.bridge();
-
     @BeforeAll
     static void startBrowser() {
         Optional<String> missing = Browser.missing();
@@ -81,15 +79,15 @@ class WatchingAJobInABrowserTest extends LedgerIntegrationTest {
         awaitText("#job-summary", "PENDING");
         awaitText("#live", "live");
         script("window.stillTheSamePage = true");
-        api.post("/internal/jobs/" + jobId + "/attempts", bridge, Map.of("attempt", 1, "messageId", "m-browser"));
+        asWorker(jobId, "attempts", Map.of("attempt", 1, "messageId", "m-browser"));
         awaitText("#job-summary", "RUNNING");
-        api.post(
-                "/internal/jobs/" + jobId + "/logs",
-                bridge,
-                Map.of("entries", List.of(Map.of("level", "WARNING", "message", "row 2 looks odd"))));
-        api.post("/internal/jobs/" + jobId + "/progress", bridge, Map.of("processed", 1, "total", 2, "failed", 0));
+        asWorker(
+                jobId,
+                "logs",
+                Map.of("attempt", 1, "entries", List.of(Map.of("level", "WARNING", "message", "row 2 looks odd"))));
+        asWorker(jobId, "progress", Map.of("attempt", 1, "processed", 1, "total", 2, "failed", 0));
         awaitText("#job-summary", "1 processed of 2");
-        api.post("/internal/jobs/" + jobId + "/complete", bridge, Map.of("result", Map.of("imported", 2)));
+        asWorker(jobId, "complete", Map.of("attempt", 1, "result", Map.of("imported", 2)));
 
         awaitText("#job-summary", "COMPLETED");
         awaitText("#job-logs", "row 2 looks odd");
@@ -116,8 +114,8 @@ class WatchingAJobInABrowserTest extends LedgerIntegrationTest {
     void theTimelineOpensTheJobAsItWasAtAnEvent() {
         String token = Tokens.user(newUser());
         String jobId = submit(token, Map.of("jobType", "example"));
-        api.post("/internal/jobs/" + jobId + "/attempts", bridge, Map.of("attempt", 1));
-        api.post("/internal/jobs/" + jobId + "/complete", bridge, Map.of());
+        asWorker(jobId, "attempts", Map.of("attempt", 1));
+        asWorker(jobId, "complete", Map.of("attempt", 1));
         awaitJob(token, jobId, status("COMPLETED"));
         signIn(token);
         browser.get(baseUrl() + "/dashboard/jobs/" + jobId);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.command.aws.AwsSettings;
 import dev.jobledger.command.job.BatchedCommands;
+import dev.jobledger.command.ticket.AttemptTickets;
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.JobDispatch;
 import dev.jobledger.messages.RecordJobDispatch;
@@ -30,9 +31,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
 /**
  * Sends due job attempts from the outbox to SQS, then records each dispatch on its job and removes it from the
- * outbox. Retry backoffs wait in the outbox, not in SQS (no DelaySeconds), so that a job cancelled while it waits
- * sends nothing and waits may be longer than SQS's 15 minutes. A crash between sending and removing sends the attempt again: a duplicate message, which the ledger
- * answers SKIP when a worker asks to start it. Runs on a scheduler thread, never on a request thread.
+ * outbox. Each message carries its attempt's ticket ({@link AttemptTickets}), without which the worker bridge cannot
+ * act on the attempt. Retry backoffs wait in the outbox, not in SQS (no DelaySeconds), so that a job cancelled while
+ * it waits sends nothing and waits may be longer than SQS's 15 minutes. A crash between sending and removing sends the
+ * attempt again: a duplicate message, which the ledger answers SKIP when a worker asks to start it. Runs on a
+ * scheduler thread, never on a request thread.
  */
 @Component
 class DispatchSender {
@@ -48,6 +51,7 @@ class DispatchSender {
     private final AwsSettings aws;
     private final SqsClient sqs;
     private final BatchedCommands commands;
+    private final AttemptTickets tickets;
     private final ObjectMapper json;
     private final Clock clock;
     private final AtomicBoolean nudgePending = new AtomicBoolean();
@@ -63,6 +67,7 @@ class DispatchSender {
             AwsSettings aws,
             SqsClient sqs,
             BatchedCommands commands,
+            AttemptTickets tickets,
             ObjectMapper json,
             Clock clock) {
         this.outbox = outbox;
@@ -70,6 +75,7 @@ class DispatchSender {
         this.aws = aws;
         this.sqs = sqs;
         this.commands = commands;
+        this.tickets = tickets;
         this.json = json;
         this.clock = clock;
     }
@@ -191,7 +197,8 @@ class DispatchSender {
                     attempt.jobType(),
                     attempt.bucket(),
                     attempt.fileKey(),
-                    attempt.fileName()));
+                    attempt.fileName(),
+                    tickets.issue(attempt.jobId(), attempt.attempt())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A dispatch message could not be written", e);
         }

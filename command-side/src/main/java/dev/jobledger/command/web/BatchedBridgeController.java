@@ -21,6 +21,7 @@ import jakarta.validation.Valid;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -32,8 +33,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The worker protocol for a whole function invocation: one call starts the records of an SQS batch, one call ends
  * them, carrying each attempt's last log lines and final progress. Two calls per batch instead of four or more per
- * record. Each record is decided on its own, exactly as its single-record endpoint would decide it, and answered in
- * the order sent: one refused record does not fail the others. Every item may be repeated.
+ * record. Each record is decided on its own, exactly as its single-record endpoint would decide it (its ticket first,
+ * {@link TicketCheck}), and answered in the order sent: one refused record does not fail the others. Every item may be
+ * repeated.
  */
 @RestController
 @RequestMapping("/internal/attempts")
@@ -44,39 +46,55 @@ class BatchedBridgeController {
     private final AttemptSettings attempts;
     private final Clock clock;
     private final JsonDocuments documents;
+    private final TicketCheck tickets;
 
-    BatchedBridgeController(BatchedCommands commands, AttemptSettings attempts, Clock clock, JsonDocuments documents) {
+    BatchedBridgeController(
+            BatchedCommands commands,
+            AttemptSettings attempts,
+            Clock clock,
+            JsonDocuments documents,
+            TicketCheck tickets) {
         this.commands = commands;
         this.attempts = attempts;
         this.clock = clock;
         this.documents = documents;
+        this.tickets = tickets;
     }
 
     @Operation(
             summary = "Start the records of a batch",
-            description = "One outcome per record, in order: status 200 with PROCEED (run the attempt named) or SKIP"
-                    + " (delete the message, run nothing), 404 (no such job) or 409. A repeated start for the same"
-                    + " delivery of a running attempt answers PROCEED again.")
+            description = "One outcome per record, in order: status 200 with PROCEED (run the attempt named, reporting"
+                    + " with the answer's ticket) or SKIP (delete the message, run nothing), 403 (the record's ticket"
+                    + " does not admit its job and attempt: nothing was done), 404 (no such job) or 409. A repeated"
+                    + " start for the same delivery of a running attempt answers PROCEED again.")
     @PostMapping("/start")
     AttemptStartOutcomes start(@Valid @RequestBody BridgeRequests.StartAttempts request, Caller bridge) {
         Instant quietSince = clock.instant().minus(attempts.lease());
-        List<StartJobAttempt> starts = new ArrayList<>(request.attempts().size());
-        for (BridgeRequests.AttemptToStart item : request.attempts()) {
-            Actor actor = bridge.reporting(new Delivery(item.messageId(), request.requestId()));
-            starts.add(new StartJobAttempt(
-                    item.jobId(),
-                    item.attempt(),
-                    new Delivery(item.messageId(), request.requestId()),
-                    actor,
-                    quietSince));
+        List<BridgeRequests.AttemptToStart> items = request.attempts();
+        String[] refusals = new String[items.size()];
+        List<StartJobAttempt> starts = new ArrayList<>(items.size());
+        for (int index = 0; index < items.size(); index++) {
+            BridgeRequests.AttemptToStart item = items.get(index);
+            refusals[index] = tickets.refusal(item.jobId(), item.attempt(), item.ticket());
+            if (refusals[index] == null) {
+                Delivery delivery = new Delivery(item.messageId(), request.requestId());
+                starts.add(new StartJobAttempt(
+                        item.jobId(), item.attempt(), delivery, bridge.reporting(delivery), quietSince));
+            }
         }
-        List<BatchedCommands.Outcome<StartAnswer>> answers = commands.sendAll(starts);
-        List<AttemptStartOutcome> outcomes = new ArrayList<>(starts.size());
-        for (int index = 0; index < starts.size(); index++) {
-            BridgeRequests.AttemptToStart item = request.attempts().get(index);
-            Decided<StartAnswer> decided = decided(item.jobId(), answers.get(index));
+        Iterator<BatchedCommands.Outcome<StartAnswer>> answers = sendAll(starts);
+        List<AttemptStartOutcome> outcomes = new ArrayList<>(items.size());
+        for (int index = 0; index < items.size(); index++) {
+            BridgeRequests.AttemptToStart item = items.get(index);
+            Decided<StartAnswer> decided = refusals[index] != null
+                    ? Decided.forbidden(refusals[index])
+                    : decided(item.jobId(), answers.next());
             outcomes.add(new AttemptStartOutcome(
-                    item.jobId(), item.messageId(), decided.status(), decided.answer(), decided.detail()));
+                    item.jobId(),
+                    item.messageId(),
+                    decided.status(),
+                    tickets.handOut(item.jobId(), decided.answer()),
+                    decided.detail()));
         }
         return new AttemptStartOutcomes(outcomes);
     }
@@ -85,7 +103,8 @@ class BatchedBridgeController {
             summary = "End the attempts of a batch",
             description = "COMPLETED or FAILED per attempt, with its last log lines and final progress, recorded with"
                     + " the end in one step. One outcome per report, in order: 200 with the job (also when the end"
-                    + " was already recorded), 404, or 409 (the job moved on: cancelled, or another attempt runs).")
+                    + " was already recorded), 403 (the report's ticket does not admit its job and attempt: nothing"
+                    + " was recorded), 404, or 409 (the job moved on: cancelled, or another attempt runs).")
     @PostMapping("/finish")
     AttemptFinishOutcomes finish(@Valid @RequestBody BridgeRequests.FinishAttempts request, Caller bridge) {
         for (int index = 0; index < request.reports().size(); index++) {
@@ -99,8 +118,15 @@ class BatchedBridgeController {
                 }
             }
         }
-        List<Object> ends = new ArrayList<>(request.reports().size());
-        for (BridgeRequests.AttemptReport report : request.reports()) {
+        List<BridgeRequests.AttemptReport> reports = request.reports();
+        String[] refusals = new String[reports.size()];
+        List<Object> ends = new ArrayList<>(reports.size());
+        for (int index = 0; index < reports.size(); index++) {
+            BridgeRequests.AttemptReport report = reports.get(index);
+            refusals[index] = tickets.refusal(report.jobId(), report.attempt(), report.ticket());
+            if (refusals[index] != null) {
+                continue;
+            }
             Actor actor = bridge.reporting(new Delivery(report.messageId(), request.requestId()));
             Object command = report.outcome() == BridgeRequests.AttemptOutcome.COMPLETED
                     ? new CompleteJob(
@@ -120,19 +146,32 @@ class BatchedBridgeController {
                             report.finalProgress());
             ends.add(command);
         }
-        List<BatchedCommands.Outcome<JobView>> answers = commands.sendAll(ends);
-        List<AttemptFinishOutcome> outcomes = new ArrayList<>(ends.size());
-        for (int index = 0; index < ends.size(); index++) {
-            BridgeRequests.AttemptReport report = request.reports().get(index);
-            Decided<JobView> decided = decided(report.jobId(), answers.get(index));
+        Iterator<BatchedCommands.Outcome<JobView>> answers = sendAll(ends);
+        List<AttemptFinishOutcome> outcomes = new ArrayList<>(reports.size());
+        for (int index = 0; index < reports.size(); index++) {
+            BridgeRequests.AttemptReport report = reports.get(index);
+            Decided<JobView> decided = refusals[index] != null
+                    ? Decided.forbidden(refusals[index])
+                    : decided(report.jobId(), answers.next());
             outcomes.add(new AttemptFinishOutcome(
                     report.jobId(), report.messageId(), decided.status(), decided.answer(), decided.detail()));
         }
         return new AttemptFinishOutcomes(outcomes);
     }
 
+    /** The outcomes of the admitted records' commands, in order; no call when every record was refused. */
+    private <T> Iterator<BatchedCommands.Outcome<T>> sendAll(List<?> admitted) {
+        List<BatchedCommands.Outcome<T>> outcomes = admitted.isEmpty() ? List.of() : commands.sendAll(admitted);
+        return outcomes.iterator();
+    }
+
     /** One record's decision, with the status its single-record endpoint would have answered. */
-    private record Decided<T>(int status, T answer, String detail) {}
+    private record Decided<T>(int status, T answer, String detail) {
+
+        static <T> Decided<T> forbidden(String refusal) {
+            return new Decided<>(403, null, refusal);
+        }
+    }
 
     private static <T> Decided<T> decided(UUID jobId, BatchedCommands.Outcome<T> outcome) {
         RuntimeException refusal = outcome.refusal();

@@ -25,7 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * How the worker (the Lambda function, through its bridge) reports to the ledger. Only callers holding
- * {@code job:Report} get here. Every call may be repeated: the ledger answers a repeat without recording it twice.
+ * {@code job:Report} get here, and each call acts only on the attempt its ticket admits ({@link TicketCheck}). Every
+ * call may be repeated: the ledger answers a repeat without recording it twice.
  */
 @RestController
 @RequestMapping("/internal/jobs/{jobId}")
@@ -36,28 +37,41 @@ class BridgeController {
     private final AttemptSettings attempts;
     private final Clock clock;
     private final JsonDocuments documents;
+    private final TicketCheck tickets;
 
-    BridgeController(CommandGateway commands, AttemptSettings attempts, Clock clock, JsonDocuments documents) {
+    BridgeController(
+            CommandGateway commands,
+            AttemptSettings attempts,
+            Clock clock,
+            JsonDocuments documents,
+            TicketCheck tickets) {
         this.commands = commands;
         this.attempts = attempts;
         this.clock = clock;
         this.documents = documents;
+        this.tickets = tickets;
     }
 
     @Operation(
             summary = "Start an attempt",
-            description = "PROCEED: run the attempt named in the answer. SKIP: the attempt already started, is stale,"
-                    + " or the job is finished or cancelled; delete the message and run nothing.")
+            description = "PROCEED: run the attempt named in the answer, reporting with the answer's ticket. SKIP:"
+                    + " the attempt already started, is stale, or the job is finished or cancelled; delete the"
+                    + " message and run nothing.")
     @PostMapping("/attempts")
     StartAnswer start(
-            @PathVariable UUID jobId, @Valid @RequestBody BridgeRequests.StartAttempt request, Caller bridge) {
+            @PathVariable UUID jobId,
+            @Valid @RequestBody BridgeRequests.StartAttempt request,
+            TicketHeader.Presented ticket,
+            Caller bridge) {
+        tickets.require(jobId, request.attempt(), ticket);
         Delivery delivery = new Delivery(request.messageId(), request.requestId());
-        return commands.sendAndWait(new StartJobAttempt(
+        StartAnswer answer = commands.sendAndWait(new StartJobAttempt(
                 jobId,
                 request.attempt(),
                 delivery,
                 bridge.reporting(delivery),
                 clock.instant().minus(attempts.lease())));
+        return tickets.handOut(jobId, answer);
     }
 
     @Operation(
@@ -69,7 +83,9 @@ class BridgeController {
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.AppendLogs request,
             Delivery delivery,
+            TicketHeader.Presented ticket,
             Caller bridge) {
+        tickets.require(jobId, request.attempt(), ticket);
         for (int line = 0; line < request.entries().size(); line++) {
             documents.requireStorable(
                     "entries[" + line + "].meta", request.entries().get(line).meta());
@@ -88,7 +104,9 @@ class BridgeController {
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.ReportProgress request,
             Delivery delivery,
+            TicketHeader.Presented ticket,
             Caller bridge) {
+        tickets.require(jobId, request.attempt(), ticket);
         Progress progress =
                 new Progress(request.processed(), request.total(), request.failed() == null ? 0 : request.failed());
         return commands.sendAndWait(
@@ -101,7 +119,9 @@ class BridgeController {
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.Complete request,
             Delivery delivery,
+            TicketHeader.Presented ticket,
             Caller bridge) {
+        tickets.require(jobId, request.attempt(), ticket);
         documents.requireStorable("result", request.result());
         return commands.sendAndWait(
                 new CompleteJob(jobId, request.attempt(), request.result(), bridge.reporting(delivery)));
@@ -116,7 +136,9 @@ class BridgeController {
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.Fail request,
             Delivery delivery,
+            TicketHeader.Presented ticket,
             Caller bridge) {
+        tickets.require(jobId, request.attempt(), ticket);
         return commands.sendAndWait(new FailJobAttempt(
                 jobId, request.attempt(), request.reason(), request.retryable(), bridge.reporting(delivery)));
     }
