@@ -17,14 +17,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * The {@link JobContext} of one running attempt. Buffers the job's log and the latest progress, and sends them from
- * the handler's own thread whenever a call finds them due (every {@code logFlushEntries} lines or about {@value
- * BridgeConfig#MAX_LOG_BYTES_PER_CALL} bytes, or every {@code reportInterval}), so there is no background thread. What
- * is still buffered when the handler ends is not sent here: it rides on the attempt's finish report ({@link
- * #takeUnsent()}). Learns from the ledger's answers when to stop. Its calls are also the chances to send the finish
- * reports of the invocation's earlier attempts while this one runs.
+ * The {@link JobContext} of one running attempt. Buffers the job's log and the latest progress, and sends them
+ * whenever one of the handler's calls finds them due (every {@code logFlushEntries} lines or about {@value
+ * BridgeConfig#MAX_LOG_BYTES_PER_CALL} bytes, or every {@code reportInterval}). What is still buffered when the handler
+ * ends is not sent here: it rides on the attempt's finish report ({@link #takeUnsent()}). Learns from the ledger's
+ * answers when to stop. Its calls are also the chances to send the finish reports of the invocation's earlier attempts
+ * while this one runs.
+ *
+ * <p>A log call goes out while the handler goes on: at most one is on its way, its lines stay buffered until the ledger
+ * has answered, and it is waited for before the next log call, before progress (the log stays ahead of the progress it
+ * explains), and before anyone reads whether the attempt stopped or takes what is unsent. A handler that logs a lot (a
+ * CSV import with many bad rows) would otherwise wait for the ledger at every batch of lines. Nothing is on its way
+ * when the attempt's outcome is decided, so the invocation ends with no call in flight.
  */
 final class AttemptContext implements JobContext, JobLogger {
 
@@ -48,6 +58,16 @@ final class AttemptContext implements JobContext, JobLogger {
 
     /** A buffered log line and the size of its JSON, so that no call and no finish report grows too large. */
     private record Line(LogEntry entry, int bytes) {}
+
+    /** The log call on its way: the oldest {@code lines} of the buffer, {@code bytes} of them. */
+    private record InFlight(Future<ReportAck> answer, int lines, long bytes) {}
+
+    /** Sends log calls for every attempt of this function instance; idle threads end, so a frozen instance holds none. */
+    private static final ExecutorService LOG_CALLS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "ledger-log-call");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     static final int MAX_MESSAGE_LENGTH = 8000;
 
@@ -77,6 +97,7 @@ final class AttemptContext implements JobContext, JobLogger {
     private boolean progressPending;
     private StopReason stopReason;
     private String stopDetail;
+    private InFlight inFlight;
 
     AttemptContext(
             LedgerClient ledger,
@@ -150,7 +171,7 @@ final class AttemptContext implements JobContext, JobLogger {
         Line line = line(new LogEntry(level == null ? LogLevel.INFO : level, text, row, meta));
         buffer.add(line);
         bufferedBytes += line.bytes();
-        if (buffer.size() >= config.logFlushEntries() || bufferedBytes >= BridgeConfig.MAX_LOG_BYTES_PER_CALL) {
+        if (unsentLines() >= config.logFlushEntries() || unsentBytes() >= BridgeConfig.MAX_LOG_BYTES_PER_CALL) {
             flushLogs();
         } else {
             sendDue();
@@ -205,10 +226,12 @@ final class AttemptContext implements JobContext, JobLogger {
     }
 
     StopReason stopReason() {
+        settleLogCall();
         return stopReason;
     }
 
     String stopDetail() {
+        settleLogCall();
         return stopDetail;
     }
 
@@ -218,8 +241,10 @@ final class AttemptContext implements JobContext, JobLogger {
      * endpoint while that still works, else the oldest lines are dropped.
      */
     Unsent takeUnsent() {
+        settleLogCall();
         while (!fitsOneCall() && !reportsStopped()) {
             sendOldestLogs();
+            settleLogCall();
         }
         int dropped = 0;
         while (!fitsOneCall()) {
@@ -244,12 +269,15 @@ final class AttemptContext implements JobContext, JobLogger {
 
     private void sendDue() {
         earlierAttempts.sendIfDue();
+        if (inFlight != null && inFlight.answer().isDone()) {
+            settleLogCall(); // its answer may say stop: known at once, not at the next call
+        }
         if (reportsStopped()) {
             return;
         }
         long now = System.nanoTime();
         long interval = config.reportInterval().toNanos();
-        if (!buffer.isEmpty() && now - lastLogFlush >= interval) {
+        if (unsentLines() > 0 && now - lastLogFlush >= interval) {
             flushLogs();
         }
         if (progressPending && now - lastProgressSent >= interval) {
@@ -258,15 +286,31 @@ final class AttemptContext implements JobContext, JobLogger {
         }
     }
 
+    /** Sends every unsent line; the last call may still be on its way when this returns. */
     private void flushLogs() {
         lastLogFlush = System.nanoTime();
-        while (!buffer.isEmpty() && !reportsStopped()) {
+        while (unsentLines() > 0 && !reportsStopped()) {
             sendOldestLogs();
         }
     }
 
-    /** One log call with the oldest lines: at most one call's worth by count and by size, at least one line. */
+    private int unsentLines() {
+        return buffer.size() - (inFlight == null ? 0 : inFlight.lines());
+    }
+
+    private long unsentBytes() {
+        return bufferedBytes - (inFlight == null ? 0 : inFlight.bytes());
+    }
+
+    /**
+     * Waits for the call on its way, then starts one with the oldest lines: at most one call's worth by count and by
+     * size, at least one line.
+     */
     private void sendOldestLogs() {
+        settleLogCall();
+        if (buffer.isEmpty() || reportsStopped()) {
+            return;
+        }
         int size = 0;
         long bytes = 0;
         while (size < buffer.size()
@@ -276,16 +320,47 @@ final class AttemptContext implements JobContext, JobLogger {
             size++;
         }
         List<LogEntry> batch = buffer.subList(0, size).stream().map(Line::entry).toList();
+        FunctionLog.Fields fields = FunctionLog.fields();
+        inFlight = new InFlight(
+                LOG_CALLS.submit(() -> {
+                    FunctionLog.set(fields);
+                    return ledger.appendLogs(jobId, attempt, ticket, batch, delivery);
+                }),
+                size,
+                bytes);
+    }
+
+    /** Waits for the log call on its way, if any, and follows the ledger's answer to it. */
+    private void settleLogCall() {
+        if (inFlight == null) {
+            return;
+        }
+        InFlight call = inFlight;
+        inFlight = null;
         try {
-            ReportAck ack = ledger.appendLogs(jobId, attempt, ticket, batch, delivery);
-            dropOldest(size, bytes);
+            ReportAck ack = answer(call);
+            dropOldest(call.lines(), call.bytes());
             follow(ack);
         } catch (LedgerException.Refused e) {
             if (!refused(e)) {
-                dropOldest(size, bytes);
+                dropOldest(call.lines(), call.bytes());
             }
         } catch (LedgerException.Unavailable e) {
             stop(StopReason.LEDGER_UNREACHABLE, e.getMessage());
+        }
+    }
+
+    private static ReportAck answer(InFlight call) {
+        try {
+            return call.answer().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException.Unavailable("interrupted while waiting for the ledger's answer to log lines", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("a log call failed", e.getCause());
         }
     }
 
@@ -306,6 +381,7 @@ final class AttemptContext implements JobContext, JobLogger {
 
     private void sendProgress() {
         lastProgressSent = System.nanoTime();
+        settleLogCall();
         if (reportsStopped()) {
             return;
         }

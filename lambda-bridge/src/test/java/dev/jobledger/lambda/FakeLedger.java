@@ -119,6 +119,7 @@ final class FakeLedger implements AutoCloseable {
         int reports;
         int serverErrorsLeft;
         boolean unavailable;
+        boolean logHoldReleased;
 
         Job(UUID id, String jobType, Map<String, Object> payload, StoredFile file, int maxAttempts) {
             this.id = id;
@@ -163,6 +164,7 @@ final class FakeLedger implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
     private final Map<String, BatchKnob> batchKnobs = new ConcurrentHashMap<>();
     private final Map<String, Duration> batchDelays = new ConcurrentHashMap<>();
+    private final Map<UUID, java.util.concurrent.CountDownLatch> logHolds = new ConcurrentHashMap<>();
     private final AtomicInteger badRequests = new AtomicInteger();
 
     FakeLedger() throws IOException {
@@ -281,6 +283,14 @@ final class FakeLedger implements AutoCloseable {
         jobs.get(jobId).unavailable = true;
     }
 
+    /**
+     * The first log call about this job is answered only once {@code release} is counted down (or after ten seconds):
+     * a slow ledger that the handler must not wait for. Whether the release came in time is {@code Job.logHoldReleased}.
+     */
+    void holdFirstLogCall(UUID jobId, java.util.concurrent.CountDownLatch release) {
+        logHolds.put(jobId, release);
+    }
+
     /** The job is cancelled after this many recorded log/progress reports of its running attempt. */
     synchronized void cancelAfterReports(UUID jobId, int reports) {
         jobs.get(jobId).cancelAfterReports = reports;
@@ -322,6 +332,19 @@ final class FakeLedger implements AutoCloseable {
             if (refusal != null) {
                 respond(exchange, jobId, endpoint, 403, Map.of("title", "Forbidden", "detail", refusal));
                 return;
+            }
+            java.util.concurrent.CountDownLatch hold = endpoint.equals("logs") ? logHolds.remove(jobId) : null;
+            if (hold != null) {
+                boolean released;
+                try {
+                    released = hold.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    released = false;
+                }
+                synchronized (this) {
+                    jobs.get(jobId).logHoldReleased = released;
+                }
             }
             Object answer;
             int status = 200;

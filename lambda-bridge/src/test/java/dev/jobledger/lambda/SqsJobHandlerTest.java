@@ -51,6 +51,8 @@ class SqsJobHandlerTest {
     private final AtomicInteger boomRuns = new AtomicInteger();
     private final AtomicInteger rowsRuns = new AtomicInteger();
     private final AtomicLong rowsDone = new AtomicLong();
+    private final java.util.concurrent.CountDownLatch firstLogCallMayAnswer =
+            new java.util.concurrent.CountDownLatch(1);
     private final AtomicInteger waitingRuns = new AtomicInteger();
     private final AtomicInteger sawEarlierJobCompleted = new AtomicInteger();
 
@@ -108,6 +110,16 @@ class SqsJobHandlerTest {
                         rowsDone.set(row);
                     }
                     return HandlerResult.empty();
+                }))
+                .register(handler("logs-past-a-flush", context -> {
+                    for (int line = 1; line <= 700; line++) {
+                        context.log().info("line " + line);
+                        if (line == 500) {
+                            // The 500th line sent the first 500 on their way; the ledger holds that call until here.
+                            firstLogCallMayAnswer.countDown();
+                        }
+                    }
+                    return HandlerResult.of(Map.of("lines", 700));
                 }))
                 .register(handler("waits-for-second-delivery", context -> {
                     waitingRuns.incrementAndGet();
@@ -791,6 +803,26 @@ class SqsJobHandlerTest {
         assertThat(waitingRuns).hasValue(1);
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
         assertThat(ledger.calls(job, FakeLedger.FINISH)).isEqualTo(1);
+    }
+
+    @Test
+    void theHandlerGoesOnWhileItsLogLinesTravelAndEveryLineArrivesOnceInOrder() {
+        UUID job = submit("logs-past-a-flush", Map.of());
+        ledger.holdFirstLogCall(job, firstLogCallMayAnswer);
+
+        SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "logs-past-a-flush"), context());
+
+        assertThat(reported(response)).isEmpty();
+        FakeLedger.Job state = ledger.job(job);
+        assertThat(state.logHoldReleased)
+                .as("the handler logged on while its first log call waited for the ledger's answer")
+                .isTrue();
+        assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
+        assertThat(state.logs)
+                .extracting(LogEntry::message)
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 700)
+                        .mapToObj(line -> "line " + line)
+                        .toList());
     }
 
     @Test
