@@ -107,7 +107,12 @@ class SecurityConfiguration {
         SessionTokens sessions = sessionTokens.getIfAvailable();
         boolean signInAtProvider = sessions != null;
         http.csrf(csrf -> csrf.disable())
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // The dashboard's session (DashboardSignIn) gets a new id once, at its sign-in. Here its token
+                // authenticates every request anew; renewing the id then too would race the browser's other requests
+                // in flight (a page's fragments and streams, a second tab): those still carry the old id, find no
+                // session, and the cookie the browser keeps last may name an id that no longer exists.
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS)
+                        .sessionFixation(fixation -> fixation.none()))
                 // A live stream that ends (timeout, completion) is dispatched again as ASYNC, without the bearer
                 // filter: its REQUEST dispatch was authorized already, and the answer is under way.
                 .authorizeHttpRequests(requests -> {

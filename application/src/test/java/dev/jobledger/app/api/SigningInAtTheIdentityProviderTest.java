@@ -220,6 +220,22 @@ class SigningInAtTheIdentityProviderTest extends DashboardWithIdentityProvider {
     }
 
     @Test
+    void aSessionKeepsItsIdFromRequestToRequestSoRequestsSentTogetherAreAllSignedIn() {
+        HttpBrowser bob = signedIn(IdentityProvider.BOB);
+        String session = bob.cookiesOf(URI.create(baseUrl())).get("SESSION");
+
+        Step first = get(bob, "/dashboard/fragments/jobs");
+        // A page's fragments and live streams, or a second tab, leave before the first answer arrives: same cookie.
+        Step sentBeforeTheFirstAnswer = new HttpBrowser()
+                .call("GET", baseUrl() + "/dashboard/fragments/jobs", null, Map.of("Cookie", "SESSION=" + session));
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(sentBeforeTheFirstAnswer.status()).isEqualTo(200);
+        assertThat(first.header("Set-Cookie")).isNull();
+        assertThat(bob.cookiesOf(URI.create(baseUrl()))).containsEntry("SESSION", session);
+    }
+
+    @Test
     void anExpiringTokenIsRenewedWithTheRefreshTokenAndARevokedGrantSignsTheBrowserInAgain() {
         HttpBrowser sam = signedIn(IdentityProvider.SAM);
         int renewed = PROVIDER.refreshes("sam");
