@@ -89,6 +89,8 @@ public final class ReplayBenchmark {
                     jobs * EVENTS_PER_JOB, jobs, EVENTS_PER_JOB, Benchmark.seconds(seeded));
 
             asOf(base, admin, longJob, lastOfLongJob);
+            // A rebuild starts only once the processors hold their segments, as it does in a running service.
+            processing.eventProcessors().values().forEach(processor -> processor.start());
             rebuild(base, admin);
         }
         // The data directory holds a database of the benchmark's size: gigabytes for the replay.
@@ -188,6 +190,12 @@ public final class ReplayBenchmark {
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build();
         HttpResponse<String> started = HTTP.send(start, HttpResponse.BodyHandlers.ofString());
+        long claimDeadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (started.statusCode() == 409 && System.nanoTime() < claimDeadline) {
+            // Refused while the processors just started have not claimed their segments yet.
+            Thread.sleep(200);
+            started = HTTP.send(start, HttpResponse.BodyHandlers.ofString());
+        }
         if (started.statusCode() != 202) {
             throw new IllegalStateException("The rebuild did not start: " + started.body());
         }

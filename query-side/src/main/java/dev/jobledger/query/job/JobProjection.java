@@ -14,34 +14,47 @@ import dev.jobledger.messages.JobRedispatched;
 import dev.jobledger.messages.JobRedriven;
 import dev.jobledger.messages.JobRetried;
 import dev.jobledger.messages.JobStarted;
-import dev.jobledger.messages.JobStatus;
 import dev.jobledger.messages.JobSubmitted;
-import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.StoredFile;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Projects every job's events into the {@code job} table. Idempotent, and rebuildable from the event store.
  *
- * <p>Each event is one SQL statement, a named mutator below, that changes the row only when the event is newer than the
- * last one the row applied ({@code last_event_sequence}): a redelivered or replayed event changes nothing, and no row is
- * read first. Reading rows as entities to change them cost more than the rest of the projection together (a JSON parse
- * of every job's payload, dirty checking, and the updates written back), and is what a rebuild of millions of events
- * spends its time on.
+ * <p>The rows of the jobs a processor batch touches are read with one query (only the columns events change, never the
+ * documents a submission set), changed in memory by named mutators ({@link JobRowState}), and written back once each,
+ * in two JDBC batches (new rows, changed rows), when the batch commits. A job's many events in one batch (a rebuild
+ * replays them back to back) are one update, not one each; and reading rows as JPA entities cost more than the rest of
+ * the projection together (a JSON parse of every job's payload, dirty checking).
  */
 @Component
 @ProcessingGroup(JobProjection.PROCESSING_GROUP)
@@ -49,32 +62,28 @@ class JobProjection {
 
     static final String PROCESSING_GROUP = "job-view";
 
+    private static final String SELECT = "SELECT " + JobRowState.COLUMNS + " FROM job WHERE id = ANY (?)";
+
     private static final String INSERT = """
-            INSERT INTO job (id, job_type, status, user_id, queue, max_attempts, payload, meta, file_key, file_name,
-                             file_url, file_size, file_content_type, created_at, updated_at, last_event_sequence,
-                             last_event_index)
-            VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO job (id, job_type, status, user_id, queue, attempt, attempts, max_attempts, error_reason,
+                             dead_lettered, file_key, file_name, file_url, file_size, file_content_type, payload,
+                             result, meta, processed_rows, total_rows, failed_rows, log_count, created_at, updated_at,
+                             started_at, finished_at, last_event_sequence, last_event_index)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb),
+                    ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING
             """;
 
-    private static final String STARTED = change("""
-            status = 'RUNNING', attempt = ?, attempts = attempts + 1, error_reason = NULL, processed_rows = 0,
-            total_rows = NULL, failed_rows = 0, started_at = ?""");
-    private static final String LOGGED = change("log_count = ?");
-    private static final String PROGRESSED = change("processed_rows = ?, total_rows = ?, failed_rows = ?");
-    private static final String COMPLETED = change("status = 'COMPLETED', result = CAST(? AS jsonb), finished_at = ?");
-    private static final String COMPLETED_WITH_PROGRESS = change("""
-            status = 'COMPLETED', result = CAST(? AS jsonb), finished_at = ?, processed_rows = ?, total_rows = ?,
-            failed_rows = ?""");
-    private static final String ATTEMPT_FAILED = change("status = 'RETRYING', error_reason = ?");
-    private static final String FAILED = change("status = 'FAILED', error_reason = ?, finished_at = ?");
-    private static final String CANCELLED = change("status = 'CANCELLED', finished_at = ?");
-    private static final String RETRIED = change("""
-            status = 'PENDING', attempts = 0, max_attempts = ?, error_reason = NULL, dead_lettered = FALSE,
-            result = NULL, finished_at = NULL""");
-    private static final String DEAD_LETTERED =
-            change("status = 'FAILED', dead_lettered = TRUE, error_reason = ?, finished_at = ?");
-    private static final String NOTED = change(null);
+    /** Written only over the row as it was read: a row changed meanwhile fails the batch, which is tried again. */
+    private static final String UPDATE = """
+            UPDATE job SET status = ?, attempt = ?, attempts = ?, max_attempts = ?, error_reason = ?,
+                           dead_lettered = ?, result = CASE WHEN ? THEN CAST(? AS jsonb) ELSE result END,
+                           processed_rows = ?, total_rows = ?, failed_rows = ?, log_count = ?, updated_at = ?,
+                           started_at = ?, finished_at = ?, last_event_sequence = ?, last_event_index = ?
+            WHERE id = ? AND last_event_sequence = ?
+            """;
+
+    private static final String ROWS = JobProjection.class.getName() + ".rows";
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -84,121 +93,79 @@ class JobProjection {
         this.json = json;
     }
 
-    /** The statement of a mutator: its assignments, then the bookkeeping every applied event does. */
-    private static String change(String assignments) {
-        return "UPDATE job SET " + (assignments == null ? "" : assignments + ", ")
-                + "last_event_sequence = ?, last_event_index = ?, updated_at = ?"
-                + " WHERE id = ? AND last_event_sequence < ?";
-    }
-
     @EventHandler
     void on(JobSubmitted event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        StoredFile file = event.file() == null ? new StoredFile(null, null, null, 0, null) : event.file();
-        OffsetDateTime time = time(at);
-        update(
-                INSERT,
-                event.jobId(),
-                Storable.text(event.jobType()),
-                JobStatus.PENDING.name(),
-                Storable.text(event.userId()),
-                Storable.text(event.queue()),
-                event.maxAttempts(),
-                document(event.payload()),
-                document(event.meta()),
-                Storable.text(file.key()),
-                Storable.text(file.name()),
-                Storable.text(file.url()),
-                event.file() == null ? null : file.size(),
-                Storable.text(file.contentType()),
-                time,
-                time,
-                sequence,
-                position(token));
+        withRows(rows -> {
+            if (rows.find(event.jobId()) == null) {
+                rows.changed(JobRowState.submitted(event, sequence, position(token), at));
+            }
+        });
     }
 
     @EventHandler
     void on(JobStarted event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        apply(STARTED, event.jobId(), sequence, at, token, event.attempt(), time(at));
+        change(event.jobId(), sequence, at, token, row -> row.started(event.attempt(), at));
     }
 
     @EventHandler
     void on(JobLogsAppended event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
         long last = event.firstSequence() + event.entries().size() - 1;
-        apply(LOGGED, event.jobId(), sequence, at, token, last);
+        change(event.jobId(), sequence, at, token, row -> row.logged(last));
     }
 
     @EventHandler
     void on(JobProgressed event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        Progress progress = event.progress();
-        apply(
-                PROGRESSED,
-                event.jobId(),
-                sequence,
-                at,
-                token,
-                progress.processed(),
-                progress.total(),
-                progress.failed());
+        change(event.jobId(), sequence, at, token, row -> row.progressed(event.progress()));
     }
 
     @EventHandler
     void on(JobCompleted event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        Progress progress = event.progress();
-        if (progress == null) {
-            apply(COMPLETED, event.jobId(), sequence, at, token, document(event.result()), time(at));
-        } else {
-            apply(
-                    COMPLETED_WITH_PROGRESS,
-                    event.jobId(),
-                    sequence,
-                    at,
-                    token,
-                    document(event.result()),
-                    time(at),
-                    progress.processed(),
-                    progress.total(),
-                    progress.failed());
-        }
+        change(event.jobId(), sequence, at, token, row -> {
+            if (event.progress() != null) {
+                row.progressed(event.progress());
+            }
+            row.completed(event.result(), at);
+        });
     }
 
     @EventHandler
     void on(JobAttemptFailed event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        apply(ATTEMPT_FAILED, event.jobId(), sequence, at, token, Storable.text(event.reason()));
+        change(event.jobId(), sequence, at, token, row -> row.attemptFailed(event.reason()));
     }
 
     @EventHandler
     void on(JobFailed event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        apply(FAILED, event.jobId(), sequence, at, token, Storable.text(event.reason()), time(at));
+        change(event.jobId(), sequence, at, token, row -> row.failed(event.reason(), at));
     }
 
     @EventHandler
     void on(JobCancelled event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        apply(CANCELLED, event.jobId(), sequence, at, token, time(at));
+        change(event.jobId(), sequence, at, token, row -> row.cancelled(at));
     }
 
     @EventHandler
     void on(JobRetried event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        apply(RETRIED, event.jobId(), sequence, at, token, event.maxAttempts());
+        change(event.jobId(), sequence, at, token, row -> row.retried(event.maxAttempts()));
     }
 
     @EventHandler
     void on(JobRedriven event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        apply(RETRIED, event.jobId(), sequence, at, token, event.maxAttempts());
+        change(event.jobId(), sequence, at, token, row -> row.retried(event.maxAttempts()));
     }
 
     @EventHandler
     void on(JobDeadLettered event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        apply(DEAD_LETTERED, event.jobId(), sequence, at, token, Storable.text(event.reason()), time(at));
+        change(event.jobId(), sequence, at, token, row -> row.deadLettered(event.reason(), at));
     }
 
     @EventHandler
     void on(JobDispatched event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        apply(NOTED, event.jobId(), sequence, at, token);
+        change(event.jobId(), sequence, at, token, row -> {});
     }
 
     @EventHandler
     void on(JobRedispatched event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        apply(NOTED, event.jobId(), sequence, at, token);
+        change(event.jobId(), sequence, at, token, row -> {});
     }
 
     @ResetHandler
@@ -207,44 +174,189 @@ class JobProjection {
     }
 
     /**
-     * Runs a mutator's statement with its values, then the bookkeeping's. Nothing changed means the event was applied
-     * already, or the job has no row: an event ahead of its job's submission, which this read model cannot place (it
-     * is parked, with the job's later events, in the processor's dead-letter queue).
+     * Applies a mutator to the job's row. An event of a job without a row is ahead of its job's submission, which this
+     * read model cannot place: refused, and parked with the job's later events in the processor's dead-letter queue.
      */
-    private void apply(String statement, UUID jobId, long sequence, Instant at, TrackingToken token, Object... values) {
-        Object[] arguments = new Object[values.length + 5];
-        System.arraycopy(values, 0, arguments, 0, values.length);
-        arguments[values.length] = sequence;
-        arguments[values.length + 1] = position(token);
-        arguments[values.length + 2] = time(at);
-        arguments[values.length + 3] = jobId;
-        arguments[values.length + 4] = sequence;
-        if (update(statement, arguments) == 0
-                && !Boolean.TRUE.equals(
-                        jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM job WHERE id = ?)", Boolean.class, jobId))) {
-            throw new IllegalStateException(
-                    "Event " + sequence + " of job " + jobId + " arrived before the job was projected");
-        }
-    }
-
-    /**
-     * Binds the values as they are; a null as a value of no type, which PostgreSQL takes from its column. (Spring's
-     * own binding of a null asks the database for the parameter's type first: a round trip per null.)
-     */
-    private int update(String statement, Object... values) {
-        return jdbc.update(statement, (PreparedStatement bound) -> {
-            for (int index = 0; index < values.length; index++) {
-                if (values[index] == null) {
-                    bound.setNull(index + 1, Types.NULL);
-                } else {
-                    bound.setObject(index + 1, values[index]);
-                }
+    private void change(UUID jobId, long sequence, Instant at, TrackingToken token, Consumer<JobRowState> mutation) {
+        withRows(rows -> {
+            JobRowState row = rows.find(jobId);
+            if (row == null) {
+                throw new IllegalStateException(
+                        "Event " + sequence + " of job " + jobId + " arrived before the job was projected");
             }
+            if (row.hasApplied(sequence)) {
+                return;
+            }
+            mutation.accept(row);
+            row.applied(sequence, position(token), at);
+            rows.changed(row);
         });
     }
 
+    /**
+     * The rows of the current unit of work, written when it commits; without one (a direct call), rows read and
+     * written at once.
+     */
+    private void withRows(Consumer<Rows> work) {
+        if (!CurrentUnitOfWork.isStarted()) {
+            Rows rows = new Rows();
+            work.accept(rows);
+            rows.write();
+            return;
+        }
+        UnitOfWork<?> unit = CurrentUnitOfWork.get();
+        UnitOfWork<?> root = unit.root();
+        work.accept(root.getOrComputeResource(ROWS, key -> {
+            Rows rows = new Rows();
+            if (unit instanceof BatchingUnitOfWork<?> batch) {
+                rows.read(jobsOf(batch.getMessages()));
+            }
+            root.onPrepareCommit(committing -> rows.write());
+            return rows;
+        }));
+    }
+
+    private static Set<UUID> jobsOf(List<? extends Message<?>> messages) {
+        Set<UUID> jobIds = new HashSet<>();
+        for (Message<?> message : messages) {
+            if (message instanceof DomainEventMessage<?> event && event.getAggregateIdentifier() != null) {
+                jobIds.add(UUID.fromString(event.getAggregateIdentifier()));
+            }
+        }
+        return jobIds;
+    }
+
+    /** The rows a unit of work reads and changes, and those it changed, in the order first changed. */
+    private final class Rows {
+
+        private final Set<UUID> looked = new HashSet<>();
+        private final Map<UUID, JobRowState> found = new HashMap<>();
+        private final Map<UUID, JobRowState> changed = new LinkedHashMap<>();
+
+        JobRowState find(UUID jobId) {
+            if (!looked.contains(jobId)) {
+                read(Set.of(jobId));
+            }
+            return found.get(jobId);
+        }
+
+        void changed(JobRowState row) {
+            found.put(row.id, row);
+            changed.put(row.id, row);
+        }
+
+        void read(Collection<UUID> jobIds) {
+            List<UUID> missing = jobIds.stream().filter(looked::add).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            jdbc.query(
+                    connection -> {
+                        PreparedStatement select = connection.prepareStatement(SELECT);
+                        select.setArray(1, connection.createArrayOf("uuid", missing.toArray()));
+                        return select;
+                    },
+                    (java.sql.ResultSet row) -> {
+                        JobRowState state = JobRowState.read(row);
+                        found.put(state.id, state);
+                    });
+        }
+
+        void write() {
+            List<JobRowState> inserts = new ArrayList<>();
+            List<JobRowState> updates = new ArrayList<>();
+            changed.values().forEach(row -> (row.isNew() ? inserts : updates).add(row));
+            changed.clear();
+            if (!inserts.isEmpty()) {
+                jdbc.batchUpdate(INSERT, new Setter(inserts, JobProjection.this::bindInsert));
+            }
+            if (!updates.isEmpty()) {
+                int[] counts = jdbc.batchUpdate(UPDATE, new Setter(updates, JobProjection.this::bindUpdate));
+                for (int index = 0; index < counts.length; index++) {
+                    if (counts[index] == 0) {
+                        throw new IllegalStateException("The row of job " + updates.get(index).id
+                                + " changed while this batch applied its events; the batch is tried again");
+                    }
+                }
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement statement, JobRowState row) throws SQLException;
+    }
+
+    private record Setter(List<JobRowState> rows, Binder binder) implements BatchPreparedStatementSetter {
+
+        @Override
+        public void setValues(PreparedStatement statement, int index) throws SQLException {
+            binder.bind(statement, rows.get(index));
+        }
+
+        @Override
+        public int getBatchSize() {
+            return rows.size();
+        }
+    }
+
+    private void bindInsert(PreparedStatement insert, JobRowState row) throws SQLException {
+        JobSubmitted submission = row.submission;
+        StoredFile file = submission.file();
+        insert.setObject(1, row.id);
+        insert.setString(2, Storable.text(submission.jobType()));
+        insert.setString(3, row.status.name());
+        insert.setString(4, Storable.text(submission.userId()));
+        insert.setString(5, Storable.text(submission.queue()));
+        insert.setInt(6, row.attempt);
+        insert.setInt(7, row.attempts);
+        insert.setInt(8, row.maxAttempts);
+        insert.setString(9, row.errorReason);
+        insert.setBoolean(10, row.deadLettered);
+        insert.setString(11, file == null ? null : Storable.text(file.key()));
+        insert.setString(12, file == null ? null : Storable.text(file.name()));
+        insert.setString(13, file == null ? null : Storable.text(file.url()));
+        insert.setObject(14, file == null ? null : file.size(), Types.BIGINT);
+        insert.setString(15, file == null ? null : Storable.text(file.contentType()));
+        insert.setString(16, document(submission.payload()));
+        insert.setString(17, document(row.result));
+        insert.setString(18, document(submission.meta()));
+        insert.setLong(19, row.processedRows);
+        insert.setObject(20, row.totalRows, Types.BIGINT);
+        insert.setLong(21, row.failedRows);
+        insert.setLong(22, row.logCount);
+        insert.setObject(23, time(row.createdAt), Types.TIMESTAMP_WITH_TIMEZONE);
+        insert.setObject(24, time(row.updatedAt), Types.TIMESTAMP_WITH_TIMEZONE);
+        insert.setObject(25, time(row.startedAt), Types.TIMESTAMP_WITH_TIMEZONE);
+        insert.setObject(26, time(row.finishedAt), Types.TIMESTAMP_WITH_TIMEZONE);
+        insert.setLong(27, row.lastEventSequence);
+        insert.setLong(28, row.lastEventIndex);
+    }
+
+    private void bindUpdate(PreparedStatement update, JobRowState row) throws SQLException {
+        update.setString(1, row.status.name());
+        update.setInt(2, row.attempt);
+        update.setInt(3, row.attempts);
+        update.setInt(4, row.maxAttempts);
+        update.setString(5, row.errorReason);
+        update.setBoolean(6, row.deadLettered);
+        update.setBoolean(7, row.resultChanged);
+        update.setString(8, document(row.result));
+        update.setLong(9, row.processedRows);
+        update.setObject(10, row.totalRows, Types.BIGINT);
+        update.setLong(11, row.failedRows);
+        update.setLong(12, row.logCount);
+        update.setObject(13, time(row.updatedAt), Types.TIMESTAMP_WITH_TIMEZONE);
+        update.setObject(14, time(row.startedAt), Types.TIMESTAMP_WITH_TIMEZONE);
+        update.setObject(15, time(row.finishedAt), Types.TIMESTAMP_WITH_TIMEZONE);
+        update.setLong(16, row.lastEventSequence);
+        update.setLong(17, row.lastEventIndex);
+        update.setObject(18, row.id);
+        update.setLong(19, row.storedSequence);
+    }
+
     private static OffsetDateTime time(Instant at) {
-        return at.atOffset(ZoneOffset.UTC);
+        return at == null ? null : at.atOffset(ZoneOffset.UTC);
     }
 
     /**
