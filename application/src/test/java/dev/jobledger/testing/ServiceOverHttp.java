@@ -6,6 +6,7 @@ import dev.jobledger.command.ticket.AttemptTickets;
 import dev.jobledger.messages.Delivery;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -98,6 +99,16 @@ public abstract class ServiceOverHttp {
         return await().atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> api.get("/api/jobs/" + jobId, token), condition);
+    }
+
+    /** The types of the job's events, oldest first, as its history endpoint lists them. */
+    protected List<String> eventTypes(String jobId, String token) {
+        List<String> types = new java.util.ArrayList<>();
+        api.get("/api/jobs/" + jobId + "/history?pageSize=1000", token)
+                .body()
+                .path("items")
+                .forEach(event -> types.add(event.path("type").asText()));
+        return types;
     }
 
     protected static Predicate<Api.Answer> status(String status) {

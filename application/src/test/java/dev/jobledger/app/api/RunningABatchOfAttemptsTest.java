@@ -112,7 +112,7 @@ class RunningABatchOfAttemptsTest extends LedgerIntegrationTest {
         assertThat(again.get(0).path("answer").path("decision").asText()).isEqualTo("PROCEED");
         assertThat(again.get(0).path("answer").path("attempt").asInt()).isEqualTo(1);
         assertThat(again.get(1).path("answer").path("decision").asText()).isEqualTo("SKIP");
-        assertThat(history(jobId, token)).filteredOn("JobStarted"::equals).hasSize(1);
+        assertThat(eventTypes(jobId, token)).filteredOn("JobStarted"::equals).hasSize(1);
     }
 
     @Test
@@ -137,7 +137,7 @@ class RunningABatchOfAttemptsTest extends LedgerIntegrationTest {
         assertThat(job.path("progress").path("failed").asInt()).isEqualTo(1);
         assertThat(job.path("result").path("lines").asInt()).isEqualTo(5);
         assertThat(awaitLogs(token, done, 2)).containsExactly("read 5 lines", "row 3 is odd");
-        assertThat(history(done, token))
+        assertThat(eventTypes(done, token))
                 .containsSubsequence("JobStarted", "JobLogsAppended", "JobCompleted")
                 .doesNotContain("JobProgressed");
         assertThat(awaitJob(token, retried, status("RETRYING"))
@@ -162,8 +162,10 @@ class RunningABatchOfAttemptsTest extends LedgerIntegrationTest {
 
         assertThat(repeated.path("status").asInt()).isEqualTo(200);
         assertThat(repeated.path("job").path("status").asText()).isEqualTo("COMPLETED");
-        assertThat(history(jobId, token)).filteredOn("JobLogsAppended"::equals).hasSize(1);
-        assertThat(history(jobId, token)).filteredOn("JobCompleted"::equals).hasSize(1);
+        assertThat(eventTypes(jobId, token))
+                .filteredOn("JobLogsAppended"::equals)
+                .hasSize(1);
+        assertThat(eventTypes(jobId, token)).filteredOn("JobCompleted"::equals).hasSize(1);
         assertThat(awaitLogs(token, jobId, 2)).hasSize(2);
     }
 
@@ -230,7 +232,7 @@ class RunningABatchOfAttemptsTest extends LedgerIntegrationTest {
                 .doesNotContain(ticket(good, 1));
         assertThat(outcomes.get(1).has("answer")).isFalse();
         awaitJob(token, good, status("RUNNING"));
-        assertThat(history(bad, token)).doesNotContain("JobStarted");
+        assertThat(eventTypes(bad, token)).doesNotContain("JobStarted");
         assertThat(api.get("/api/jobs/" + bad, token).body().path("status").asText())
                 .isEqualTo("PENDING");
     }
@@ -257,7 +259,7 @@ class RunningABatchOfAttemptsTest extends LedgerIntegrationTest {
         awaitJob(token, done, status("COMPLETED"));
         assertThat(api.get("/api/jobs/" + refused, token).body().path("status").asText())
                 .isEqualTo("RUNNING");
-        assertThat(history(refused, token)).doesNotContain("JobLogsAppended", "JobCompleted");
+        assertThat(eventTypes(refused, token)).doesNotContain("JobLogsAppended", "JobCompleted");
     }
 
     @Test
@@ -287,15 +289,6 @@ class RunningABatchOfAttemptsTest extends LedgerIntegrationTest {
                 Map.of("attempts", List.of(delivery(UUID.randomUUID().toString(), "m-1"))));
 
         assertThat(answer.status()).isEqualTo(403);
-    }
-
-    private List<String> history(String jobId, String token) {
-        List<String> types = new ArrayList<>();
-        api.get("/api/jobs/" + jobId + "/history?pageSize=1000", token)
-                .body()
-                .path("items")
-                .forEach(event -> types.add(event.path("type").asText()));
-        return types;
     }
 
     private List<String> awaitLogs(String token, String jobId, int count) {

@@ -6,7 +6,6 @@ import dev.jobledger.messages.Delivery;
 import dev.jobledger.testing.Api;
 import dev.jobledger.testing.LedgerIntegrationTest;
 import dev.jobledger.testing.Tokens;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,7 @@ class ScopingTheWorkerCredentialTest extends LedgerIntegrationTest {
                     .isEqualTo("the attempt ticket does not admit attempt 1 of job " + theirs);
             assertThat(refused.raw().body()).doesNotContain(myTicket);
         }
-        assertThat(history(theirs, token))
+        assertThat(eventTypes(theirs, token))
                 .doesNotContain(
                         "JobStarted",
                         "JobLogsAppended",
@@ -113,14 +112,5 @@ class ScopingTheWorkerCredentialTest extends LedgerIntegrationTest {
         assertThat(started.body().path("ticket").asText()).isEqualTo(ticket(jobId, 1));
         assertThat(skipped.body().path("decision").asText()).isEqualTo("SKIP");
         assertThat(skipped.body().has("ticket")).as("a SKIP hands out nothing").isFalse();
-    }
-
-    private List<String> history(String jobId, String token) {
-        List<String> types = new ArrayList<>();
-        api.get("/api/jobs/" + jobId + "/history?pageSize=1000", token)
-                .body()
-                .path("items")
-                .forEach(event -> types.add(event.path("type").asText()));
-        return types;
     }
 }

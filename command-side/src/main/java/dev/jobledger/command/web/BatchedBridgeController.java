@@ -21,9 +21,11 @@ import jakarta.validation.Valid;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -71,30 +73,25 @@ class BatchedBridgeController {
     AttemptStartOutcomes start(@Valid @RequestBody BridgeRequests.StartAttempts request, Caller bridge) {
         Instant quietSince = clock.instant().minus(attempts.lease());
         List<BridgeRequests.AttemptToStart> items = request.attempts();
-        String[] refusals = new String[items.size()];
-        List<StartJobAttempt> starts = new ArrayList<>(items.size());
-        for (int index = 0; index < items.size(); index++) {
-            BridgeRequests.AttemptToStart item = items.get(index);
-            refusals[index] = tickets.refusal(item.jobId(), item.attempt(), item.ticket());
-            if (refusals[index] == null) {
-                Delivery delivery = new Delivery(item.messageId(), request.requestId());
-                starts.add(new StartJobAttempt(
-                        item.jobId(), item.attempt(), delivery, bridge.reporting(delivery), quietSince));
-            }
-        }
-        Iterator<BatchedCommands.Outcome<StartAnswer>> answers = sendAll(starts);
+        List<Decided<StartAnswer>> decided = decideEach(
+                items,
+                item -> tickets.refusal(item.jobId(), item.attempt(), item.ticket()),
+                item -> {
+                    Delivery delivery = new Delivery(item.messageId(), request.requestId());
+                    return new StartJobAttempt(
+                            item.jobId(), item.attempt(), delivery, bridge.reporting(delivery), quietSince);
+                },
+                BridgeRequests.AttemptToStart::jobId);
         List<AttemptStartOutcome> outcomes = new ArrayList<>(items.size());
         for (int index = 0; index < items.size(); index++) {
             BridgeRequests.AttemptToStart item = items.get(index);
-            Decided<StartAnswer> decided = refusals[index] != null
-                    ? Decided.forbidden(refusals[index])
-                    : decided(item.jobId(), answers.next());
+            Decided<StartAnswer> one = decided.get(index);
             outcomes.add(new AttemptStartOutcome(
                     item.jobId(),
                     item.messageId(),
-                    decided.status(),
-                    tickets.handOut(item.jobId(), decided.answer()),
-                    decided.detail()));
+                    one.status(),
+                    tickets.handOut(item.jobId(), one.answer()),
+                    one.detail()));
         }
         return new AttemptStartOutcomes(outcomes);
     }
@@ -119,50 +116,64 @@ class BatchedBridgeController {
             }
         }
         List<BridgeRequests.AttemptReport> reports = request.reports();
-        String[] refusals = new String[reports.size()];
-        List<Object> ends = new ArrayList<>(reports.size());
-        for (int index = 0; index < reports.size(); index++) {
-            BridgeRequests.AttemptReport report = reports.get(index);
-            refusals[index] = tickets.refusal(report.jobId(), report.attempt(), report.ticket());
-            if (refusals[index] != null) {
-                continue;
-            }
-            Actor actor = bridge.reporting(new Delivery(report.messageId(), request.requestId()));
-            Object command = report.outcome() == BridgeRequests.AttemptOutcome.COMPLETED
-                    ? new CompleteJob(
-                            report.jobId(),
-                            report.attempt(),
-                            report.result(),
-                            actor,
-                            report.logEntries(),
-                            report.finalProgress())
-                    : new FailJobAttempt(
-                            report.jobId(),
-                            report.attempt(),
-                            report.reason(),
-                            report.retryable(),
-                            actor,
-                            report.logEntries(),
-                            report.finalProgress());
-            ends.add(command);
-        }
-        Iterator<BatchedCommands.Outcome<JobView>> answers = sendAll(ends);
+        List<Decided<JobView>> decided = decideEach(
+                reports,
+                report -> tickets.refusal(report.jobId(), report.attempt(), report.ticket()),
+                report -> {
+                    Actor actor = bridge.reporting(new Delivery(report.messageId(), request.requestId()));
+                    return report.outcome() == BridgeRequests.AttemptOutcome.COMPLETED
+                            ? new CompleteJob(
+                                    report.jobId(),
+                                    report.attempt(),
+                                    report.result(),
+                                    actor,
+                                    report.logEntries(),
+                                    report.finalProgress())
+                            : new FailJobAttempt(
+                                    report.jobId(),
+                                    report.attempt(),
+                                    report.reason(),
+                                    report.retryable(),
+                                    actor,
+                                    report.logEntries(),
+                                    report.finalProgress());
+                },
+                BridgeRequests.AttemptReport::jobId);
         List<AttemptFinishOutcome> outcomes = new ArrayList<>(reports.size());
         for (int index = 0; index < reports.size(); index++) {
             BridgeRequests.AttemptReport report = reports.get(index);
-            Decided<JobView> decided = refusals[index] != null
-                    ? Decided.forbidden(refusals[index])
-                    : decided(report.jobId(), answers.next());
+            Decided<JobView> one = decided.get(index);
             outcomes.add(new AttemptFinishOutcome(
-                    report.jobId(), report.messageId(), decided.status(), decided.answer(), decided.detail()));
+                    report.jobId(), report.messageId(), one.status(), one.answer(), one.detail()));
         }
         return new AttemptFinishOutcomes(outcomes);
     }
 
-    /** The outcomes of the admitted records' commands, in order; no call when every record was refused. */
-    private <T> Iterator<BatchedCommands.Outcome<T>> sendAll(List<?> admitted) {
-        List<BatchedCommands.Outcome<T>> outcomes = admitted.isEmpty() ? List.of() : commands.sendAll(admitted);
-        return outcomes.iterator();
+    /**
+     * Decides each item on its own, in order: refused for its ticket with no command sent, or by the outcome of its
+     * command. The admitted items' commands go together in one unit of work; none when every item was refused.
+     */
+    private <I, T> List<Decided<T>> decideEach(
+            List<I> items, Function<I, String> refusal, Function<I, Object> command, Function<I, UUID> jobId) {
+        String[] refusals = new String[items.size()];
+        List<Object> admitted = new ArrayList<>(items.size());
+        for (int index = 0; index < items.size(); index++) {
+            refusals[index] = refusal.apply(items.get(index));
+            if (refusals[index] == null) {
+                admitted.add(command.apply(items.get(index)));
+            }
+        }
+        Iterator<BatchedCommands.Outcome<T>> answers = admitted.isEmpty()
+                ? Collections.emptyIterator()
+                : commands.<T>sendAll(admitted).iterator();
+        List<Decided<T>> decided = new ArrayList<>(items.size());
+        for (int index = 0; index < items.size(); index++) {
+            decided.add(
+                    refusals[index] != null
+                            ? Decided.forbidden(refusals[index])
+                            : decided(jobId.apply(items.get(index)), answers.next()));
+        }
+        return decided;
     }
 
     /** One record's decision, with the status its single-record endpoint would have answered. */

@@ -61,7 +61,7 @@ class BridgeController {
     StartAnswer start(
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.StartAttempt request,
-            TicketHeader.Presented ticket,
+            DeliveryHeaders.Ticket ticket,
             Caller bridge) {
         tickets.require(jobId, request.attempt(), ticket);
         Delivery delivery = new Delivery(request.messageId(), request.requestId());
@@ -83,7 +83,7 @@ class BridgeController {
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.AppendLogs request,
             Delivery delivery,
-            TicketHeader.Presented ticket,
+            DeliveryHeaders.Ticket ticket,
             Caller bridge) {
         tickets.require(jobId, request.attempt(), ticket);
         for (int line = 0; line < request.entries().size(); line++) {
@@ -104,7 +104,7 @@ class BridgeController {
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.ReportProgress request,
             Delivery delivery,
-            TicketHeader.Presented ticket,
+            DeliveryHeaders.Ticket ticket,
             Caller bridge) {
         tickets.require(jobId, request.attempt(), ticket);
         Progress progress =
@@ -119,7 +119,7 @@ class BridgeController {
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.Complete request,
             Delivery delivery,
-            TicketHeader.Presented ticket,
+            DeliveryHeaders.Ticket ticket,
             Caller bridge) {
         tickets.require(jobId, request.attempt(), ticket);
         documents.requireStorable("result", request.result());
@@ -136,7 +136,7 @@ class BridgeController {
             @PathVariable UUID jobId,
             @Valid @RequestBody BridgeRequests.Fail request,
             Delivery delivery,
-            TicketHeader.Presented ticket,
+            DeliveryHeaders.Ticket ticket,
             Caller bridge) {
         tickets.require(jobId, request.attempt(), ticket);
         return commands.sendAndWait(new FailJobAttempt(

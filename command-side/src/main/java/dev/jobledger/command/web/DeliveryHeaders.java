@@ -2,6 +2,7 @@ package dev.jobledger.command.web;
 
 import static dev.jobledger.messages.Delivery.MESSAGE_ID_HEADER;
 import static dev.jobledger.messages.Delivery.REQUEST_ID_HEADER;
+import static dev.jobledger.messages.Delivery.TICKET_HEADER;
 
 import dev.jobledger.messages.Delivery;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -22,9 +23,10 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The delivery a worker's report is about, read from its two optional headers: a report endpoint takes a
- * {@link Delivery} parameter, and this says once, for all of them, how it is read, how long it may be and how the
- * OpenAPI description shows it.
+ * The headers of a worker's single-record call: the delivery its report is about (two optional headers, a {@link
+ * Delivery} parameter) and the attempt ticket (a {@link Ticket} parameter). This says once, for every endpoint, how they
+ * are read, how long they may be and how the OpenAPI description shows them. Whether a ticket admits the call is
+ * {@link TicketCheck}'s.
  */
 @Configuration(proxyBeanMethods = false)
 class DeliveryHeaders implements WebMvcConfigurer {
@@ -32,9 +34,12 @@ class DeliveryHeaders implements WebMvcConfigurer {
     /** SQS message ids and Lambda request ids are far shorter; a longer one is not one of them. */
     static final int MAX_LENGTH = 255;
 
+    /** The ticket header as sent, {@code null} when absent: a missing ticket is refused like a wrong one, with 403. */
+    record Ticket(String value) {}
+
     static {
-        // Not a query parameter object, as springdoc would take it: the customizer below documents the headers.
-        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Delivery.class);
+        // Not query parameter objects, as springdoc would take them: the customizer below documents the headers.
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Delivery.class, Ticket.class);
     }
 
     @Override
@@ -45,7 +50,18 @@ class DeliveryHeaders implements WebMvcConfigurer {
     @Bean
     OperationCustomizer deliveryHeadersDescribed() {
         return (operation, handler) -> {
-            if (Arrays.stream(handler.getMethodParameters()).anyMatch(FromHeaders::reads)) {
+            if (Arrays.stream(handler.getMethodParameters())
+                    .anyMatch(parameter -> FromHeaders.reads(parameter, Ticket.class))) {
+                operation.addParametersItem(header(
+                                TICKET_HEADER,
+                                "The attempt ticket of the SQS message the worker runs (its `ticket` field), or the"
+                                        + " one the start's PROCEED answer handed out. A call whose ticket does not"
+                                        + " admit the job and the `attempt` it names is refused with 403, and changes"
+                                        + " nothing.")
+                        .required(true));
+            }
+            if (Arrays.stream(handler.getMethodParameters())
+                    .anyMatch(parameter -> FromHeaders.reads(parameter, Delivery.class))) {
                 operation.addParametersItem(header(
                         MESSAGE_ID_HEADER,
                         "The SQS message id of the delivery the reporting attempt works on, kept on the job's"
@@ -67,21 +83,24 @@ class DeliveryHeaders implements WebMvcConfigurer {
 
     private static final class FromHeaders implements HandlerMethodArgumentResolver {
 
-        static boolean reads(MethodParameter parameter) {
-            return parameter.getParameterType() == Delivery.class && !parameter.hasParameterAnnotations();
+        static boolean reads(MethodParameter parameter, Class<?> type) {
+            return parameter.getParameterType() == type && !parameter.hasParameterAnnotations();
         }
 
         @Override
         public boolean supportsParameter(MethodParameter parameter) {
-            return reads(parameter);
+            return reads(parameter, Delivery.class) || reads(parameter, Ticket.class);
         }
 
         @Override
-        public Delivery resolveArgument(
+        public Object resolveArgument(
                 MethodParameter parameter,
                 ModelAndViewContainer container,
                 NativeWebRequest request,
                 WebDataBinderFactory binders) {
+            if (parameter.getParameterType() == Ticket.class) {
+                return new Ticket(request.getHeader(TICKET_HEADER));
+            }
             return new Delivery(header(request, MESSAGE_ID_HEADER), header(request, REQUEST_ID_HEADER));
         }
 

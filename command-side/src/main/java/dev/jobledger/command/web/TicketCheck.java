@@ -22,7 +22,7 @@ class TicketCheck {
     }
 
     /** Answers 403 unless the ticket admits the attempt. */
-    void require(UUID jobId, int attempt, TicketHeader.Presented ticket) {
+    void require(UUID jobId, int attempt, DeliveryHeaders.Ticket ticket) {
         String refusal = refusal(jobId, attempt, ticket.value());
         if (refusal != null) {
             throw JsonDocuments.problem(HttpStatus.FORBIDDEN, refusal);

@@ -62,26 +62,22 @@ class JobProjection {
 
     static final String PROCESSING_GROUP = "job-view";
 
-    private static final String SELECT = "SELECT " + JobRowState.COLUMNS + " FROM job WHERE id = ANY (?)";
+    private static final String SELECT = "SELECT id, " + JobRowState.CHANGED_COLUMNS + " FROM job WHERE id = ANY (?)";
 
-    private static final String INSERT = """
-            INSERT INTO job (id, job_type, status, user_id, queue, attempt, attempts, max_attempts, error_reason,
-                             dead_lettered, file_key, file_name, file_url, file_size, file_content_type, payload,
-                             result, meta, processed_rows, total_rows, failed_rows, log_count, created_at, updated_at,
-                             started_at, finished_at, last_event_sequence, last_event_index)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb),
-                    ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO NOTHING
-            """;
+    private static final int CHANGED_COUNT = JobRowState.CHANGED_COLUMNS.split(",").length;
 
-    /** Written only over the row as it was read: a row changed meanwhile fails the batch, which is tried again. */
-    private static final String UPDATE = """
-            UPDATE job SET status = ?, attempt = ?, attempts = ?, max_attempts = ?, error_reason = ?,
-                           dead_lettered = ?, result = CASE WHEN ? THEN CAST(? AS jsonb) ELSE result END,
-                           processed_rows = ?, total_rows = ?, failed_rows = ?, log_count = ?, updated_at = ?,
-                           started_at = ?, finished_at = ?, last_event_sequence = ?, last_event_index = ?
-            WHERE id = ? AND last_event_sequence = ?
-            """;
+    private static final String INSERT = "INSERT INTO job (id, job_type, user_id, queue, file_key, file_name, file_url,"
+            + " file_size, file_content_type, payload, meta, created_at, " + JobRowState.CHANGED_COLUMNS + ", result)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, "
+            + "?, ".repeat(CHANGED_COUNT) + "CAST(? AS jsonb)) ON CONFLICT (id) DO NOTHING";
+
+    /**
+     * Written only over the row as it was read: a row changed meanwhile fails the batch, which is tried again. The
+     * result, a document the row was not read with, is written only when an event set it.
+     */
+    private static final String UPDATE = "UPDATE job SET (" + JobRowState.CHANGED_COLUMNS + ") = ("
+            + "?, ".repeat(CHANGED_COUNT - 1) + "?), result = CASE WHEN ? THEN CAST(? AS jsonb) ELSE result END"
+            + " WHERE id = ? AND last_event_sequence = ?";
 
     private static final String ROWS = JobProjection.class.getName() + ".rows";
 
@@ -305,54 +301,50 @@ class JobProjection {
         StoredFile file = submission.file();
         insert.setObject(1, row.id);
         insert.setString(2, Storable.text(submission.jobType()));
-        insert.setString(3, row.status.name());
-        insert.setString(4, Storable.text(submission.userId()));
-        insert.setString(5, Storable.text(submission.queue()));
-        insert.setInt(6, row.attempt);
-        insert.setInt(7, row.attempts);
-        insert.setInt(8, row.maxAttempts);
-        insert.setString(9, row.errorReason);
-        insert.setBoolean(10, row.deadLettered);
-        insert.setString(11, file == null ? null : Storable.text(file.key()));
-        insert.setString(12, file == null ? null : Storable.text(file.name()));
-        insert.setString(13, file == null ? null : Storable.text(file.url()));
-        insert.setObject(14, file == null ? null : file.size(), Types.BIGINT);
-        insert.setString(15, file == null ? null : Storable.text(file.contentType()));
-        insert.setString(16, document(submission.payload()));
-        insert.setString(17, document(row.result));
-        insert.setString(18, document(submission.meta()));
-        insert.setLong(19, row.processedRows);
-        insert.setObject(20, row.totalRows, Types.BIGINT);
-        insert.setLong(21, row.failedRows);
-        insert.setLong(22, row.logCount);
-        insert.setObject(23, time(row.createdAt), Types.TIMESTAMP_WITH_TIMEZONE);
-        insert.setObject(24, time(row.updatedAt), Types.TIMESTAMP_WITH_TIMEZONE);
-        insert.setObject(25, time(row.startedAt), Types.TIMESTAMP_WITH_TIMEZONE);
-        insert.setObject(26, time(row.finishedAt), Types.TIMESTAMP_WITH_TIMEZONE);
-        insert.setLong(27, row.lastEventSequence);
-        insert.setLong(28, row.lastEventIndex);
+        insert.setString(3, Storable.text(submission.userId()));
+        insert.setString(4, Storable.text(submission.queue()));
+        insert.setString(5, file == null ? null : Storable.text(file.key()));
+        insert.setString(6, file == null ? null : Storable.text(file.name()));
+        insert.setString(7, file == null ? null : Storable.text(file.url()));
+        insert.setObject(8, file == null ? null : file.size(), Types.BIGINT);
+        insert.setString(9, file == null ? null : Storable.text(file.contentType()));
+        insert.setString(10, document(submission.payload()));
+        insert.setString(11, document(submission.meta()));
+        insert.setObject(12, time(row.createdAt), Types.TIMESTAMP_WITH_TIMEZONE);
+        int next = bindChanges(insert, 13, row);
+        insert.setString(next, document(row.result));
     }
 
     private void bindUpdate(PreparedStatement update, JobRowState row) throws SQLException {
-        update.setString(1, row.status.name());
-        update.setInt(2, row.attempt);
-        update.setInt(3, row.attempts);
-        update.setInt(4, row.maxAttempts);
-        update.setString(5, row.errorReason);
-        update.setBoolean(6, row.deadLettered);
-        update.setBoolean(7, row.resultChanged);
-        update.setString(8, document(row.result));
-        update.setLong(9, row.processedRows);
-        update.setObject(10, row.totalRows, Types.BIGINT);
-        update.setLong(11, row.failedRows);
-        update.setLong(12, row.logCount);
-        update.setObject(13, time(row.updatedAt), Types.TIMESTAMP_WITH_TIMEZONE);
-        update.setObject(14, time(row.startedAt), Types.TIMESTAMP_WITH_TIMEZONE);
-        update.setObject(15, time(row.finishedAt), Types.TIMESTAMP_WITH_TIMEZONE);
-        update.setLong(16, row.lastEventSequence);
-        update.setLong(17, row.lastEventIndex);
-        update.setObject(18, row.id);
-        update.setLong(19, row.storedSequence);
+        int next = bindChanges(update, 1, row);
+        update.setBoolean(next, row.resultChanged);
+        update.setString(next + 1, document(row.result));
+        update.setObject(next + 2, row.id);
+        update.setLong(next + 3, row.storedSequence);
+    }
+
+    /**
+     * Binds {@link JobRowState#CHANGED_COLUMNS}, in their order, from {@code first} on; answers the next parameter's
+     * index.
+     */
+    private static int bindChanges(PreparedStatement statement, int first, JobRowState row) throws SQLException {
+        int index = first;
+        statement.setString(index++, row.status.name());
+        statement.setInt(index++, row.attempt);
+        statement.setInt(index++, row.attempts);
+        statement.setInt(index++, row.maxAttempts);
+        statement.setString(index++, row.errorReason);
+        statement.setBoolean(index++, row.deadLettered);
+        statement.setLong(index++, row.processedRows);
+        statement.setObject(index++, row.totalRows, Types.BIGINT);
+        statement.setLong(index++, row.failedRows);
+        statement.setLong(index++, row.logCount);
+        statement.setObject(index++, time(row.updatedAt), Types.TIMESTAMP_WITH_TIMEZONE);
+        statement.setObject(index++, time(row.startedAt), Types.TIMESTAMP_WITH_TIMEZONE);
+        statement.setObject(index++, time(row.finishedAt), Types.TIMESTAMP_WITH_TIMEZONE);
+        statement.setLong(index++, row.lastEventSequence);
+        statement.setLong(index++, row.lastEventIndex);
+        return index;
     }
 
     private static OffsetDateTime time(Instant at) {

@@ -18,8 +18,8 @@ import java.util.UUID;
  */
 final class JobRowState {
 
-    /** The columns {@link #read} needs, in a query's select list. */
-    static final String COLUMNS = "id, status, attempt, attempts, max_attempts, error_reason, dead_lettered,"
+    /** The columns events change: with {@code id}, what {@link #read} reads and the projection writes back. */
+    static final String CHANGED_COLUMNS = "status, attempt, attempts, max_attempts, error_reason, dead_lettered,"
             + " processed_rows, total_rows, failed_rows, log_count, updated_at, started_at, finished_at,"
             + " last_event_sequence, last_event_index";
 
