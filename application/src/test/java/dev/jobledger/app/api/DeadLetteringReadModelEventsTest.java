@@ -9,9 +9,12 @@ import dev.jobledger.messages.JobStarted;
 import dev.jobledger.testing.Api;
 import dev.jobledger.testing.LedgerIntegrationTest;
 import dev.jobledger.testing.Tokens;
+import java.lang.reflect.Field;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Test;
@@ -29,6 +32,9 @@ class DeadLetteringReadModelEventsTest extends LedgerIntegrationTest {
 
     @Autowired
     private JdbcTemplate jdbc;
+
+    @Autowired
+    private EventProcessingConfiguration processing;
 
     private final String admin = Tokens.admin(newUser());
 
@@ -66,6 +72,21 @@ class DeadLetteringReadModelEventsTest extends LedgerIntegrationTest {
 
         assertThat(sequenceOf(orphan)).isNull();
         awaitJob(token, orphan.toString(), status("RUNNING"));
+    }
+
+    @Test
+    void theReadModelsAskTheDeadLetterTableOnlyAboutJobsThatMayBeParked() throws ReflectiveOperationException {
+        // Without the sequence cache every event handled costs a query on the dead-letter table. It is switched on in
+        // application.yml, and the rebuild's own invoker configuration must not replace it.
+        for (String group : List.of("job-view", "job-log-view")) {
+            Object invoker = processing.sequencedDeadLetterProcessor(group).orElseThrow();
+            Field cacheEnabled = invoker.getClass().getDeclaredField("sequenceIdentifierCacheEnabled");
+            cacheEnabled.setAccessible(true);
+            Field resetAllowed = invoker.getClass().getDeclaredField("allowReset");
+            resetAllowed.setAccessible(true);
+            assertThat(cacheEnabled.getBoolean(invoker)).as(group).isTrue();
+            assertThat(resetAllowed.getBoolean(invoker)).as(group).isTrue();
+        }
     }
 
     @Test
