@@ -379,6 +379,48 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
         assertThat(verify(jobId, token).path("intact").asBoolean()).isTrue();
     }
 
+    @Test
+    void aJobWhoseLogBatchesCarryManyLinesIsSnapshottedLongBeforeItHasManyEvents() {
+        String token = Tokens.user(newUser());
+        String jobId = submit(token, Map.of("jobType", "example"));
+        report(jobId, "attempts", Map.of("attempt", 1));
+        // Three batches of 500 invalid rows: loading the job for the third replays 1,000 lines in 2 events.
+        for (int batch = 0; batch < 3; batch++) {
+            int first = batch * 500;
+            report(
+                    jobId,
+                    "logs",
+                    Map.of(
+                            "attempt",
+                            1,
+                            "entries",
+                            IntStream.range(first, first + 500)
+                                    .mapToObj(row ->
+                                            Map.of("level", "ERROR", "message", "invalid email", "rowNumber", row + 1))
+                                    .toList()));
+        }
+
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT count(*) FROM snapshotevententry WHERE aggregateidentifier = ?",
+                                Long.class,
+                                jobId)
+                        > 0);
+        report(jobId, "complete", Map.of("attempt", 1, "result", Map.of("invalid", 1500)));
+
+        assertThat(awaitJob(token, jobId, status("COMPLETED"))
+                        .body()
+                        .path("result")
+                        .path("invalid")
+                        .asInt())
+                .isEqualTo(1500);
+        assertThat(history(jobId, token).stream()
+                        .filter(event -> event.path("type").asText().equals("JobLogsAppended")))
+                .hasSize(3);
+        assertThat(verify(jobId, token).path("intact").asBoolean()).isTrue();
+    }
+
     private byte[] payload(String jobId, long sequence) {
         return jdbc.queryForObject(
                 "SELECT payload FROM domainevententry WHERE aggregateidentifier = ? AND sequencenumber = ?",
