@@ -45,6 +45,10 @@ final class LocalQueue implements AutoCloseable {
         return client;
     }
 
+    URI endpoint() {
+        return server.endpoint();
+    }
+
     /** Empties the queue and its dead-letter queue, so that each test sees only its own messages. */
     void purge() {
         client.purgeQueue(purge -> purge.queueUrl(queues.queueUrl()));
