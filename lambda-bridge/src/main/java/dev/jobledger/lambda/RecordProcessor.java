@@ -1,7 +1,6 @@
 package dev.jobledger.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.lambda.AttemptContext.StopReason;
 import dev.jobledger.lambda.LedgerClient.AttemptReport;
@@ -57,7 +56,7 @@ final class RecordProcessor {
      * knows it by (its message id, or the one a message sent again carries on).
      */
     private record Dispatched(
-            int index, SQSEvent.SQSMessage message, JobDispatch dispatch, FunctionLog.Fields log, String deliveryId) {}
+            int index, SqsEvent.SqsMessage message, JobDispatch dispatch, FunctionLog.Fields log, String deliveryId) {}
 
     /** A record the ledger answered PROCEED. */
     private record Started(Dispatched record, StartAnswer answer) {}
@@ -95,7 +94,7 @@ final class RecordProcessor {
     }
 
     /** The fate of each record, in the records' order. */
-    List<Outcome> process(List<SQSEvent.SQSMessage> messages, Context lambda) {
+    List<Outcome> process(List<SqsEvent.SqsMessage> messages, Context lambda) {
         Outcome[] fates = new Outcome[messages.size()];
         FunctionLog.Fields invocation = new FunctionLog.Fields(lambda.getAwsRequestId(), null, null, null);
         try {
@@ -140,15 +139,14 @@ final class RecordProcessor {
         }
     }
 
-    private List<Dispatched> parse(List<SQSEvent.SQSMessage> messages, Context lambda, Outcome[] fates) {
+    private List<Dispatched> parse(List<SqsEvent.SqsMessage> messages, Context lambda, Outcome[] fates) {
         List<Dispatched> dispatched = new ArrayList<>(messages.size());
         for (int index = 0; index < messages.size(); index++) {
-            SQSEvent.SQSMessage message = messages.get(index);
-            FunctionLog.Fields log =
-                    new FunctionLog.Fields(lambda.getAwsRequestId(), message.getMessageId(), null, null);
+            SqsEvent.SqsMessage message = messages.get(index);
+            FunctionLog.Fields log = new FunctionLog.Fields(lambda.getAwsRequestId(), message.messageId(), null, null);
             FunctionLog.set(log);
             try {
-                JobDispatch dispatch = json.readValue(message.getBody(), JobDispatch.class);
+                JobDispatch dispatch = json.readValue(message.body(), JobDispatch.class);
                 if (dispatch.jobId() == null || dispatch.attempt() < 1) {
                     throw new IllegalArgumentException("jobId missing or attempt below 1");
                 }
@@ -417,11 +415,11 @@ final class RecordProcessor {
         }
     }
 
-    private static List<Outcome> finalFates(Outcome[] fates, List<SQSEvent.SQSMessage> messages) {
+    private static List<Outcome> finalFates(Outcome[] fates, List<SqsEvent.SqsMessage> messages) {
         for (int i = 0; i < fates.length; i++) {
             if (fates[i] == null) {
                 // Not decided: an error between the phases. Coming back is always safe (every step is idempotent).
-                FunctionLog.set(FunctionLog.fields().withMessage(messages.get(i).getMessageId()));
+                FunctionLog.set(FunctionLog.fields().withMessage(messages.get(i).messageId()));
                 LOG.error("no outcome was decided for the record; the message comes back");
                 fates[i] = Outcome.REDELIVER;
             }

@@ -1,6 +1,5 @@
 package dev.jobledger.lambda;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +40,7 @@ final class Requeue {
     private static final FunctionLog LOG = FunctionLog.of(Requeue.class);
 
     /** A record to send again: {@code id} is unique in the call, {@code deliveryId} the ledger's name for it. */
-    record Record(String id, SQSEvent.SQSMessage message, String deliveryId) {}
+    record Record(String id, SqsEvent.SqsMessage message, String deliveryId) {}
 
     private final Supplier<SqsClient> sqs;
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
@@ -52,15 +51,15 @@ final class Requeue {
     }
 
     /** The delivery a record carries on, or its own message id when it is a first delivery. */
-    static String deliveryId(SQSEvent.SQSMessage message) {
-        Map<String, SQSEvent.MessageAttribute> attributes = message.getMessageAttributes();
-        SQSEvent.MessageAttribute delivery = attributes == null ? null : attributes.get(DELIVERY_ATTRIBUTE);
+    static String deliveryId(SqsEvent.SqsMessage message) {
+        Map<String, SqsEvent.MessageAttribute> attributes = message.messageAttributes();
+        SqsEvent.MessageAttribute delivery = attributes == null ? null : attributes.get(DELIVERY_ATTRIBUTE);
         if (delivery != null
-                && delivery.getStringValue() != null
-                && !delivery.getStringValue().isBlank()) {
-            return delivery.getStringValue();
+                && delivery.stringValue() != null
+                && !delivery.stringValue().isBlank()) {
+            return delivery.stringValue();
         }
-        return message.getMessageId();
+        return message.messageId();
     }
 
     /**
@@ -70,7 +69,7 @@ final class Requeue {
     Set<String> send(List<Record> records, Duration timeout) {
         Map<String, List<Record>> byQueue = new LinkedHashMap<>();
         for (Record record : records) {
-            byQueue.computeIfAbsent(record.message().getEventSourceArn(), arn -> new ArrayList<>())
+            byQueue.computeIfAbsent(record.message().eventSourceArn(), arn -> new ArrayList<>())
                     .add(record);
         }
         Set<String> accepted = new HashSet<>();
@@ -96,7 +95,7 @@ final class Requeue {
             List<SendMessageBatchRequestEntry> entries = records.stream()
                     .map(record -> SendMessageBatchRequestEntry.builder()
                             .id(record.id())
-                            .messageBody(record.message().getBody())
+                            .messageBody(record.message().body())
                             .messageAttributes(attributes(record))
                             .build())
                     .toList();
@@ -142,17 +141,16 @@ final class Requeue {
     /** The record's own message attributes, as SQS took them, and the delivery it carries on. */
     private static Map<String, MessageAttributeValue> attributes(Record record) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
-        Map<String, SQSEvent.MessageAttribute> own = record.message().getMessageAttributes();
+        Map<String, SqsEvent.MessageAttribute> own = record.message().messageAttributes();
         if (own != null) {
             own.forEach((name, value) -> {
                 MessageAttributeValue.Builder copy =
-                        MessageAttributeValue.builder().dataType(value.getDataType());
-                if (value.getStringValue() != null) {
-                    copy.stringValue(value.getStringValue());
+                        MessageAttributeValue.builder().dataType(value.dataType());
+                if (value.stringValue() != null) {
+                    copy.stringValue(value.stringValue());
                 }
-                if (value.getBinaryValue() != null) {
-                    copy.binaryValue(
-                            SdkBytes.fromByteBuffer(value.getBinaryValue().duplicate()));
+                if (value.binaryValue() != null) {
+                    copy.binaryValue(SdkBytes.fromByteArray(value.binaryValue()));
                 }
                 attributes.put(name, copy.build());
             });

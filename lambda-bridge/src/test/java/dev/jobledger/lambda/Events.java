@@ -2,13 +2,13 @@ package dev.jobledger.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,23 +19,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The function's input and output as the Lambda Java runtime sees them. The SQS events under {@code
- * src/test/resources/events/} (as Lambda delivers them, with {@code ${NAME}} placeholders for job ids and keys, so
- * that each test owns its jobs) are read with the runtime's own serializer for {@link SQSEvent}; the function's
- * {@link SQSBatchResponse} is written with the serializer the runtime uses for a class that is not an event (Jackson,
- * as the runtime configures it), and read back as the event source mapping reads it.
+ * The function's input and output as Lambda hands them over: the JSON of SQS events, as Lambda delivers them, in and
+ * the JSON of the answer out, through the function's one entry point. The events under {@code
+ * src/test/resources/events/} have {@code ${NAME}} placeholders for job ids and keys, so that each test owns its jobs;
+ * a test that needs an event of its own edits or combines their records, as JSON.
  */
 final class Events {
 
-    private static final PojoSerializer<SQSEvent> EVENT =
-            LambdaEventSerializers.serializerFor(SQSEvent.class, Events.class.getClassLoader());
-    private static final PojoSerializer<SQSBatchResponse> RESPONSE =
-            JacksonFactory.getInstance().getSerializer(SQSBatchResponse.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Events() {}
 
-    static SQSEvent load(String name, Map<String, String> values) {
+    /** The event in {@code src/test/resources/events/name}, its placeholders replaced. */
+    static ObjectNode load(String name, Map<String, String> values) {
         String text;
         try (InputStream in = Events.class.getResourceAsStream("/events/" + name)) {
             if (in == null) {
@@ -51,32 +47,56 @@ final class Events {
         if (text.contains("${")) {
             throw new IllegalArgumentException("unreplaced placeholder in " + name);
         }
-        SQSEvent event = EVENT.fromJson(text);
-        // The runtime ignores what it does not know: a misspelt field would arrive as null, not as an error.
-        assertThat(event.getRecords()).as("the records of %s", name).isNotEmpty();
-        assertThat(event.getRecords()).as("the records of %s", name).allSatisfy(record -> {
-            assertThat(record.getMessageId()).isNotBlank();
-            assertThat(record.getBody()).isNotNull();
-            assertThat(record.getEventSourceArn()).startsWith("arn:aws:sqs:");
+        ObjectNode event;
+        try {
+            event = (ObjectNode) JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // The function ignores what it does not know: a misspelt field would arrive as nothing, not as an error.
+        assertThat(records(event)).as("the records of %s", name).isNotEmpty();
+        assertThat(records(event)).as("the records of %s", name).allSatisfy(record -> {
+            assertThat(record.path("messageId").asText()).isNotBlank();
+            assertThat(record.path("body").isTextual()).isTrue();
+            assertThat(record.path("eventSourceARN").asText()).startsWith("arn:aws:sqs:");
         });
         return event;
     }
 
-    /** The answer as the runtime writes it for the event source mapping. */
-    static String written(SQSBatchResponse response) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        RESPONSE.toJson(response, out);
-        return out.toString(StandardCharsets.UTF_8);
+    /** An event of these records (taken from other events), in this order. */
+    static ObjectNode of(List<ObjectNode> records) {
+        ObjectNode event = JSON.createObjectNode();
+        ArrayNode array = event.putArray("Records");
+        records.forEach(record -> array.add(record.deepCopy()));
+        return event;
+    }
+
+    /** The event's records, to read or edit in place. */
+    static List<ObjectNode> records(ObjectNode event) {
+        List<ObjectNode> records = new ArrayList<>();
+        event.path("Records").forEach(record -> records.add((ObjectNode) record));
+        return records;
+    }
+
+    /** One invocation, as the Lambda runtime makes it of a stream handler: the event's bytes in, the answer's out. */
+    static String invoke(RequestStreamHandler function, ObjectNode event, Context context) {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        try {
+            function.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), answer, context);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return answer.toString(StandardCharsets.UTF_8);
     }
 
     /**
-     * The message ids the answer reports for redelivery, read from the JSON the runtime writes, after checking that it
-     * is {@code {"batchItemFailures":[{"itemIdentifier":"..."}, ...]}} and nothing else.
+     * The message ids the answer reports for redelivery, after checking that it is {@code
+     * {"batchItemFailures":[{"itemIdentifier":"..."}, ...]}} and nothing else.
      */
-    static List<String> reported(SQSBatchResponse response) {
+    static List<String> reported(String answer) {
         JsonNode json;
         try {
-            json = JSON.readTree(written(response));
+            json = JSON.readTree(answer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -78,6 +78,11 @@ final class JarClasses {
         return classes.containsKey(name);
     }
 
+    /** The class file of {@code name}, or null when the jar lacks it. */
+    ClassFile classFile(String name) {
+        return classes.get(name);
+    }
+
     /** The providers {@code META-INF/services} lists, by service. */
     Map<String, List<String>> serviceProviders() {
         return services;

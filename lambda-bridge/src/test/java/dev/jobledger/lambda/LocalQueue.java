@@ -1,6 +1,7 @@
 package dev.jobledger.lambda;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jobledger.standins.LocalSqs;
 import java.net.URI;
 import java.util.List;
@@ -73,13 +74,9 @@ final class LocalQueue implements AutoCloseable {
                 .messages();
     }
 
-    /** The messages as Lambda's event source mapping hands them to the function. */
-    SQSEvent asEvent(List<Message> messages) {
-        SQSEvent event = new SQSEvent();
-        event.setRecords(messages.stream()
-                .map(message -> LocalSqs.lambdaRecord(message, arn))
-                .toList());
-        return event;
+    /** The messages as Lambda's event source mapping hands them to the function: the event's JSON. */
+    ObjectNode asEvent(List<Message> messages) {
+        return new ObjectMapper().valueToTree(LocalSqs.lambdaEvent(messages, arn));
     }
 
     @Override

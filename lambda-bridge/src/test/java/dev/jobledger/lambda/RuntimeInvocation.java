@@ -1,10 +1,6 @@
 package dev.jobledger.lambda;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.jobledger.standins.LocalLambdaContext;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,12 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * One invocation of the function as the Lambda Java runtime makes it, for {@link ShadedJarTest}'s own JVM: the
- * handler class loaded by name and built with its no-argument constructor (configuration from the environment), the
- * event read and the answer written with the runtime's Jackson serializer. Uses nothing of the function but what the
- * deployable jar carries. The event comes as that serializer writes an {@link SQSEvent} object, not as Lambda
- * delivers it: the runtime's mapping of the delivered names is its own business, and the other tests read the
- * delivered events with it.
+ * One invocation of the function as the Lambda Java runtime makes it of a stream handler, for {@link ShadedJarTest}'s
+ * own JVM: the handler class loaded by name and built with its no-argument constructor (configuration from the
+ * environment), the event's bytes, as Lambda delivers them, handed in and the answer's bytes taken out as they come.
+ * No serializer of the runtime's between them, and nothing of the function but what the deployable jar carries: this
+ * class names only the JDK, the Lambda core interfaces and the stand-ins' context.
  *
  * <p>Arguments: the event file, the answer file, the invocation's budget in milliseconds.
  */
@@ -26,24 +21,15 @@ public final class RuntimeInvocation {
 
     private RuntimeInvocation() {}
 
-    @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
         ClassLoader loader = RuntimeInvocation.class.getClassLoader();
-        RequestHandler<SQSEvent, SQSBatchResponse> handler = (RequestHandler<SQSEvent, SQSBatchResponse>)
-                Class.forName("dev.jobledger.lambda.SqsJobHandler", true, loader)
+        RequestStreamHandler handler =
+                (RequestStreamHandler) Class.forName("dev.jobledger.lambda.SqsJobHandler", true, loader)
                         .getConstructor()
                         .newInstance();
-        PojoSerializer<SQSEvent> events = JacksonFactory.getInstance().getSerializer(SQSEvent.class);
-        PojoSerializer<SQSBatchResponse> answers = JacksonFactory.getInstance().getSerializer(SQSBatchResponse.class);
-
-        SQSEvent event;
-        try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
-            event = events.fromJson(in);
-        }
-        SQSBatchResponse answer =
-                handler.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(Long.parseLong(args[2]))));
-        try (OutputStream out = Files.newOutputStream(Path.of(args[1]))) {
-            answers.toJson(answer, out);
+        try (InputStream in = Files.newInputStream(Path.of(args[0]));
+                OutputStream out = Files.newOutputStream(Path.of(args[1]))) {
+            handler.handleRequest(in, out, LocalLambdaContext.withBudget(Duration.ofMillis(Long.parseLong(args[2]))));
         }
         // The function's worker threads would keep this JVM alive; the runtime would freeze it instead.
         System.exit(0);

@@ -3,16 +3,14 @@ package dev.jobledger.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.jobledger.messages.JobStatus;
 import dev.jobledger.messages.StoredFile;
 import dev.jobledger.standins.LocalLambdaContext;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,10 +90,41 @@ class ShadedJarTest {
     }
 
     /**
-     * Follows, from the function's classes, the service providers and the event classes, every class the jar's code
-     * names (string constants too, as code that loads a class by name holds them): none the dependencies had may be
-     * missing, except what a client names for the operations the function does not call. An operation newly called,
-     * or an SDK upgrade that needs more, fails here and names the class; the filters in pom.xml then keep it.
+     * The Lambda Java runtime hands a stream handler the event's bytes and takes the answer's bytes back. For any
+     * other handler it reads and writes them with its own serializer, which loads {@code org.joda.time.DateTime} from
+     * the function's class loader for every event type, SQS's included (aws/aws-lambda-java-libs#72): with a typed
+     * handler this jar, which carries no Joda-Time, would fail every invocation in AWS while passing every test here.
+     * Nothing in the jar names Joda-Time either, nor the runtime's serializer or event classes.
+     */
+    @Test
+    void theHandlerIsAStreamHandlerAndNothingInTheJarNeedsJodaTime() {
+        JarClasses jar = JarClasses.read(shadedJar);
+
+        JarClasses.ClassFile handler = jar.classFile("dev/jobledger/lambda/SqsJobHandler");
+        assertThat(handler).as("the handler class in the jar").isNotNull();
+        assertThat(handler.supertypes())
+                .contains("com/amazonaws/services/lambda/runtime/RequestStreamHandler")
+                .doesNotContain("com/amazonaws/services/lambda/runtime/RequestHandler");
+        assertThat(jar.names())
+                .as("classes of Joda-Time or of the runtime's events and serializer in the jar")
+                .noneMatch(ShadedJarTest::jodaOrLambdaEvents);
+        assertThat(jar.names())
+                .filteredOn(name -> jar.classFile(name).named().stream().anyMatch(ShadedJarTest::jodaOrLambdaEvents))
+                .as("classes in the jar that name Joda-Time or the runtime's events and serializer")
+                .isEmpty();
+    }
+
+    private static boolean jodaOrLambdaEvents(String name) {
+        return name.startsWith("org/joda/")
+                || name.startsWith("com/amazonaws/services/lambda/runtime/events/")
+                || name.startsWith("com/amazonaws/services/lambda/runtime/serialization/");
+    }
+
+    /**
+     * Follows, from the function's classes and the service providers, every class the jar's code names (string
+     * constants too, as code that loads a class by name holds them): none the dependencies had may be missing, except
+     * what a client names for the operations the function does not call. An operation newly called, or an SDK upgrade
+     * that needs more, fails here and names the class; the filters in pom.xml then keep it.
      */
     @Test
     void everyClassTheFunctionCanReachIsInTheJar() {
@@ -103,7 +132,7 @@ class ShadedJarTest {
         Set<String> roots = new HashSet<>();
         jar.serviceProviders().values().forEach(roots::addAll);
         for (String name : jar.names()) {
-            if (name.startsWith("dev/jobledger/") || name.startsWith("com/amazonaws/services/lambda/runtime/events/")) {
+            if (name.startsWith("dev/jobledger/")) {
                 roots.add(name);
             }
         }
@@ -143,9 +172,12 @@ class ShadedJarTest {
     }
 
     /**
-     * A batch run by a JVM with nothing of the function but the jar, as the Lambda runtime runs it: the token read from
-     * Secrets Manager, a job's file read from S3 and calls to the ledger over HTTP (all through the URL-connection
-     * client), and a record the invocation has no time for sent back to its queue with SQS.
+     * A batch run by a JVM with nothing of the function but the jar, as the Lambda runtime runs a stream handler (the
+     * event's bytes, as Lambda delivers them, in; the answer's bytes out): the token read from Secrets Manager, a job's
+     * file read from S3 and calls to the ledger over HTTP (all through the URL-connection client), and a record the
+     * invocation has no time for sent back to its queue with SQS. The JVM's class path is the jar and the two classes
+     * that stand for the runtime ({@link RuntimeInvocation}, {@code LocalLambdaContext}): no Joda-Time, no event
+     * library, no serializer of the runtime's. A function that needed any of them would fail here.
      */
     @Test
     void theJarAloneRunsABatchWithItsTokenFromSecretsManagerItsFileFromS3AndARecordSentBackWithSqs() throws Exception {
@@ -171,9 +203,8 @@ class ShadedJarTest {
             ledger.submit(sleeper, "example", Map.of("sleepMillis", 60_000), null, 3);
             UUID late = UUID.randomUUID();
             ledger.submit(late, "example", Map.of(), null, 3);
-            SQSEvent event = new SQSEvent();
-            event.setRecords(List.of(
-                    Events.load(
+            ObjectNode event = Events.of(List.of(
+                    Events.records(Events.load(
                                     "dispatch-with-file.json",
                                     dispatch(
                                             withFile,
@@ -183,14 +214,11 @@ class ShadedJarTest {
                                                     "KEY",
                                                     "jobs/lines.txt",
                                                     "FILE_NAME",
-                                                    "lines.txt")))
-                            .getRecords()
+                                                    "lines.txt"))))
                             .get(0),
-                    Events.load("single-dispatch.json", dispatch(sleeper, Map.of()))
-                            .getRecords()
+                    Events.records(Events.load("single-dispatch.json", dispatch(sleeper, Map.of())))
                             .get(0),
-                    Events.load("single-dispatch.json", dispatch(late, Map.of()))
-                            .getRecords()
+                    Events.records(Events.load("single-dispatch.json", dispatch(late, Map.of())))
                             .get(0)));
 
             Map<String, String> environment = new HashMap<>();
@@ -211,10 +239,7 @@ class ShadedJarTest {
                     "AWS_SHARED_CREDENTIALS_FILE",
                     dir.resolve("no-aws-credentials").toString());
 
-            ByteArrayOutputStream eventJson = new ByteArrayOutputStream();
-            JacksonFactory.getInstance().getSerializer(SQSEvent.class).toJson(event, eventJson);
-
-            Invocation invocation = invoke(eventJson.toString(StandardCharsets.UTF_8), environment);
+            Invocation invocation = invoke(new ObjectMapper().writeValueAsString(event), environment);
 
             assertThat(invocation.log())
                     .doesNotContain("NoClassDefFoundError")
@@ -250,7 +275,7 @@ class ShadedJarTest {
 
     private record Invocation(int exitCode, String log, JsonNode answer) {}
 
-    /** Runs {@link RuntimeInvocation} in a JVM of its own, with the jar on its class path and the runtime's parts. */
+    /** Runs {@link RuntimeInvocation} in a JVM of its own: its class path the jar and what stands for the runtime. */
     private Invocation invoke(String event, Map<String, String> environment) throws Exception {
         Path eventFile = Files.writeString(dir.resolve("event.json"), event);
         Path answerFile = dir.resolve("answer.json");
@@ -259,8 +284,12 @@ class ShadedJarTest {
                 File.pathSeparator,
                 shadedJar.toAbsolutePath().toString(),
                 location(RuntimeInvocation.class),
-                location(JacksonFactory.class),
                 location(LocalLambdaContext.class));
+        for (String entry : classPath.split(File.pathSeparator)) {
+            assertThat(holds(entry, "org/joda/time/DateTime.class"))
+                    .as("Joda-Time in %s, on the invocation's class path", entry)
+                    .isFalse();
+        }
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         // As the Lambda Java runtime starts its JVM.
@@ -288,6 +317,17 @@ class ShadedJarTest {
                 ? new ObjectMapper().readTree(answerFile.toFile())
                 : new ObjectMapper().createObjectNode();
         return new Invocation(process.exitValue(), log, answer);
+    }
+
+    /** Whether the jar or directory at {@code path} has the entry. */
+    private static boolean holds(String path, String entry) throws IOException {
+        Path location = Path.of(path);
+        if (Files.isDirectory(location)) {
+            return Files.exists(location.resolve(entry));
+        }
+        try (JarFile file = new JarFile(location.toFile())) {
+            return file.getEntry(entry) != null;
+        }
     }
 
     private static String location(Class<?> type) throws URISyntaxException {

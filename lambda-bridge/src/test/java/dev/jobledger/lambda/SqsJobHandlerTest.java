@@ -1,10 +1,14 @@
 package dev.jobledger.lambda;
 
+import static dev.jobledger.lambda.Events.invoke;
+import static dev.jobledger.lambda.Events.records;
 import static dev.jobledger.lambda.Events.reported;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jobledger.lambda.spi.HandlerResult;
 import dev.jobledger.lambda.spi.JobContext;
 import dev.jobledger.lambda.spi.JobHandler;
@@ -14,10 +18,13 @@ import dev.jobledger.messages.LogLevel;
 import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.StoredFile;
 import dev.jobledger.standins.LocalLambdaContext;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +43,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * The function end to end: JSON SQS events in and its answer out, both through the Lambda runtime's own serializer
- * ({@link Events}), a real loopback ledger fake and a real S3-protocol server behind.
+ * The function end to end, through its one entry point as Lambda invokes it: the JSON of SQS events as Lambda delivers
+ * them in and the JSON of its answer out ({@link Events}), a real loopback ledger fake, a real S3-protocol server and a
+ * real SQS-protocol server behind.
  */
 class SqsJobHandlerTest {
 
@@ -174,7 +182,7 @@ class SqsJobHandlerTest {
         UUID[] jobs = tenExampleJobs(values);
         LocalLambdaContext context = context();
 
-        SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context);
+        String response = invoke(function, Events.load("batch-of-ten.json", values), context);
 
         assertThat(reported(response)).isEmpty();
         assertThat(ledger.requests())
@@ -208,7 +216,7 @@ class SqsJobHandlerTest {
         Map<String, String> values = new HashMap<>(Map.of("RUN", "r9"));
         tenExampleJobs(values);
 
-        function.handleRequest(Events.load("batch-of-ten.json", values), context());
+        invoke(function, Events.load("batch-of-ten.json", values), context());
 
         List<Map<String, Object>> info = functionLogLines().stream()
                 .filter(line -> "INFO".equals(line.get("level")))
@@ -227,7 +235,7 @@ class SqsJobHandlerTest {
         UUID[] jobs = tenExampleJobs(values);
         ledger.unavailable(jobs[4]);
 
-        SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
+        String response = invoke(function, Events.load("batch-of-ten.json", values), context());
 
         assertThat(reported(response)).containsExactly("msg-04-r1");
         for (int i = 1; i <= 10; i++) {
@@ -245,11 +253,13 @@ class SqsJobHandlerTest {
     void aRecordWhoseTicketIsAnotherJobsIsRefused403AndLeftForRedeliveryWhileTheOtherNineComplete() {
         Map<String, String> values = new HashMap<>(Map.of("RUN", "t1"));
         UUID[] jobs = tenExampleJobs(values);
-        SQSEvent event = Events.load("batch-of-ten.json", values);
-        SQSEvent.SQSMessage fourth = event.getRecords().get(3);
-        fourth.setBody(fourth.getBody().replace(FakeLedger.ticket(jobs[4], 1), FakeLedger.ticket(jobs[5], 1)));
+        ObjectNode event = Events.load("batch-of-ten.json", values);
+        ObjectNode fourth = records(event).get(3);
+        fourth.put(
+                "body",
+                fourth.get("body").textValue().replace(FakeLedger.ticket(jobs[4], 1), FakeLedger.ticket(jobs[5], 1)));
 
-        SQSBatchResponse response = function.handleRequest(event, context());
+        String response = invoke(function, event, context());
 
         assertThat(reported(response)).containsExactly("msg-04-t1");
         assertThat(ledger.calls())
@@ -271,12 +281,14 @@ class SqsJobHandlerTest {
     @Test
     void aMessageWithoutATicketIsStillAskedAboutAndTheLedgersRefusalLeavesItForRedelivery() {
         UUID job = submit("example", Map.of());
-        SQSEvent event = dispatch(job, 1, "example");
-        SQSEvent.SQSMessage message = event.getRecords().get(0);
-        message.setBody(message.getBody().replace(",\"ticket\":\"" + FakeLedger.ticket(job, 1) + "\"", ""));
-        assertThat(message.getBody()).doesNotContain("ticket");
+        ObjectNode event = dispatch(job, 1, "example");
+        ObjectNode message = records(event).get(0);
+        message.put(
+                "body",
+                message.get("body").textValue().replace(",\"ticket\":\"" + FakeLedger.ticket(job, 1) + "\"", ""));
+        assertThat(message.get("body").textValue()).doesNotContain("ticket");
 
-        SQSBatchResponse response = function.handleRequest(event, context());
+        String response = invoke(function, event, context());
 
         assertThat(reported(response)).containsExactly("msg-" + job);
         assertThat(ledger.calls())
@@ -291,7 +303,7 @@ class SqsJobHandlerTest {
         UUID[] jobs = tenExampleJobs(values);
         ledger.refuseTicketsAt(jobs[7], FakeLedger.FINISH);
 
-        SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
+        String response = invoke(function, Events.load("batch-of-ten.json", values), context());
 
         assertThat(reported(response)).containsExactly("msg-07-t2");
         assertThat(ledger.requests())
@@ -318,7 +330,7 @@ class SqsJobHandlerTest {
         ledger.abandonRunningAttempt(job);
         SqsJobHandler reporting = newFunction(config().logFlushEntries(2).build());
 
-        SQSBatchResponse response = reporting.handleRequest(dispatch(job, 1, "rows-then-done"), context());
+        String response = invoke(reporting, dispatch(job, 1, "rows-then-done"), context());
 
         assertThat(reported(response)).isEmpty();
         assertThat(state.proceeded).containsExactly(2);
@@ -336,7 +348,7 @@ class SqsJobHandlerTest {
         UUID[] jobs = tenExampleJobs(values);
         ledger.failBatches(FakeLedger.START, 503, Integer.MAX_VALUE);
 
-        SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
+        String response = invoke(function, Events.load("batch-of-ten.json", values), context());
 
         assertThat(reported(response)).hasSize(10);
         assertThat(ledger.requestCount(FakeLedger.START)).as("bounded retries").isEqualTo(3);
@@ -357,7 +369,8 @@ class SqsJobHandlerTest {
         UUID odd = submit("example", Map.of());
         ledger.unavailable(odd);
 
-        SQSBatchResponse response = function.handleRequest(
+        String response = invoke(
+                function,
                 Events.load(
                         "mixed-batch.json",
                         Map.of(
@@ -390,10 +403,10 @@ class SqsJobHandlerTest {
     void theSameBatchDeliveredAgainAfterItCompletedChangesNothingAndIsAcknowledged() {
         Map<String, String> values = new HashMap<>(Map.of("RUN", "r5"));
         UUID[] jobs = tenExampleJobs(values);
-        SQSEvent event = Events.load("batch-of-ten.json", values);
-        function.handleRequest(event, context());
+        ObjectNode event = Events.load("batch-of-ten.json", values);
+        invoke(function, event, context());
 
-        SQSBatchResponse again = function.handleRequest(event, context());
+        String again = invoke(function, event, context());
 
         assertThat(reported(again)).isEmpty();
         assertThat(ledger.requests())
@@ -413,16 +426,16 @@ class SqsJobHandlerTest {
     void aFinishCallThatKeepsFailingLeavesItsRecordsForRedeliveryAndTheRedeliveredBatchRunsAndCompletesThem() {
         Map<String, String> values = new HashMap<>(Map.of("RUN", "r6"));
         UUID[] jobs = tenExampleJobs(values);
-        SQSEvent event = Events.load("batch-of-ten.json", values);
+        ObjectNode event = Events.load("batch-of-ten.json", values);
         ledger.failBatches(FakeLedger.FINISH, 500, 3);
 
-        SQSBatchResponse first = function.handleRequest(event, context());
+        String first = invoke(function, event, context());
 
         assertThat(reported(first)).hasSize(10);
         assertThat(ledger.requestCount(FakeLedger.FINISH)).as("bounded retries").isEqualTo(3);
         assertThat(ledger.job(jobs[1]).status).isEqualTo(JobStatus.RUNNING);
 
-        SQSBatchResponse again = function.handleRequest(event, context());
+        String again = invoke(function, event, context());
 
         assertThat(reported(again)).isEmpty();
         for (int i = 1; i <= 10; i++) {
@@ -440,11 +453,11 @@ class SqsJobHandlerTest {
     void aFinishRecordedWhoseAnswersWereLostComesBackAndItsRedeliveryIsSkippedAndAcknowledged() {
         Map<String, String> values = new HashMap<>(Map.of("RUN", "r7"));
         UUID[] jobs = tenExampleJobs(values);
-        SQSEvent event = Events.load("batch-of-ten.json", values);
+        ObjectNode event = Events.load("batch-of-ten.json", values);
         ledger.loseBatchAnswers(FakeLedger.FINISH, 3);
 
-        SQSBatchResponse first = function.handleRequest(event, context());
-        SQSBatchResponse again = function.handleRequest(event, context());
+        String first = invoke(function, event, context());
+        String again = invoke(function, event, context());
 
         assertThat(reported(first)).hasSize(10);
         assertThat(reported(again)).isEmpty();
@@ -466,7 +479,7 @@ class SqsJobHandlerTest {
         UUID[] jobs = tenExampleJobs(values);
         ledger.failBatches(FakeLedger.START, status, Integer.MAX_VALUE);
 
-        SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
+        String response = invoke(function, Events.load("batch-of-ten.json", values), context());
 
         assertThat(reported(response)).hasSize(10);
         assertThat(ledger.requestCount(FakeLedger.START))
@@ -481,12 +494,12 @@ class SqsJobHandlerTest {
             int status) {
         Map<String, String> values = new HashMap<>(Map.of("RUN", "f" + status));
         UUID[] jobs = tenExampleJobs(values);
-        SQSEvent event = Events.load("batch-of-ten.json", values);
+        ObjectNode event = Events.load("batch-of-ten.json", values);
         ledger.failBatches(FakeLedger.FINISH, status, Integer.MAX_VALUE);
 
-        SQSBatchResponse first = function.handleRequest(event, context());
+        String first = invoke(function, event, context());
         ledger.failBatches(FakeLedger.FINISH, status, 0);
-        SQSBatchResponse again = function.handleRequest(event, context());
+        String again = invoke(function, event, context());
 
         assertThat(reported(first)).hasSize(10);
         assertThat(reported(again)).isEmpty();
@@ -501,7 +514,7 @@ class SqsJobHandlerTest {
         UUID job = submit("rows", Map.of());
         ledger.refuseReports(job, status);
 
-        SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "rows"), context());
+        String response = invoke(function, dispatch(job, 1, "rows"), context());
 
         assertThat(reported(response))
                 .as("acknowledged once the failure is recorded")
@@ -521,7 +534,7 @@ class SqsJobHandlerTest {
         UUID second = submit("waits-for-earlier-job", Map.of("waitFor", first.toString()));
         UUID third = submit("example", Map.of());
 
-        SQSBatchResponse response = function.handleRequest(threeDispatches("long", first, second, third), context());
+        String response = invoke(function, threeDispatches("long", first, second, third), context());
 
         assertThat(reported(response)).isEmpty();
         assertThat(sawEarlierJobCompleted)
@@ -545,8 +558,7 @@ class SqsJobHandlerTest {
         // Neither calls its context, so only the check between handlers can send the first two ends early.
         UUID third = submit("ignores-its-context", Map.of());
 
-        SQSBatchResponse response =
-                slowerReporting.handleRequest(threeDispatches("between", first, second, third), context());
+        String response = invoke(slowerReporting, threeDispatches("between", first, second, third), context());
 
         assertThat(reported(response)).isEmpty();
         assertThat(ledger.requests())
@@ -560,10 +572,18 @@ class SqsJobHandlerTest {
         UUID first = submit("example", Map.of("sleepMillis", 60_000));
         UUID second = submit("example", Map.of());
         UUID third = submit("example", Map.of());
-        SQSEvent event = threeDispatches("late", first, second, third);
+        ObjectNode event = threeDispatches("late", first, second, third);
+        // A binary message attribute, as Lambda delivers it (base64), goes back with the same bytes.
+        records(event)
+                .forEach(record -> ((ObjectNode) record.get("messageAttributes"))
+                        .putObject("checksum")
+                        .put(
+                                "binaryValue",
+                                Base64.getEncoder().encodeToString(new byte[] {0, 1, (byte) 0xfe, (byte) 0xff}))
+                        .put("dataType", "Binary")
+                        .set("stringListValues", JsonNodeFactory.instance.arrayNode()));
 
-        SQSBatchResponse response =
-                function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
+        String response = invoke(function, event, LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
 
         assertThat(reported(response))
                 .as("nothing comes back as the same message")
@@ -579,32 +599,47 @@ class SqsJobHandlerTest {
         List<Message> sentAgain = queue.receive();
         assertThat(sentAgain).hasSize(2);
         for (Message message : sentAgain) {
-            SQSEvent.SQSMessage original = event.getRecords().stream()
-                    .filter(r -> r.getMessageId()
+            ObjectNode original = records(event).stream()
+                    .filter(r -> r.get("messageId")
+                            .textValue()
                             .equals(message.messageAttributes()
                                     .get(Requeue.DELIVERY_ATTRIBUTE)
                                     .stringValue()))
                     .findFirst()
                     .orElseThrow();
-            assertThat(original.getMessageId()).isIn("late-2", "late-3");
+            assertThat(original.get("messageId").textValue()).isIn("late-2", "late-3");
             assertThat(message.body())
                     .as("the same body, its ticket with it")
-                    .isEqualTo(original.getBody())
+                    .isEqualTo(original.get("body").textValue())
                     .contains("\"ticket\":\"ticket-");
             assertThat(message.attributes())
                     .as("a new message: its first receive")
                     .containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1");
-            original.getMessageAttributes()
-                    .forEach((name, value) -> assertThat(
-                                    message.messageAttributes().get(name))
-                            .as("message attribute %s", name)
+            assertThat(original.get("messageAttributes").size()).isEqualTo(4);
+            original.get("messageAttributes")
+                    .fields()
+                    .forEachRemaining(attribute -> assertThat(
+                                    message.messageAttributes().get(attribute.getKey()))
+                            .as("message attribute %s", attribute.getKey())
                             .satisfies(copy -> {
-                                assertThat(copy.dataType()).isEqualTo(value.getDataType());
-                                assertThat(copy.stringValue()).isEqualTo(value.getStringValue());
+                                JsonNode value = attribute.getValue();
+                                assertThat(copy.dataType())
+                                        .isEqualTo(value.get("dataType").textValue());
+                                assertThat(copy.stringValue())
+                                        .isEqualTo(value.path("stringValue").textValue());
+                                assertThat(
+                                                copy.binaryValue() == null
+                                                        ? null
+                                                        : copy.binaryValue().asByteArray())
+                                        .isEqualTo(
+                                                value.hasNonNull("binaryValue")
+                                                        ? value.get("binaryValue")
+                                                                .binaryValue()
+                                                        : null);
                             }));
         }
 
-        SQSBatchResponse again = function.handleRequest(queue.asEvent(sentAgain), context());
+        String again = invoke(function, queue.asEvent(sentAgain), context());
 
         assertThat(reported(again)).isEmpty();
         assertThat(List.of(second, third)).allSatisfy(job -> {
@@ -629,18 +664,16 @@ class SqsJobHandlerTest {
     @Test
     void aRecordLeftWithoutTimeAgainAndAgainKeepsItsFirstDeliveryAndEveryNewMessageStartsFromItsFirstReceive() {
         UUID job = submit("example", Map.of());
-        SQSEvent firstDelivery = dispatch(job, 1, "example");
-        SQSEvent.SQSMessage record = firstDelivery.getRecords().get(0);
+        ObjectNode firstDelivery = dispatch(job, 1, "example");
+        ObjectNode record = records(firstDelivery).get(0);
 
         for (int round = 1; round <= 3; round++) {
             // A long handler first, in the same invocation, uses the time up.
             UUID sleeper = submit("example", Map.of("sleepMillis", 60_000));
-            SQSEvent event = new SQSEvent();
-            event.setRecords(
-                    List.of(dispatch(sleeper, 1, "example").getRecords().get(0), record));
+            ObjectNode event =
+                    Events.of(List.of(records(dispatch(sleeper, 1, "example")).get(0), record));
 
-            SQSBatchResponse response =
-                    function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
+            String response = invoke(function, event, LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
 
             assertThat(reported(response)).as("round %d", round).isEmpty();
             List<Message> sentAgain = queue.receive();
@@ -652,12 +685,11 @@ class SqsJobHandlerTest {
                                 .stringValue())
                         .isEqualTo("msg-" + job);
             });
-            record = queue.asEvent(sentAgain).getRecords().get(0);
+            record = records(queue.asEvent(sentAgain)).get(0);
         }
 
-        SQSEvent lastEvent = new SQSEvent();
-        lastEvent.setRecords(List.of(record));
-        SQSBatchResponse done = function.handleRequest(lastEvent, context());
+        ObjectNode lastEvent = Events.of(List.of(record));
+        String done = invoke(function, lastEvent, context());
 
         assertThat(reported(done)).isEmpty();
         FakeLedger.Job state = ledger.job(job);
@@ -672,12 +704,11 @@ class SqsJobHandlerTest {
         UUID first = submit("example", Map.of("sleepMillis", 60_000));
         UUID second = submit("example", Map.of());
         UUID third = submit("example", Map.of());
-        SQSEvent event = threeDispatches("gone", first, second, third);
+        ObjectNode event = threeDispatches("gone", first, second, third);
         // The queue the records name does not exist: the new messages cannot be sent.
-        event.getRecords().forEach(r -> r.setEventSourceArn("arn:aws:sqs:eu-central-1:000000000000:no-such-queue"));
+        records(event).forEach(r -> r.put("eventSourceARN", "arn:aws:sqs:eu-central-1:000000000000:no-such-queue"));
 
-        SQSBatchResponse response =
-                function.handleRequest(event, LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
+        String response = invoke(function, event, LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
 
         assertThat(reported(response)).containsExactly("gone-2", "gone-3");
         assertThat(ledger.job(second).status).isEqualTo(JobStatus.RUNNING);
@@ -692,8 +723,10 @@ class SqsJobHandlerTest {
         UUID third = submit("example", Map.of());
         ledger.delayBatches(FakeLedger.START, Duration.ofMillis(1_000));
 
-        SQSBatchResponse response = function.handleRequest(
-                threeDispatches("slow", first, second, third), LocalLambdaContext.withBudget(Duration.ofMillis(1_600)));
+        String response = invoke(
+                function,
+                threeDispatches("slow", first, second, third),
+                LocalLambdaContext.withBudget(Duration.ofMillis(1_600)));
 
         assertThat(reported(response))
                 .as("no handler ran: sending them again could only go round without end")
@@ -714,7 +747,7 @@ class SqsJobHandlerTest {
             ledger.submit(jobs[i], i == 7 ? "boom" : "example", Map.of(), null, 3);
         }
 
-        SQSBatchResponse response = function.handleRequest(Events.load("batch-of-ten.json", values), context());
+        String response = invoke(function, Events.load("batch-of-ten.json", values), context());
 
         assertThat(reported(response))
                 .as("the failure is the ledger's to retry")
@@ -732,7 +765,7 @@ class SqsJobHandlerTest {
     void aHandlerThatThrowsFailsItsAttemptAsRetryableAndItsRecordIsAcknowledged() {
         UUID job = submit("boom", Map.of());
 
-        SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "boom"), context());
+        String response = invoke(function, dispatch(job, 1, "boom"), context());
 
         assertThat(reported(response)).isEmpty();
         assertThat(boomRuns).hasValue(1);
@@ -746,7 +779,8 @@ class SqsJobHandlerTest {
         UUID exampleJob = UUID.randomUUID();
         ledger.submit(exampleJob, "example", Map.of(), null, 3);
 
-        SQSBatchResponse response = function.handleRequest(
+        String response = invoke(
+                function,
                 Events.load("duplicate-in-batch.json", Map.of("JOB", exampleJob.toString(), "MESSAGE_ID", "dup")),
                 context());
 
@@ -760,10 +794,10 @@ class SqsJobHandlerTest {
     @Test
     void aDuplicateDeliveryInALaterBatchIsSkippedAndAcknowledgedWithoutRunningTheHandler() {
         UUID job = submit("boom", Map.of());
-        SQSEvent event = dispatch(job, 1, "boom");
+        ObjectNode event = dispatch(job, 1, "boom");
 
-        function.handleRequest(event, context());
-        SQSBatchResponse again = function.handleRequest(event, context());
+        invoke(function, event, context());
+        String again = invoke(function, event, context());
 
         assertThat(reported(again)).isEmpty();
         assertThat(boomRuns).hasValue(1);
@@ -776,7 +810,7 @@ class SqsJobHandlerTest {
         UUID job = submit("boom", Map.of());
         ledger.job(job).status = JobStatus.CANCELLED;
 
-        SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "boom"), context());
+        String response = invoke(function, dispatch(job, 1, "boom"), context());
 
         assertThat(reported(response)).isEmpty();
         assertThat(boomRuns).hasValue(0);
@@ -788,11 +822,12 @@ class SqsJobHandlerTest {
         UUID job = submit("waits-for-second-delivery", Map.of());
         SqsJobHandler secondInstance = newFunction(config().build());
 
-        CompletableFuture<SQSBatchResponse> first =
-                CompletableFuture.supplyAsync(() -> function.handleRequest(dispatch(job, 1, "x"), context()));
+        CompletableFuture<String> first =
+                CompletableFuture.supplyAsync(() -> invoke(function, dispatch(job, 1, "x"), context()));
         Await.until(Duration.ofSeconds(10), () -> waitingRuns.get() == 1);
         // Another message: the same one again would be the running delivery, which the ledger lets proceed.
-        SQSBatchResponse second = secondInstance.handleRequest(
+        String second = invoke(
+                secondInstance,
                 Events.load(
                         "single-dispatch.json",
                         Map.of("JOB", job.toString(), "ATTEMPT", "1", "JOB_TYPE", "x", "MESSAGE_ID", "another-" + job)),
@@ -810,7 +845,7 @@ class SqsJobHandlerTest {
         UUID job = submit("logs-past-a-flush", Map.of());
         ledger.holdFirstLogCall(job, firstLogCallMayAnswer);
 
-        SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "logs-past-a-flush"), context());
+        String response = invoke(function, dispatch(job, 1, "logs-past-a-flush"), context());
 
         assertThat(reported(response)).isEmpty();
         FakeLedger.Job state = ledger.job(job);
@@ -830,7 +865,7 @@ class SqsJobHandlerTest {
         UUID job = submit("rows", Map.of());
         ledger.cancelAfterReports(job, 2);
 
-        SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "rows"), context());
+        String response = invoke(function, dispatch(job, 1, "rows"), context());
 
         assertThat(reported(response)).isEmpty();
         assertThat(rowsRuns).hasValue(1);
@@ -843,8 +878,8 @@ class SqsJobHandlerTest {
     void whenTheRemainingLambdaTimeRunsShortTheAttemptFailsAsRetryable() {
         UUID job = submit("example", Map.of("sleepMillis", 60_000));
 
-        SQSBatchResponse response = function.handleRequest(
-                dispatch(job, 1, "example"), LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
+        String response =
+                invoke(function, dispatch(job, 1, "example"), LocalLambdaContext.withBudget(Duration.ofMillis(3_500)));
 
         assertThat(reported(response)).isEmpty();
         assertThat(ledger.job(job).failures)
@@ -856,8 +891,8 @@ class SqsJobHandlerTest {
     void aRecordLeftWithTooLittleTimeToStartIsReportedWithoutStartingTheAttempt() {
         UUID job = submit("example", Map.of());
 
-        SQSBatchResponse response = function.handleRequest(
-                dispatch(job, 1, "example"), LocalLambdaContext.withBudget(Duration.ofMillis(500)));
+        String response =
+                invoke(function, dispatch(job, 1, "example"), LocalLambdaContext.withBudget(Duration.ofMillis(500)));
 
         assertThat(reported(response)).containsExactly("msg-" + job);
         assertThat(ledger.requestCount()).isZero();
@@ -871,8 +906,8 @@ class SqsJobHandlerTest {
         ledger.submit(job, "example", Map.of("failTimes", 2), file("jobs/example-lines.txt", "lines.txt"), 3);
 
         for (int attempt = 1; attempt <= 3; attempt++) {
-            SQSBatchResponse response = function.handleRequest(
-                    withFile(job, attempt, "example", "jobs/example-lines.txt", "lines.txt"), context());
+            String response = invoke(
+                    function, withFile(job, attempt, "example", "jobs/example-lines.txt", "lines.txt"), context());
             assertThat(reported(response)).isEmpty();
         }
 
@@ -911,8 +946,7 @@ class SqsJobHandlerTest {
         UUID job = UUID.randomUUID();
         ledger.submit(job, "csv-import", peopleSpec(), file("jobs/people.csv", "people.csv"), 3);
 
-        SQSBatchResponse response =
-                function.handleRequest(withFile(job, 1, "csv-import", "jobs/people.csv", "people.csv"), context());
+        String response = invoke(function, withFile(job, 1, "csv-import", "jobs/people.csv", "people.csv"), context());
 
         assertThat(reported(response)).isEmpty();
         FakeLedger.Job state = ledger.job(job);
@@ -941,7 +975,7 @@ class SqsJobHandlerTest {
         UUID job = UUID.randomUUID();
         ledger.submit(job, "csv-import", peopleSpec(), file("jobs/binary.csv", "binary.csv"), 3);
 
-        function.handleRequest(withFile(job, 1, "csv-import", "jobs/binary.csv", "binary.csv"), context());
+        invoke(function, withFile(job, 1, "csv-import", "jobs/binary.csv", "binary.csv"), context());
 
         assertThat(ledger.job(job).failures)
                 .singleElement()
@@ -955,7 +989,7 @@ class SqsJobHandlerTest {
         UUID job = UUID.randomUUID();
         ledger.submit(job, "csv-import", peopleSpec(), file("jobs/wrong-header.csv", "w.csv"), 3);
 
-        function.handleRequest(withFile(job, 1, "csv-import", "jobs/wrong-header.csv", "w.csv"), context());
+        invoke(function, withFile(job, 1, "csv-import", "jobs/wrong-header.csv", "w.csv"), context());
 
         assertThat(ledger.job(job).failures).singleElement().satisfies(f -> {
             assertThat(f.retryable()).isFalse();
@@ -969,7 +1003,7 @@ class SqsJobHandlerTest {
         UUID job = UUID.randomUUID();
         ledger.submit(job, "csv-import", Map.of("header", true), file("jobs/any.csv", "any.csv"), 3);
 
-        function.handleRequest(withFile(job, 1, "csv-import", "jobs/any.csv", "any.csv"), context());
+        invoke(function, withFile(job, 1, "csv-import", "jobs/any.csv", "any.csv"), context());
 
         assertThat(ledger.job(job).failures)
                 .containsExactly(new FakeLedger.Failure(
@@ -981,7 +1015,7 @@ class SqsJobHandlerTest {
         UUID job = UUID.randomUUID();
         ledger.submit(job, "example", Map.of(), file("jobs/never-uploaded.txt", "x.txt"), 3);
 
-        function.handleRequest(withFile(job, 1, "example", "jobs/never-uploaded.txt", "x.txt"), context());
+        invoke(function, withFile(job, 1, "example", "jobs/never-uploaded.txt", "x.txt"), context());
 
         assertThat(ledger.job(job).failures).singleElement().satisfies(f -> {
             assertThat(f.retryable()).isFalse();
@@ -993,7 +1027,7 @@ class SqsJobHandlerTest {
     void anUnknownJobTypeFailsAsNotRetryable() {
         UUID job = submit("no-such-type", Map.of());
 
-        SQSBatchResponse response = function.handleRequest(dispatch(job, 1, "no-such-type"), context());
+        String response = invoke(function, dispatch(job, 1, "no-such-type"), context());
 
         assertThat(reported(response)).isEmpty();
         assertThat(ledger.job(job).failures)
@@ -1005,8 +1039,10 @@ class SqsJobHandlerTest {
     void anUnparseableBodyIsReportedAsABatchItemFailureSoThatItReachesTheDlqAndTheOtherRecordStillRuns() {
         UUID job = submit("example", Map.of());
 
-        SQSBatchResponse response = function.handleRequest(
-                Events.load("poison-and-good.json", Map.of("JOB", job.toString(), "MESSAGE_ID", "m1")), context());
+        String response = invoke(
+                function,
+                Events.load("poison-and-good.json", Map.of("JOB", job.toString(), "MESSAGE_ID", "m1")),
+                context());
 
         assertThat(reported(response)).containsExactly("m1-poison");
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
@@ -1020,19 +1056,57 @@ class SqsJobHandlerTest {
         UUID job = submit("example", Map.of());
         UUID other = submit("example", Map.of());
 
-        SQSBatchResponse poisoned = function.handleRequest(
-                Events.load("poison-and-good.json", Map.of("JOB", job.toString(), "MESSAGE_ID", "m2")), context());
-        SQSBatchResponse clean = function.handleRequest(dispatch(other, 1, "example"), context());
+        String poisoned = invoke(
+                function,
+                Events.load("poison-and-good.json", Map.of("JOB", job.toString(), "MESSAGE_ID", "m2")),
+                context());
+        String clean = invoke(function, dispatch(other, 1, "example"), context());
 
-        assertThat(Events.written(poisoned)).isEqualTo("{\"batchItemFailures\":[{\"itemIdentifier\":\"m2-poison\"}]}");
-        assertThat(Events.written(clean)).isEqualTo("{\"batchItemFailures\":[]}");
+        assertThat(poisoned).isEqualTo("{\"batchItemFailures\":[{\"itemIdentifier\":\"m2-poison\"}]}");
+        assertThat(clean).isEqualTo("{\"batchItemFailures\":[]}");
+    }
+
+    @Test
+    void fieldsTheFunctionDoesNotKnowInTheEventOrItsRecordsAreIgnored() {
+        UUID job = submit("example", Map.of());
+        ObjectNode event = dispatch(job, 1, "example");
+        event.put("somethingLambdaAddsLater", true);
+        ObjectNode record = records(event).get(0);
+        record.putObject("anotherNewField").put("nested", 1);
+        ((ObjectNode) record.get("messageAttributes").get("jobId")).put("newAttributeField", "x");
+
+        String response = invoke(function, event, context());
+
+        assertThat(reported(response)).isEmpty();
+        assertThat(ledger.job(job).status).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    @Test
+    void anEventThatIsNotJsonFailsTheInvocationSoThatLambdaDeliversTheBatchAgain() {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+
+        assertThatThrownBy(() -> function.handleRequest(
+                        new ByteArrayInputStream("{\"Records\":[{\"messageId\":".getBytes(StandardCharsets.UTF_8)),
+                        answer,
+                        context()))
+                .isInstanceOf(IOException.class);
+        assertThat(answer.size()).isZero();
+        assertThat(ledger.requestCount()).isZero();
+    }
+
+    @Test
+    void anEventWithoutRecordsIsAnsweredWithNoFailures() {
+        String answer = invoke(function, (ObjectNode) JsonNodeFactory.instance.objectNode(), context());
+
+        assertThat(reported(answer)).isEmpty();
+        assertThat(ledger.requestCount()).isZero();
     }
 
     @Test
     void aJobTheLedgerDoesNotKnowIsAcknowledged() {
         UUID unknown = UUID.randomUUID();
 
-        SQSBatchResponse response = function.handleRequest(dispatch(unknown, 1, "example"), context());
+        String response = invoke(function, dispatch(unknown, 1, "example"), context());
 
         assertThat(reported(response)).isEmpty();
         assertThat(ledger.calls(unknown, FakeLedger.START)).isEqualTo(1);
@@ -1044,7 +1118,7 @@ class SqsJobHandlerTest {
         UUID job = submit("example", Map.of());
         LocalLambdaContext context = context();
 
-        function.handleRequest(dispatch(job, 1, "example"), context);
+        invoke(function, dispatch(job, 1, "example"), context);
 
         assertThat(functionLogLines())
                 .anySatisfy(line -> assertThat(line)
@@ -1076,7 +1150,7 @@ class SqsJobHandlerTest {
         return jobs;
     }
 
-    private static SQSEvent threeDispatches(String run, UUID first, UUID second, UUID third) {
+    private static ObjectNode threeDispatches(String run, UUID first, UUID second, UUID third) {
         return Events.load(
                 "three-dispatches.json",
                 Map.of("RUN", run, "JOB_1", first.toString(), "JOB_2", second.toString(), "JOB_3", third.toString()));
@@ -1092,7 +1166,7 @@ class SqsJobHandlerTest {
         return LocalLambdaContext.withBudget(Duration.ofMinutes(5));
     }
 
-    private static SQSEvent dispatch(UUID job, int attempt, String jobType) {
+    private static ObjectNode dispatch(UUID job, int attempt, String jobType) {
         return Events.load(
                 "single-dispatch.json",
                 Map.of(
@@ -1106,7 +1180,7 @@ class SqsJobHandlerTest {
                         "msg-" + job));
     }
 
-    private static SQSEvent withFile(UUID job, int attempt, String jobType, String key, String fileName) {
+    private static ObjectNode withFile(UUID job, int attempt, String jobType, String key, String fileName) {
         return Events.load(
                 "dispatch-with-file.json",
                 Map.of(

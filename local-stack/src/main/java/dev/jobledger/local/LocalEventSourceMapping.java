@@ -1,12 +1,16 @@
 package dev.jobledger.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.standins.LocalLambdaContext;
 import dev.jobledger.standins.LocalSqs;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -16,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -29,13 +32,15 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * What AWS Lambda's SQS event source mapping does, against a local queue: long-polls batches of up to ten messages
  * with a visibility timeout longer than the function's timeout, invokes the function (the same handler class AWS
- * invokes) with a context that counts down, deletes the records the answer does not report as failed
- * ({@code ReportBatchItemFailures}), and leaves the failed ones, or the whole batch when the invocation fails or
- * times out, to come back after their visibility timeout.
+ * invokes, through the same entry point: the event's JSON in, the answer's JSON out) with a context that counts down,
+ * deletes the records the answer does not report as failed ({@code ReportBatchItemFailures}), and leaves the failed
+ * ones, or the whole batch when the invocation fails, times out or answers what Lambda could not read, to come back
+ * after their visibility timeout.
  */
 public final class LocalEventSourceMapping implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalEventSourceMapping.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * @param queueUrl the queue to read
@@ -57,15 +62,14 @@ public final class LocalEventSourceMapping implements AutoCloseable {
     }
 
     private final SqsClient sqs;
-    private final RequestHandler<SQSEvent, SQSBatchResponse> function;
+    private final RequestStreamHandler function;
     private final Settings settings;
     private final String queueArn;
     private final ExecutorService pollers;
     private final ExecutorService invocations;
     private volatile boolean running = true;
 
-    public LocalEventSourceMapping(
-            SqsClient sqs, RequestHandler<SQSEvent, SQSBatchResponse> function, Settings settings) {
+    public LocalEventSourceMapping(SqsClient sqs, RequestStreamHandler function, Settings settings) {
         this.sqs = sqs;
         this.function = function;
         this.settings = settings;
@@ -114,20 +118,21 @@ public final class LocalEventSourceMapping implements AutoCloseable {
     private void invoke(List<Message> batch) {
         String requestId = UUID.randomUUID().toString();
         LocalLambdaContext context = new LocalLambdaContext(requestId, settings.functionTimeout());
-        SQSEvent event = new SQSEvent();
-        event.setRecords(batch.stream()
-                .map(message -> LocalSqs.lambdaRecord(message, queueArn))
-                .toList());
-        Future<SQSBatchResponse> invocation = invocations.submit(() -> function.handleRequest(event, context));
+        byte[] event;
+        try {
+            event = JSON.writeValueAsBytes(LocalSqs.lambdaEvent(batch, queueArn));
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not write the event of " + batch.size() + " records", e);
+        }
+        Future<byte[]> invocation = invocations.submit(() -> {
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            function.handleRequest(new ByteArrayInputStream(event), answer, context);
+            return answer.toByteArray();
+        });
         Set<String> failed;
         try {
-            SQSBatchResponse response =
-                    invocation.get(settings.functionTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            failed = response == null || response.getBatchItemFailures() == null
-                    ? Set.of()
-                    : response.getBatchItemFailures().stream()
-                            .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                            .collect(Collectors.toSet());
+            failed = reportedFailures(
+                    invocation.get(settings.functionTimeout().toMillis(), TimeUnit.MILLISECONDS), batch);
         } catch (TimeoutException timedOut) {
             invocation.cancel(true);
             log.warn("Invocation {} timed out; its {} records come back later", requestId, batch.size());
@@ -138,6 +143,13 @@ public final class LocalEventSourceMapping implements AutoCloseable {
                     requestId,
                     batch.size(),
                     crashed.getCause());
+            return;
+        } catch (IllegalArgumentException unreadable) {
+            log.warn(
+                    "Invocation {} answered what Lambda could not read ({}); its {} records come back later",
+                    requestId,
+                    unreadable.getMessage(),
+                    batch.size());
             return;
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
@@ -164,6 +176,42 @@ public final class LocalEventSourceMapping implements AutoCloseable {
                         requestId);
             }
         }
+    }
+
+    /**
+     * The message ids an answer reports, as Lambda reads them: no answer, {@code null} or no {@code batchItemFailures}
+     * reports none; anything but {@code {"batchItemFailures":[{"itemIdentifier":"..."}, ...]}} naming messages of the
+     * batch is refused (IllegalArgumentException), and Lambda then takes the whole batch as failed.
+     */
+    private static Set<String> reportedFailures(byte[] answer, List<Message> batch) {
+        JsonNode json;
+        try {
+            json = answer.length == 0 ? null : JSON.readTree(answer);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON", e);
+        }
+        if (json == null || json.isNull()) {
+            return Set.of();
+        }
+        JsonNode failures = json.path("batchItemFailures");
+        if (failures.isMissingNode() || failures.isNull()) {
+            return Set.of();
+        }
+        if (!failures.isArray()) {
+            throw new IllegalArgumentException("batchItemFailures is not a list");
+        }
+        Set<String> ids = new HashSet<>();
+        for (JsonNode failure : failures) {
+            JsonNode id = failure.path("itemIdentifier");
+            if (!id.isTextual() || id.textValue().isEmpty()) {
+                throw new IllegalArgumentException("an itemIdentifier is missing or empty");
+            }
+            if (batch.stream().noneMatch(message -> message.messageId().equals(id.textValue()))) {
+                throw new IllegalArgumentException("itemIdentifier " + id.textValue() + " is no message of the batch");
+            }
+            ids.add(id.textValue());
+        }
+        return ids;
     }
 
     private void pause() {

@@ -1,11 +1,12 @@
 package dev.jobledger.standins;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.typesafe.config.ConfigFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -189,31 +190,49 @@ public final class LocalSqs implements AutoCloseable {
     }
 
     /**
-     * A received message as Lambda's SQS event source mapping hands it to a function: body, system and message
-     * attributes, and the queue's ARN as {@code eventSourceARN}.
+     * Received messages as Lambda's SQS event source mapping hands them to a function: the event's JSON, as a tree of
+     * maps and lists to write with any JSON library, with the field names Lambda uses ({@code Records},
+     * {@code eventSourceARN}, ...). Each record has its body, system and message attributes (a binary value
+     * base64-encoded) and the queue's ARN.
      */
-    public static SQSEvent.SQSMessage lambdaRecord(Message message, String queueArn) {
-        SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-        record.setMessageId(message.messageId());
-        record.setReceiptHandle(message.receiptHandle());
-        record.setBody(message.body());
-        record.setMd5OfBody(message.md5OfBody());
-        record.setEventSource("aws:sqs");
-        record.setEventSourceArn(queueArn);
-        Map<String, String> attributes = new HashMap<>();
+    public static Map<String, Object> lambdaEvent(List<Message> messages, String queueArn) {
+        return Map.of(
+                "Records",
+                messages.stream()
+                        .map(message -> lambdaRecord(message, queueArn))
+                        .toList());
+    }
+
+    private static Map<String, Object> lambdaRecord(Message message, String queueArn) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("messageId", message.messageId());
+        record.put("receiptHandle", message.receiptHandle());
+        record.put("body", message.body());
+        Map<String, String> attributes = new LinkedHashMap<>();
         message.attributes().forEach((name, value) -> attributes.put(name.toString(), value));
-        record.setAttributes(attributes);
-        Map<String, SQSEvent.MessageAttribute> messageAttributes = new HashMap<>();
+        record.put("attributes", attributes);
+        Map<String, Object> messageAttributes = new LinkedHashMap<>();
         message.messageAttributes().forEach((name, value) -> {
-            SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
-            attribute.setDataType(value.dataType());
-            attribute.setStringValue(value.stringValue());
-            if (value.binaryValue() != null) {
-                attribute.setBinaryValue(value.binaryValue().asByteBuffer());
+            Map<String, Object> attribute = new LinkedHashMap<>();
+            if (value.stringValue() != null) {
+                attribute.put("stringValue", value.stringValue());
             }
+            if (value.binaryValue() != null) {
+                attribute.put(
+                        "binaryValue",
+                        Base64.getEncoder().encodeToString(value.binaryValue().asByteArray()));
+            }
+            attribute.put("stringListValues", List.of());
+            attribute.put("binaryListValues", List.of());
+            attribute.put("dataType", value.dataType());
             messageAttributes.put(name, attribute);
         });
-        record.setMessageAttributes(messageAttributes);
+        record.put("messageAttributes", messageAttributes);
+        record.put("md5OfBody", message.md5OfBody());
+        record.put("eventSource", "aws:sqs");
+        record.put("eventSourceARN", queueArn);
+        // arn:partition:sqs:region:account:name
+        record.put("awsRegion", queueArn.split(":")[3]);
         return record;
     }
 
