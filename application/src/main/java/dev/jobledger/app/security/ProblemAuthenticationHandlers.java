@@ -13,9 +13,10 @@ import org.springframework.security.oauth2.server.resource.web.access.BearerToke
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
- * 401 and 403 answered as problem+json, keeping the {@code WWW-Authenticate} header that bearer-token clients read.
+ * 400 for a refused URL, 401 and 403 answered as problem+json, keeping the {@code WWW-Authenticate} header that bearer-token clients read.
  */
 final class ProblemAuthenticationHandlers {
 
@@ -41,6 +42,14 @@ final class ProblemAuthenticationHandlers {
             }
             write(response, HttpStatus.FORBIDDEN, detail(denied));
         };
+    }
+
+    RequestRejectedHandler refusedUrl() {
+        return (request, response, refused) -> write(
+                response,
+                HttpStatus.BAD_REQUEST,
+                "The request's URL was refused: it must not contain an empty path segment (//), an encoded slash, a"
+                        + " backslash, a semicolon, '..' or control characters");
     }
 
     private static String detail(AuthenticationException failure) {

@@ -27,6 +27,7 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
@@ -221,6 +222,15 @@ class SecurityConfiguration {
     @Bean
     SecurityObservationSettings noFilterChainObservations() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * A URL the firewall refuses before any chain runs (a {@code //}, an encoded slash, a {@code ;}) is answered as
+     * problem+json like every other bad request, not with the container's error page.
+     */
+    @Bean
+    RequestRejectedHandler problemForRefusedUrls(ObjectMapper json) {
+        return new ProblemAuthenticationHandlers(json).refusedUrl();
     }
 
     @Bean

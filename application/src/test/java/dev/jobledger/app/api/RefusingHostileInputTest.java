@@ -132,6 +132,13 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aUrlTheFirewallRefusesIsAProblemNotTheContainersErrorPage() {
+        Api.Answer answer = api.get("/api/jobs//logs", Tokens.user(newUser()));
+
+        assertProblem(answer, 400, "empty path segment");
+    }
+
+    @Test
     void aTokenWithAnEmptySubjectIsRefused() {
         String token = Tokens.hs256(claims("").build());
 
