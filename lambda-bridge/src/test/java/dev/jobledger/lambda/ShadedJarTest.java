@@ -73,6 +73,7 @@ class ShadedJarTest {
     private static final int SAFETY_MARGIN_SECONDS = 5;
 
     private static Path shadedJar;
+    private static JarClasses jar;
 
     @TempDir
     Path dir;
@@ -82,6 +83,7 @@ class ShadedJarTest {
         String path = System.getProperty(JAR_PROPERTY);
         assumeTrue(path != null, "runs in the package phase, once the jar is made");
         shadedJar = Path.of(path);
+        jar = JarClasses.read(shadedJar);
     }
 
     @Test
@@ -98,8 +100,6 @@ class ShadedJarTest {
      */
     @Test
     void theHandlerIsAStreamHandlerAndNothingInTheJarNeedsJodaTime() {
-        JarClasses jar = JarClasses.read(shadedJar);
-
         JarClasses.ClassFile handler = jar.classFile("dev/jobledger/lambda/SqsJobHandler");
         assertThat(handler).as("the handler class in the jar").isNotNull();
         assertThat(handler.supertypes())
@@ -128,7 +128,6 @@ class ShadedJarTest {
      */
     @Test
     void everyClassTheFunctionCanReachIsInTheJar() {
-        JarClasses jar = JarClasses.read(shadedJar);
         Set<String> roots = new HashSet<>();
         jar.serviceProviders().values().forEach(roots::addAll);
         for (String name : jar.names()) {
@@ -162,7 +161,7 @@ class ShadedJarTest {
                     return false;
                 }
                 String source = source(name);
-                return source != null && contributed.computeIfAbsent(source, s -> contributesTo(s, jar));
+                return source != null && contributed.computeIfAbsent(source, s -> contributesTo(s));
             }
         });
 
@@ -346,7 +345,7 @@ class ShadedJarTest {
     }
 
     /** Whether the jar or directory at {@code source} gave the jar any of its classes: it is one of its dependencies. */
-    private static boolean contributesTo(String source, JarClasses jar) {
+    private static boolean contributesTo(String source) {
         try {
             if (source.startsWith("jar:file:") && source.endsWith("!/")) {
                 try (JarFile file = new JarFile(

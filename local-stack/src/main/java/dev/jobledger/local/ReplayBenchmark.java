@@ -200,9 +200,11 @@ public final class ReplayBenchmark {
     }
 
     private static boolean caughtUp(EventProcessor processor) {
-        return !(processor instanceof StreamingEventProcessor streaming)
-                || (!streaming.processingStatus().isEmpty()
-                        && streaming.processingStatus().values().stream().allMatch(EventTrackerStatus::isCaughtUp));
+        if (!(processor instanceof StreamingEventProcessor streaming)) {
+            return true;
+        }
+        Map<Integer, EventTrackerStatus> segments = streaming.processingStatus();
+        return !segments.isEmpty() && segments.values().stream().allMatch(EventTrackerStatus::isCaughtUp);
     }
 
     private static void rebuild(String base, String admin) throws Exception {

@@ -352,13 +352,7 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
                     Map.of("attempt", 1, "entries", List.of(Map.of("level", "INFO", "message", "batch " + batch))));
         }
 
-        await().atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> jdbc.queryForObject(
-                                "SELECT count(*) FROM snapshotevententry WHERE aggregateidentifier = ?",
-                                Long.class,
-                                jobId)
-                        > 0);
+        awaitSnapshotOf(jobId);
         report(jobId, "complete", Map.of("attempt", 1, "result", Map.of("batches", 120)));
 
         List<JsonNode> events = history(jobId, token);
@@ -400,13 +394,7 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
                                     .toList()));
         }
 
-        await().atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> jdbc.queryForObject(
-                                "SELECT count(*) FROM snapshotevententry WHERE aggregateidentifier = ?",
-                                Long.class,
-                                jobId)
-                        > 0);
+        awaitSnapshotOf(jobId);
         report(jobId, "complete", Map.of("attempt", 1, "result", Map.of("invalid", 1500)));
 
         assertThat(awaitJob(token, jobId, status("COMPLETED"))
@@ -419,6 +407,16 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
                         .filter(event -> event.path("type").asText().equals("JobLogsAppended")))
                 .hasSize(3);
         assertThat(verify(jobId, token).path("intact").asBoolean()).isTrue();
+    }
+
+    private void awaitSnapshotOf(String jobId) {
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT count(*) FROM snapshotevententry WHERE aggregateidentifier = ?",
+                                Long.class,
+                                jobId)
+                        > 0);
     }
 
     private byte[] payload(String jobId, long sequence) {
