@@ -48,7 +48,6 @@ import org.springframework.web.multipart.MultipartFile;
 class JobSubmissionController {
 
     private static final TypeReference<Map<String, Object>> PAYLOAD = new TypeReference<>() {};
-    private static final java.util.regex.Pattern STORABLE = java.util.regex.Pattern.compile(StorableText.STORABLE);
     // The read model's columns: file_name VARCHAR(1024), file_content_type VARCHAR(255).
     private static final int MAX_FILE_NAME = 1024;
     private static final int MAX_CONTENT_TYPE = 255;
@@ -146,7 +145,7 @@ class JobSubmissionController {
         if (name == null) {
             return null;
         }
-        if (name.length() > MAX_FILE_NAME || !STORABLE.matcher(name).matches()) {
+        if (name.length() > MAX_FILE_NAME || !StorableText.Check.isStorable(name)) {
             throw badRequest("The file name must be at most " + MAX_FILE_NAME
                     + " characters, without NUL characters or unpaired surrogates");
         }

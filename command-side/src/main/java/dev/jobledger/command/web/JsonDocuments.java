@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
@@ -18,8 +17,6 @@ import org.springframework.web.ErrorResponseException;
  */
 @Component
 class JsonDocuments {
-
-    private static final Pattern STORABLE = Pattern.compile(StorableText.STORABLE);
 
     private final ObjectMapper json;
     private final InputLimits limits;
@@ -34,15 +31,78 @@ class JsonDocuments {
         if (document == null) {
             return;
         }
-        checkTree(name, document, 1);
-        long size = compactSize(document);
-        if (size > limits.maxDocumentSize().toBytes()) {
+        long limit = limits.maxDocumentSize().toBytes();
+        long bound = sizeBound(document, 1);
+        if (bound == REFUSED) {
+            checkTree(name, document, 1); // again, naming what is wrong; throws
+        }
+        // Most documents (a log line's meta) are far below the limit even counted at six bytes a character: the
+        // exact count, which writes the document as JSON, is for the few that may not be.
+        if (bound > limit && compactSize(document) > limit) {
             throw problem(
                     HttpStatus.PAYLOAD_TOO_LARGE,
                     name + " is larger than "
-                            + describe(limits.maxDocumentSize().toBytes())
+                            + describe(limit)
                             + " as compact JSON; store large inputs as a file (multipart/form-data) instead");
         }
+    }
+
+    private static final long REFUSED = -1;
+    private static final long UNKNOWN = Long.MAX_VALUE;
+
+    /**
+     * A bound the node's compact JSON length never exceeds, found without writing it; {@link #REFUSED} for text PostgreSQL refuses
+     * or nesting too deep (found again by {@link #checkTree}, which names where), {@link #UNKNOWN} for what it cannot
+     * bound (big numbers, which may print long). Every character counts six bytes, the most it takes escaped.
+     */
+    private long sizeBound(Object node, int depth) {
+        if (node instanceof Map<?, ?> object) {
+            if (depth > limits.maxDocumentDepth()) {
+                return REFUSED;
+            }
+            long size = 2;
+            for (Map.Entry<?, ?> field : object.entrySet()) {
+                String key = String.valueOf(field.getKey());
+                long value = sizeBound(field.getValue(), depth + 1);
+                if (!StorableText.Check.isStorable(key) || value == REFUSED) {
+                    return REFUSED;
+                }
+                size = add(size, add(textBound(key) + 2, value));
+            }
+            return size;
+        }
+        if (node instanceof List<?> array) {
+            if (depth > limits.maxDocumentDepth()) {
+                return REFUSED;
+            }
+            long size = 2;
+            for (Object item : array) {
+                long value = sizeBound(item, depth + 1);
+                if (value == REFUSED) {
+                    return REFUSED;
+                }
+                size = add(size, add(value, 1));
+            }
+            return size;
+        }
+        if (node instanceof String text) {
+            return StorableText.Check.isStorable(text) ? textBound(text) : REFUSED;
+        }
+        if (node == null || node instanceof Boolean) {
+            return 5;
+        }
+        if (node instanceof Integer || node instanceof Long || node instanceof Double || node instanceof Float) {
+            return 25;
+        }
+        return UNKNOWN;
+    }
+
+    private static long textBound(String text) {
+        return 2 + 6L * text.length();
+    }
+
+    private static long add(long a, long b) {
+        return a == UNKNOWN || b == UNKNOWN ? UNKNOWN : a + b;
     }
 
     private void checkTree(String path, Object node, int depth) {
@@ -73,7 +133,7 @@ class JsonDocuments {
     }
 
     private static void requireText(String path, String text) {
-        if (!STORABLE.matcher(text).matches()) {
+        if (!StorableText.Check.isStorable(text)) {
             throw problem(
                     HttpStatus.BAD_REQUEST,
                     path + " contains a NUL character or an unpaired surrogate, which cannot be stored");

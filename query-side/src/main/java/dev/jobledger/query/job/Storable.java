@@ -21,7 +21,17 @@ final class Storable {
 
     /** The text with U+FFFD for what PostgreSQL refuses; the same instance when it was storable already. */
     static String text(String value) {
-        return value == null ? null : UNSTORABLE.matcher(value).replaceAll("\uFFFD");
+        if (value == null) {
+            return null;
+        }
+        // Most text has neither: a matcher for every text was a sixth of the log projection's work on a CSV import.
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0 || Character.isSurrogate(c)) {
+                return UNSTORABLE.matcher(value).replaceAll("\uFFFD");
+            }
+        }
+        return value;
     }
 
     /** A JSON document with every key and string value storable; the same instance when it already was. */
