@@ -29,7 +29,6 @@ import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.serialization.json.JacksonSerializer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -157,7 +156,7 @@ class AxonConfiguration {
     }
 
     private static Serializer jackson() {
-        return JacksonSerializer.builder().objectMapper(eventMapper()).build();
+        return new CachingJacksonSerializer(eventMapper());
     }
 
     @Bean
