@@ -32,7 +32,7 @@ import java.lang.annotation.Target;
 
     /**
      * A scan, not a regular expression: it runs on every message, key and text value of every log line a function
-     * sends, and a matcher per text was a tenth of the ledger's work on a log call.
+     * sends, and a matcher for each was a visible share of the ledger's work on a log call of 500 lines.
      */
     final class Check implements ConstraintValidator<StorableText, CharSequence> {
 
