@@ -19,8 +19,9 @@ import java.util.Objects;
  *     the invocation had no time for is sent back to
  * @param safetyMargin stop the attempt when the invocation's remaining time falls below this (default 30 s,
  *     {@code JOBLEDGER_SAFETY_MARGIN_SECONDS})
- * @param logFlushEntries send the buffered job log when it holds this many lines (default 500; at most 1000 go in one
- *     call)
+ * @param logFlushEntries send the buffered job log when it holds this many lines (default and most 1000, half of
+ *     what one call carries: each call has a fixed cost at the ledger, a load of the job and a commit, and a handler
+ *     that logs a lot waits for one call before it sends the next)
  * @param reportInterval send buffered logs and the latest progress at least this often while a handler runs, and
  *     the finish reports of ended attempts once they waited this long (default 2 s)
  * @param connectTimeout HTTP connect timeout to the ledger (default 3 s)
@@ -56,7 +57,14 @@ public record BridgeConfig(
     public static final String SAFETY_MARGIN_SECONDS = "JOBLEDGER_SAFETY_MARGIN_SECONDS";
 
     /** Most lines the ledger takes in one log call, and in one finish report. */
-    public static final int MAX_ENTRIES_PER_CALL = 1000;
+    public static final int MAX_ENTRIES_PER_CALL = 2000;
+
+    /**
+     * Most lines a log call is sent at: half of what one call carries, because a handler goes on logging while its
+     * call travels, so up to twice this many lines may be buffered when an attempt ends, and they must fit its
+     * finish report.
+     */
+    public static final int MAX_LOG_FLUSH_ENTRIES = MAX_ENTRIES_PER_CALL / 2;
 
     /**
      * About the most bytes of log lines sent in one log call or carried by one finish report: well under the
@@ -76,8 +84,8 @@ public record BridgeConfig(
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(backoffBase, "backoffBase");
         Objects.requireNonNull(backoffMax, "backoffMax");
-        if (logFlushEntries < 1 || logFlushEntries > MAX_ENTRIES_PER_CALL) {
-            throw new IllegalArgumentException("logFlushEntries must be 1.." + MAX_ENTRIES_PER_CALL);
+        if (logFlushEntries < 1 || logFlushEntries > MAX_LOG_FLUSH_ENTRIES) {
+            throw new IllegalArgumentException("logFlushEntries must be 1.." + MAX_LOG_FLUSH_ENTRIES);
         }
         if (maxTries < 1) {
             throw new IllegalArgumentException("maxTries must be at least 1");
@@ -127,7 +135,7 @@ public record BridgeConfig(
         private URI s3Endpoint;
         private URI sqsEndpoint;
         private Duration safetyMargin = Duration.ofSeconds(30);
-        private int logFlushEntries = 500;
+        private int logFlushEntries = MAX_LOG_FLUSH_ENTRIES;
         private Duration reportInterval = Duration.ofSeconds(2);
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration requestTimeout = Duration.ofSeconds(15);

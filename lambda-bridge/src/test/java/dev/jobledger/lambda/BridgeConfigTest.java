@@ -22,7 +22,7 @@ class BridgeConfigTest {
         BridgeConfig config = minimal().build();
 
         assertThat(config.safetyMargin()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.logFlushEntries()).isEqualTo(500);
+        assertThat(config.logFlushEntries()).isEqualTo(1000);
         assertThat(config.reportInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(15));

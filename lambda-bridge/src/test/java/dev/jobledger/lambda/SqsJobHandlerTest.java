@@ -59,6 +59,11 @@ class SqsJobHandlerTest {
     private final AtomicInteger boomRuns = new AtomicInteger();
     private final AtomicInteger rowsRuns = new AtomicInteger();
     private final AtomicLong rowsDone = new AtomicLong();
+    /** The lines that send a log call by default, and a log of those and some more. */
+    private static final int FLUSH = BridgeConfig.MAX_LOG_FLUSH_ENTRIES;
+
+    private static final int LINES_PAST_A_FLUSH = FLUSH + 200;
+
     private final java.util.concurrent.CountDownLatch firstLogCallMayAnswer =
             new java.util.concurrent.CountDownLatch(1);
     private final AtomicInteger waitingRuns = new AtomicInteger();
@@ -120,14 +125,14 @@ class SqsJobHandlerTest {
                     return HandlerResult.empty();
                 }))
                 .register(handler("logs-past-a-flush", context -> {
-                    for (int line = 1; line <= 700; line++) {
+                    for (int line = 1; line <= LINES_PAST_A_FLUSH; line++) {
                         context.log().info("line " + line);
-                        if (line == 500) {
-                            // The 500th line sent the first 500 on their way; the ledger holds that call until here.
+                        if (line == FLUSH) {
+                            // This line sent the first FLUSH on their way; the ledger holds that call until here.
                             firstLogCallMayAnswer.countDown();
                         }
                     }
-                    return HandlerResult.of(Map.of("lines", 700));
+                    return HandlerResult.of(Map.of("lines", LINES_PAST_A_FLUSH));
                 }))
                 .register(handler("waits-for-second-delivery", context -> {
                     waitingRuns.incrementAndGet();
@@ -855,7 +860,7 @@ class SqsJobHandlerTest {
         assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
         assertThat(state.logs)
                 .extracting(LogEntry::message)
-                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 700)
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, LINES_PAST_A_FLUSH)
                         .mapToObj(line -> "line " + line)
                         .toList());
     }

@@ -164,6 +164,17 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aWorkerLogCallOfMoreLinesThanOneCallCarriesIsRefused() {
+        String line = "{\"level\":\"INFO\",\"message\":\"line\"}";
+        String lines = String.join(",", java.util.Collections.nCopies(2001, line));
+
+        Api.Answer answer =
+                api.post(BRIDGE + "/logs", Tokens.bridge(), "{\"attempt\":1,\"entries\":[" + lines + "]}", ticket());
+
+        assertProblem(answer, 400, "entries size must be between 0 and 2000");
+    }
+
+    @Test
     void aWorkerResultWithANulCharacterIsRefused() {
         Api.Answer answer = api.post(
                 BRIDGE + "/complete", Tokens.bridge(), "{\"attempt\":1,\"result\":{\"x\":\"\\u0000\"}}", ticket());

@@ -76,7 +76,7 @@ class BridgeController {
 
     @Operation(
             summary = "Append log lines",
-            description = "One call is one event, however many lines it holds (at most 1000). proceed=false in the"
+            description = "One call is one event, however many lines it holds (at most 2000). proceed=false in the"
                     + " answer means the job was cancelled or the attempt is no longer the running one: stop.")
     @PostMapping("/logs")
     ReportAck appendLogs(

@@ -43,7 +43,7 @@ final class BridgeRequests {
      */
     record AppendLogs(
             @NotNull @Positive Integer attempt,
-            @NotEmpty @Size(max = 1000) List<@Valid @NotNull Entry> entries,
+            @NotEmpty @Size(max = 2000) List<@Valid @NotNull Entry> entries,
             @Size(max = 100) @StorableText String batchId) {}
 
     /**
@@ -162,7 +162,7 @@ final class BridgeRequests {
             Map<String, Object> result,
             @Size(max = 4000) @StorableText String reason,
             Boolean retryable,
-            @Size(max = 1000) List<@Valid @NotNull Entry> logs,
+            @Size(max = 2000) List<@Valid @NotNull Entry> logs,
             @Valid FinalProgress progress) {
 
         @AssertTrue(message = "a FAILED report needs a reason and retryable")
