@@ -32,13 +32,9 @@ class JsonDocuments {
             return;
         }
         long limit = limits.maxDocumentSize().toBytes();
-        long bound = sizeBound(document, 1);
-        if (bound == REFUSED) {
-            checkTree(name, document, 1); // again, naming what is wrong; throws
-        }
         // Most documents (a log line's meta) are far below the limit even counted at six bytes a character: the
         // exact count, which writes the document as JSON, is for the few that may not be.
-        if (bound > limit && compactSize(document) > limit) {
+        if (checkedSizeBound(document, new Where(null, name, -1), 1) > limit && compactSize(document) > limit) {
             throw problem(
                     HttpStatus.PAYLOAD_TOO_LARGE,
                     name + " is larger than "
@@ -47,46 +43,42 @@ class JsonDocuments {
         }
     }
 
-    private static final long REFUSED = -1;
     private static final long UNKNOWN = Long.MAX_VALUE;
 
     /**
-     * A bound the node's compact JSON length never exceeds, found without writing it; {@link #REFUSED} for text PostgreSQL refuses
-     * or nesting too deep (found again by {@link #checkTree}, which names where), {@link #UNKNOWN} for what it cannot
-     * bound (big numbers, which may print long). Every character counts six bytes, the most it takes escaped.
+     * Checks the node's text and nesting, answering 400 with where the first problem is, and returns a bound its
+     * compact JSON length never exceeds, found without writing it: every character counts six bytes, the most it
+     * takes escaped; {@link #UNKNOWN} for what it cannot bound (big numbers, which may print long).
      */
-    private long sizeBound(Object node, int depth) {
+    private long checkedSizeBound(Object node, Where where, int depth) {
         if (node instanceof Map<?, ?> object) {
-            if (depth > limits.maxDocumentDepth()) {
-                return REFUSED;
-            }
+            requireDepth(where, depth);
             long size = 2;
             for (Map.Entry<?, ?> field : object.entrySet()) {
                 String key = String.valueOf(field.getKey());
-                long value = sizeBound(field.getValue(), depth + 1);
-                if (!StorableText.Check.isStorable(key) || value == REFUSED) {
-                    return REFUSED;
+                Where fieldWhere = new Where(where, key, -1);
+                if (!StorableText.Check.isStorable(key)) {
+                    throw unstorable(fieldWhere.path() + " (the key)");
                 }
+                long value = checkedSizeBound(field.getValue(), fieldWhere, depth + 1);
                 size = add(size, add(textBound(key) + 2, value));
             }
             return size;
         }
         if (node instanceof List<?> array) {
-            if (depth > limits.maxDocumentDepth()) {
-                return REFUSED;
-            }
+            requireDepth(where, depth);
             long size = 2;
-            for (Object item : array) {
-                long value = sizeBound(item, depth + 1);
-                if (value == REFUSED) {
-                    return REFUSED;
-                }
+            for (int index = 0; index < array.size(); index++) {
+                long value = checkedSizeBound(array.get(index), new Where(where, null, index), depth + 1);
                 size = add(size, add(value, 1));
             }
             return size;
         }
         if (node instanceof String text) {
-            return StorableText.Check.isStorable(text) ? textBound(text) : REFUSED;
+            if (!StorableText.Check.isStorable(text)) {
+                throw unstorable(where.path());
+            }
+            return textBound(text);
         }
         if (node == null || node instanceof Boolean) {
             return 5;
@@ -97,6 +89,20 @@ class JsonDocuments {
         return UNKNOWN;
     }
 
+    /**
+     * Where a node is in its document, written out only for an answer: a path string per node would cost every
+     * document, and nearly all are fine.
+     */
+    private record Where(Where parent, String name, int index) {
+
+        String path() {
+            if (parent == null) {
+                return name;
+            }
+            return name == null ? parent.path() + "[" + index + "]" : parent.path() + "." + name;
+        }
+    }
+
     private static long textBound(String text) {
         return 2 + 6L * text.length();
     }
@@ -105,39 +111,18 @@ class JsonDocuments {
         return a == UNKNOWN || b == UNKNOWN ? UNKNOWN : a + b;
     }
 
-    private void checkTree(String path, Object node, int depth) {
-        if (node instanceof Map<?, ?> object) {
-            requireDepth(path, depth);
-            for (Map.Entry<?, ?> field : object.entrySet()) {
-                String key = String.valueOf(field.getKey());
-                String fieldPath = path + "." + key;
-                requireText(fieldPath + " (the key)", key);
-                checkTree(fieldPath, field.getValue(), depth + 1);
-            }
-        } else if (node instanceof List<?> array) {
-            requireDepth(path, depth);
-            for (int index = 0; index < array.size(); index++) {
-                checkTree(path + "[" + index + "]", array.get(index), depth + 1);
-            }
-        } else if (node instanceof String text) {
-            requireText(path, text);
-        }
-    }
-
-    private void requireDepth(String path, int depth) {
+    private void requireDepth(Where where, int depth) {
         if (depth > limits.maxDocumentDepth()) {
             throw problem(
                     HttpStatus.BAD_REQUEST,
-                    path + " nests objects and arrays deeper than " + limits.maxDocumentDepth() + " levels");
+                    where.path() + " nests objects and arrays deeper than " + limits.maxDocumentDepth() + " levels");
         }
     }
 
-    private static void requireText(String path, String text) {
-        if (!StorableText.Check.isStorable(text)) {
-            throw problem(
-                    HttpStatus.BAD_REQUEST,
-                    path + " contains a NUL character or an unpaired surrogate, which cannot be stored");
-        }
+    private static ErrorResponseException unstorable(String path) {
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                path + " contains a NUL character or an unpaired surrogate, which cannot be stored");
     }
 
     /** The document's compact JSON length in bytes, counted without keeping the bytes; stops past the limit. */
