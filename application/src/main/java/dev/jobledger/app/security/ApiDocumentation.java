@@ -134,7 +134,10 @@ class ApiDocumentation {
                     "Job 3f2b1c1e-8f8e-4c55-9b1d-6a1f9c2a7e10 was not found");
         }
         boolean changesState = method == PathItem.HttpMethod.POST;
-        if (changesState && !path.startsWith("/internal/") && !path.equals("/api/jobs")) {
+        if (changesState
+                && !path.startsWith("/internal/")
+                && !path.equals("/api/jobs")
+                && !path.equals("/api/jobs/batch")) {
             problem(
                     responses,
                     "409",

@@ -62,6 +62,7 @@ class SecurityConfiguration {
             new Access(null, "/actuator/prometheus", List.of(METRICS, ADMIN)),
             new Access(null, "/internal/**", List.of(REPORT)),
             new Access(HttpMethod.POST, "/api/jobs", List.of(CREATE)),
+            new Access(HttpMethod.POST, "/api/jobs/batch", List.of(CREATE)),
             new Access(HttpMethod.POST, "/api/jobs/*/redrive", List.of(ADMIN)),
             new Access(null, "/api/admin/**", List.of(ADMIN)),
             new Access(HttpMethod.POST, "/api/jobs/*/cancel", List.of(CREATE, ADMIN)),

@@ -12,6 +12,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -123,7 +124,7 @@ public class BatchedCommands {
         }
         for (Waiting member : group) {
             try {
-                member.result = gateway.sendAndWait(member.command);
+                member.result = viaGateway(member.command);
             } catch (RuntimeException e) {
                 member.failure = e;
             }
@@ -149,12 +150,25 @@ public class BatchedCommands {
 
     private <R> Outcome<R> alone(Object command) {
         try {
-            return new Outcome<>(gateway.sendAndWait(command), null);
+            return new Outcome<>(viaGateway(command), null);
         } catch (RuntimeException e) {
             if (JobDecisions.isDecision(e)) {
                 return new Outcome<>(null, e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * One command through the gateway, which sends it again when it lost a race for a version of its job. A creation
+     * race (two submissions with one idempotency key) surfaces as another exception: sent again, the loser is decided
+     * on the winner's job, and answers it.
+     */
+    private <R> R viaGateway(Object command) {
+        try {
+            return gateway.sendAndWait(command);
+        } catch (AggregateStreamCreationException lostCreationRace) {
+            return gateway.sendAndWait(command);
         }
     }
 

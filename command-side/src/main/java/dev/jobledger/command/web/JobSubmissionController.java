@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.command.files.JobFiles;
 import dev.jobledger.command.job.BatchedCommands;
+import dev.jobledger.command.job.IdempotencyKeyReused;
 import dev.jobledger.command.jobtype.JobTypes;
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.Caller;
@@ -12,6 +13,7 @@ import dev.jobledger.messages.StoredFile;
 import dev.jobledger.messages.SubmitJob;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Valid;
@@ -23,10 +25,11 @@ import jakarta.validation.constraints.Size;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -93,6 +96,62 @@ class JobSubmissionController {
         }
         documents.requireStorable("payload", request.payload());
         return accepted(submitJob(jobIdFor(caller.subject(), idempotencyKey), request, idempotencyKey, caller, null));
+    }
+
+    @Operation(
+            summary = "Submit jobs in a batch",
+            description = "Up to 100 jobs that need no file, each as POST /api/jobs takes it plus its own optional"
+                    + " idempotencyKey, recorded together in one transaction. A batch with an invalid job is refused"
+                    + " whole (400, naming the job), and nothing is recorded. Otherwise each job is answered in the"
+                    + " order sent, with the status its own submission would have had: 202 with the job, or 422 when"
+                    + " its idempotency key was used before with another request. The answer is 202 when every job"
+                    + " was accepted, 207 when some were refused. Sent again with the same keys, a batch answers the"
+                    + " same jobs; without keys it submits new ones.")
+    @ApiResponse(responseCode = "202", description = "Every job was accepted")
+    @ApiResponse(
+            responseCode = "207",
+            description = "Some jobs were refused: each outcome's status and detail say which and why")
+    @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<SubmittedJobs> submitBatch(
+            @Valid @RequestBody SubmitJobBatchRequest request,
+            @Parameter(description = "Not taken for a batch: each job carries its own idempotencyKey.")
+                    @RequestHeader(name = "Idempotency-Key", required = false)
+                    String idempotencyKey,
+            Caller caller) {
+        if (idempotencyKey != null) {
+            // Ignoring it would let a client believe its retries are safe; one key cannot name many jobs.
+            throw badRequest("A batch takes no Idempotency-Key header: give each job its own idempotencyKey");
+        }
+        List<SubmitJobBatchRequest.Item> items = request.jobs();
+        List<SubmitJob> commands = new ArrayList<>(items.size());
+        for (int index = 0; index < items.size(); index++) {
+            SubmitJobBatchRequest.Item item = items.get(index);
+            JobTypes.JobType type = registered(item.jobType());
+            if (type.requiresFile()) {
+                throw badRequest("jobs[" + index + "]: job type '" + item.jobType()
+                        + "' needs a file: submit it alone as multipart/form-data");
+            }
+            documents.requireStorable("jobs[" + index + "].payload", item.payload());
+            commands.add(submitJobCommand(
+                    jobIdFor(caller.subject(), item.idempotencyKey()),
+                    item.submission(),
+                    item.idempotencyKey(),
+                    caller,
+                    null));
+        }
+        List<SubmittedJobs.Outcome> outcomes = new ArrayList<>(items.size());
+        for (BatchedCommands.Outcome<JobView> outcome : submissions.<JobView>sendAll(commands)) {
+            if (outcome.refusal() instanceof IdempotencyKeyReused reused) {
+                outcomes.add(new SubmittedJobs.Outcome(422, null, reused.getMessage()));
+            } else if (outcome.refused()) {
+                throw outcome.refusal();
+            } else {
+                outcomes.add(new SubmittedJobs.Outcome(202, outcome.result(), null));
+            }
+        }
+        SubmittedJobs answer = new SubmittedJobs(outcomes);
+        return ResponseEntity.status(answer.allAccepted() ? HttpStatus.ACCEPTED : HttpStatus.MULTI_STATUS)
+                .body(answer);
     }
 
     @Operation(
@@ -185,11 +244,17 @@ class JobSubmissionController {
                         + jobTypes.types().keySet().stream().sorted().toList()));
     }
 
+    /** Submissions that arrive together are recorded together, in one transaction (see {@link BatchedCommands}). */
     private JobView submitJob(
+            UUID jobId, SubmitJobRequest request, String idempotencyKey, Caller caller, StoredFile file) {
+        return submissions.send(submitJobCommand(jobId, request, idempotencyKey, caller, file));
+    }
+
+    private SubmitJob submitJobCommand(
             UUID jobId, SubmitJobRequest request, String idempotencyKey, Caller caller, StoredFile file) {
         JobTypes.JobType type = registered(request.jobType());
         String userId = caller.subject();
-        SubmitJob command = new SubmitJob(
+        return new SubmitJob(
                 jobId,
                 request.jobType(),
                 userId,
@@ -199,7 +264,6 @@ class JobSubmissionController {
                 file,
                 idempotencyKey,
                 Actor.user(userId));
-        return send(command);
     }
 
     private static ResponseEntity<JobView> accepted(JobView job) {
@@ -210,16 +274,6 @@ class JobSubmissionController {
 
     private static UUID jobIdFor(String userId, String idempotencyKey) {
         return idempotencyKey == null ? UUID.randomUUID() : idempotentJobId(userId, idempotencyKey);
-    }
-
-    /** Submissions that arrive together are recorded together, in one transaction (see {@link BatchedCommands}). */
-    private JobView send(SubmitJob command) {
-        try {
-            return submissions.send(command);
-        } catch (AggregateStreamCreationException raceWithSameKey) {
-            // Two requests with one idempotency key raced to create the job; the loser answers the winner's job.
-            return submissions.send(command);
-        }
     }
 
     /** The same user and key always name the same job; different users never share one. */
