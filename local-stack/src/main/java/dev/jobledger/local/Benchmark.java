@@ -49,6 +49,7 @@ public final class Benchmark {
         int csvRows = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         int workers = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int csvRuns = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+        int perRequest = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         System.setProperty("jobledger.local.workers", Integer.toString(workers));
         Path data = Files.createTempDirectory("job-ledger-bench");
         try (LocalJobLedger.Running stack =
@@ -58,7 +59,7 @@ public final class Benchmark {
             String admin = LocalWorker.token(stack.devSecret(), "bench-admin", "job:Read", "job:Admin");
 
             warmUp(base, user);
-            throughput(base, user, admin, jobs);
+            throughput(base, user, admin, jobs, perRequest);
             latency(base, user, singles);
             csv(base, user, csvRows, csvRuns, data);
         }
@@ -76,15 +77,17 @@ public final class Benchmark {
         }
     }
 
-    private static void throughput(String base, String user, String admin, int jobs) throws Exception {
+    /** With {@code perRequest} above 1, each request submits that many jobs ({@code POST /api/jobs/batch}). */
+    private static void throughput(String base, String user, String admin, int jobs, int perRequest) throws Exception {
         ProcessFigures before = ProcessFigures.now();
         Instant start = Instant.now();
         ExecutorService clients = Executors.newFixedThreadPool(16);
-        List<Future<String>> submitted = new ArrayList<>();
-        for (int i = 0; i < jobs; i++) {
-            submitted.add(clients.submit(() -> submit(base, user)));
+        List<Future<?>> submitted = new ArrayList<>();
+        for (int first = 0; first < jobs; first += perRequest) {
+            int count = Math.min(perRequest, jobs - first);
+            submitted.add(clients.submit(() -> count == 1 ? submit(base, user) : submitBatch(base, user, count)));
         }
-        for (Future<String> job : submitted) {
+        for (Future<?> job : submitted) {
             job.get();
         }
         clients.shutdown();
@@ -102,9 +105,10 @@ public final class Benchmark {
         } while (completed < jobs + 20);
         Duration all = Duration.between(start, Instant.now());
         System.out.printf(
-                "throughput: %d example jobs submitted in %.1f s, all COMPLETED in the read model after %.1f s: %.1f jobs/s"
-                        + " (%s function invocations at once)%n",
+                "throughput: %d example jobs submitted (%d per request) in %.1f s, all COMPLETED in the read model"
+                        + " after %.1f s: %.1f jobs/s (%s function invocations at once)%n",
                 jobs,
+                perRequest,
                 seconds(Duration.between(start, accepted)),
                 seconds(all),
                 jobs / seconds(all),
@@ -175,6 +179,20 @@ public final class Benchmark {
                         HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body())
                 .path("jobId")
                 .asText();
+    }
+
+    private static int submitBatch(String base, String user, int count) throws IOException, InterruptedException {
+        String jobs = String.join(",", Collections.nCopies(count, "{\"jobType\":\"example\"}"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/jobs/batch"))
+                .header("Authorization", "Bearer " + user)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jobs\":[" + jobs + "]}"))
+                .build();
+        HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 202) {
+            throw new IllegalStateException("The batch was answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return count;
     }
 
     private static String submitFile(String base, String user, String jobType, String payload, Path file)

@@ -26,7 +26,8 @@ import org.springframework.util.FileSystemUtils;
  * projections, on a durable database. With no queue there is no message to carry the attempt tickets: the clients sign
  * them with the service's own {@link AttemptTickets} (this JVM runs it), as the dispatcher would.
  *
- * <p>Arguments: {@code [jobs=20000] [clients=16]}.
+ * <p>Arguments: {@code [jobs=20000] [clients=16] [submitted=single|batch]}: with {@code batch}, the ten jobs a
+ * client starts and finishes together are also submitted together ({@code POST /api/jobs/batch}).
  */
 public final class LedgerBenchmark {
 
@@ -39,6 +40,7 @@ public final class LedgerBenchmark {
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+        boolean batched = args.length > 2 && args[2].equals("batch");
         System.setProperty("jobledger.local.workers", "1");
         Path data = Files.createTempDirectory("job-ledger-ledger-bench");
         try (LocalJobLedger.Running stack = LocalJobLedger.start(
@@ -55,8 +57,8 @@ public final class LedgerBenchmark {
             String bridge = LocalWorker.token(stack.devSecret(), "bench-bridge", "job:Report");
             AttemptTickets tickets = stack.service().getBean(AttemptTickets.class);
 
-            run(base, user, admin, bridge, tickets, 1000, clients, "warm-up");
-            run(base, user, admin, bridge, tickets, jobs, clients, "ledger");
+            run(base, user, admin, bridge, tickets, 1000, clients, batched, "warm-up");
+            run(base, user, admin, bridge, tickets, jobs, clients, batched, "ledger");
         }
         FileSystemUtils.deleteRecursively(data);
         System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
@@ -73,6 +75,7 @@ public final class LedgerBenchmark {
             AttemptTickets tickets,
             int jobs,
             int clients,
+            boolean batched,
             String name)
             throws Exception {
         long alreadyCompleted = completed(base, admin);
@@ -82,7 +85,7 @@ public final class LedgerBenchmark {
         List<Future<?>> work = new ArrayList<>();
         for (int batch = 0; batch < jobs / BATCH; batch++) {
             work.add(pool.submit(() -> {
-                runBatch(base, user, bridge, tickets);
+                runBatch(base, user, bridge, tickets, batched);
                 return null;
             }));
         }
@@ -100,19 +103,44 @@ public final class LedgerBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
-                "%s: %d jobs submitted, started and completed over HTTP by %d clients in %.1f s, all COMPLETED in the"
-                        + " read model after %.1f s: %.0f jobs/s%n",
-                name, jobs, clients, accepted, seconds, jobs / seconds);
+                "%s: %d jobs submitted (%s), started and completed over HTTP by %d clients in %.1f s, all COMPLETED"
+                        + " in the read model after %.1f s: %.0f jobs/s%n",
+                name,
+                jobs,
+                batched ? "ten per request" : "one per request",
+                clients,
+                accepted,
+                seconds,
+                jobs / seconds);
         System.out.println(name + " " + ProcessFigures.now().since(before).describe(jobs));
     }
 
-    private static void runBatch(String base, String user, String bridge, AttemptTickets tickets) throws Exception {
+    private static List<String> submit(String base, String user, boolean batched) throws Exception {
+        List<String> jobIds = new ArrayList<>(BATCH);
+        if (batched) {
+            List<Map<String, Object>> jobs = new ArrayList<>(BATCH);
+            for (int i = 0; i < BATCH; i++) {
+                jobs.add(Map.of("jobType", "example"));
+            }
+            for (JsonNode outcome :
+                    post(base + "/api/jobs/batch", user, Map.of("jobs", jobs)).path("jobs")) {
+                jobIds.add(outcome.path("job").path("jobId").asText());
+            }
+        } else {
+            for (int i = 0; i < BATCH; i++) {
+                jobIds.add(post(base + "/api/jobs", user, Map.of("jobType", "example"))
+                        .path("jobId")
+                        .asText());
+            }
+        }
+        return jobIds;
+    }
+
+    private static void runBatch(String base, String user, String bridge, AttemptTickets tickets, boolean batched)
+            throws Exception {
         List<Map<String, Object>> attempts = new ArrayList<>();
         List<Map<String, Object>> reports = new ArrayList<>();
-        for (int i = 0; i < BATCH; i++) {
-            String jobId = post(base + "/api/jobs", user, Map.of("jobType", "example"))
-                    .path("jobId")
-                    .asText();
+        for (String jobId : submit(base, user, batched)) {
             String messageId = "bench-" + jobId;
             String ticket = tickets.issue(UUID.fromString(jobId), 1);
             attempts.add(Map.of("jobId", jobId, "attempt", 1, "messageId", messageId, "ticket", ticket));

@@ -68,7 +68,10 @@ import org.axonframework.spring.stereotype.Aggregate;
         fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-@Aggregate(commandTargetResolver = JobCommandRouting.BEAN_NAME, snapshotTriggerDefinition = JobSnapshots.TRIGGER)
+@Aggregate(
+        commandTargetResolver = JobCommandRouting.BEAN_NAME,
+        snapshotTriggerDefinition = JobSnapshots.TRIGGER,
+        repository = JobCache.REPOSITORY)
 class Job {
 
     /** A worker resends a batch within seconds; a thousand batches back is far beyond any retry. */
