@@ -96,7 +96,8 @@ class ExposingMetricsTest extends LedgerIntegrationTest {
                                         + processor + "\"");
                     }
                     assertThat(scrape)
-                            .containsPattern("(?m)^commandBus_successCounter_total\\{[^}]*payloadType=\"SubmitJob\"");
+                            .containsPattern(
+                                    "(?m)^commandBus_successCounter_total\\{[^}]*payloadType=\"SubmitNewJob\"");
                     // The processors' meters are made once each, not looked up per event and payload type.
                     assertThat(scrape).doesNotContainPattern("(?m)^eventProcessor_\\S*\\{[^}]*payloadType=");
                     assertThat(scrape)

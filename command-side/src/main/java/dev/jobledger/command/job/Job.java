@@ -44,6 +44,7 @@ import dev.jobledger.messages.StartAnswer;
 import dev.jobledger.messages.StartJobAttempt;
 import dev.jobledger.messages.StoredFile;
 import dev.jobledger.messages.SubmitJob;
+import dev.jobledger.messages.SubmitNewJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -122,8 +123,26 @@ class Job {
         if (status != null) {
             return answerRepeatedSubmission(command);
         }
-        Map<String, Object> submissionMeta =
-                command.idempotencyKey() == null ? Map.of() : Map.of("idempotencyKey", command.idempotencyKey());
+        return submit(
+                new SubmitNewJob(
+                        command.jobId(),
+                        command.jobType(),
+                        command.userId(),
+                        command.queue(),
+                        command.maxAttempts(),
+                        command.payload(),
+                        command.file(),
+                        command.actor()),
+                command.idempotencyKey() == null ? Map.of() : Map.of("idempotencyKey", command.idempotencyKey()));
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
+    JobView handle(SubmitNewJob command) {
+        return submit(command, Map.of());
+    }
+
+    private JobView submit(SubmitNewJob command, Map<String, Object> submissionMeta) {
         apply(new JobSubmitted(
                 command.jobId(),
                 command.jobType(),

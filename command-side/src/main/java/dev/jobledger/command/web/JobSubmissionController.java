@@ -8,9 +8,11 @@ import dev.jobledger.command.job.IdempotencyKeyReused;
 import dev.jobledger.command.jobtype.JobTypes;
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.Caller;
+import dev.jobledger.messages.JobCommand;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.StoredFile;
 import dev.jobledger.messages.SubmitJob;
+import dev.jobledger.messages.SubmitNewJob;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -123,7 +125,7 @@ class JobSubmissionController {
             throw badRequest("A batch takes no Idempotency-Key header: give each job its own idempotencyKey");
         }
         List<SubmitJobBatchRequest.Item> items = request.jobs();
-        List<SubmitJob> commands = new ArrayList<>(items.size());
+        List<JobCommand> commands = new ArrayList<>(items.size());
         for (int index = 0; index < items.size(); index++) {
             SubmitJobBatchRequest.Item item = items.get(index);
             JobTypes.JobType type = registered(item.jobType());
@@ -250,16 +252,26 @@ class JobSubmissionController {
         return submissions.send(submitJobCommand(jobId, request, idempotencyKey, caller, file));
     }
 
-    private SubmitJob submitJobCommand(
+    /**
+     * Without a key the job's id is random, so no job can have it yet: {@link SubmitNewJob} creates it without reading
+     * the store. A key names the same id every time, which a job may already have: {@link SubmitJob} answers it.
+     */
+    private JobCommand submitJobCommand(
             UUID jobId, SubmitJobRequest request, String idempotencyKey, Caller caller, StoredFile file) {
         JobTypes.JobType type = registered(request.jobType());
         String userId = caller.subject();
+        String queue = jobTypes.queueOf(request.jobType());
+        int maxAttempts = request.maxAttempts() == null ? type.defaultMaxAttempts() : request.maxAttempts();
+        if (idempotencyKey == null) {
+            return new SubmitNewJob(
+                    jobId, request.jobType(), userId, queue, maxAttempts, request.payload(), file, Actor.user(userId));
+        }
         return new SubmitJob(
                 jobId,
                 request.jobType(),
                 userId,
-                jobTypes.queueOf(request.jobType()),
-                request.maxAttempts() == null ? type.defaultMaxAttempts() : request.maxAttempts(),
+                queue,
+                maxAttempts,
                 request.payload(),
                 file,
                 idempotencyKey,

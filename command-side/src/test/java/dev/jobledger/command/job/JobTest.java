@@ -46,6 +46,7 @@ import dev.jobledger.messages.RetryJob;
 import dev.jobledger.messages.StartAnswer;
 import dev.jobledger.messages.StartJobAttempt;
 import dev.jobledger.messages.SubmitJob;
+import dev.jobledger.messages.SubmitNewJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -91,6 +92,15 @@ class JobTest {
                         USER))
                 .expectResultMessagePayloadMatching(matches((JobView job) ->
                         job.status() == JobStatus.PENDING && job.attempt() == 0 && job.maxAttempts() == 3));
+    }
+
+    @Test
+    void submittingWithoutAKeyRecordsAPendingJobUnderItsNewId() {
+        fixture.givenNoPriorActivity()
+                .when(new SubmitNewJob(JOB, "example", OWNER, "jobs", 2, null, null, USER))
+                .expectEvents(new JobSubmitted(JOB, "example", OWNER, "jobs", 2, Map.of(), null, Map.of(), USER))
+                .expectResultMessagePayloadMatching(
+                        matches((JobView job) -> job.status() == JobStatus.PENDING && job.maxAttempts() == 2));
     }
 
     @Test
