@@ -98,6 +98,24 @@ class SubmittingJobsInBatchesTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aKeyRepeatedInOneBatchNamesOneJob() {
+        String token = Tokens.user(newUser());
+        Map<String, Object> other = new HashMap<>(keyed("example", "twice"));
+        other.put("maxAttempts", 1);
+
+        Api.Answer answer =
+                api.post("/api/jobs/batch", token, batch(keyed("example", "twice"), keyed("example", "twice"), other));
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(207);
+        JsonNode jobs = answer.body().path("jobs");
+        assertThat(jobs.get(1).path("job").path("jobId"))
+                .isEqualTo(jobs.get(0).path("job").path("jobId"));
+        assertThat(jobs.get(2).path("status").asInt()).isEqualTo(422);
+        awaitJob(token, jobs.get(0).path("job").path("jobId").asText(), status("PENDING"));
+        assertThat(api.get("/api/jobs", token).body().path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void oneInvalidJobRefusesTheWholeBatchNamingItAndRecordsNothing() {
         String user = newUser();
         String token = Tokens.user(user);
