@@ -3,6 +3,7 @@ package dev.jobledger.app.security;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.messages.Caller;
 import jakarta.servlet.DispatcherType;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
@@ -236,7 +237,7 @@ class SecurityConfiguration {
 
     @Bean
     JwtDecoder jwtDecoder(SecuritySettings properties) {
-        return JwtDecoders.from(properties);
+        return new DecodedTokens(JwtDecoders.from(properties), Clock.systemUTC(), 10_000);
     }
 
     private static JwtAuthenticationConverter permissions() {
