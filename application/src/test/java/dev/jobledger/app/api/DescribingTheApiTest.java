@@ -137,6 +137,42 @@ class DescribingTheApiTest extends LedgerIntegrationTest {
 
         assertThat(paths.has("/api/jobs/{jobId}/failed-rows.csv")).isTrue();
         assertThat(paths.has("/api/admin/read-models/rebuild")).isTrue();
+        assertThat(paths.has("/api/jobs/batch")).isTrue();
+    }
+
+    @Test
+    void theDocumentStatesWhatAnIdempotencyKeyAndAJobTypeMayBe() {
+        JsonNode components =
+                api.get("/v3/api-docs", null).body().path("components").path("schemas");
+        JsonNode submit = api.get("/v3/api-docs", null)
+                .body()
+                .path("paths")
+                .path("/api/jobs")
+                .path("post");
+        JsonNode header = null;
+        for (JsonNode parameter : submit.path("parameters")) {
+            if (parameter.path("name").asText().equals("Idempotency-Key")) {
+                header = parameter.path("schema");
+            }
+        }
+
+        assertThat(header).isNotNull();
+        assertThat(header.path("maxLength").asInt()).isEqualTo(255);
+        assertThat(header.path("pattern").asText()).isNotEmpty();
+        JsonNode item = components.path("Item");
+        assertThat(item.path("properties")
+                        .path("idempotencyKey")
+                        .path("maxLength")
+                        .asInt())
+                .as(item.toString())
+                .isEqualTo(255);
+        assertThat(components
+                        .path("SubmitJobRequest")
+                        .path("properties")
+                        .path("jobType")
+                        .path("pattern")
+                        .asText())
+                .isNotEmpty();
     }
 
     @SuppressWarnings("unchecked")
