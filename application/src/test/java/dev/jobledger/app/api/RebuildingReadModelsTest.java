@@ -106,8 +106,16 @@ class RebuildingReadModelsTest extends LedgerIntegrationTest {
         return jobs;
     }
 
+    /**
+     * The rows without {@code last_event_index}, the live change feed's cursor: it is the processor's position when
+     * the row last changed, and an event that committed after a later one (a gap, filled) is stamped with the position
+     * the processor had reached then, so that a feed reader past it still sees the change. A replay has no gaps and
+     * stamps each event's own index: the cursor may differ, the job may not.
+     */
     private List<Map<String, Object>> jobRows() {
-        return jdbc.queryForList("SELECT * FROM job ORDER BY id");
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT * FROM job ORDER BY id");
+        rows.forEach(row -> row.remove("last_event_index"));
+        return rows;
     }
 
     private List<Map<String, Object>> logRows() {
