@@ -35,7 +35,10 @@ class JobCache {
 
     static final String REPOSITORY = "jobRepository";
 
-    /** @param size how many jobs the cache keeps, least recently used first out; 0 keeps none */
+    /**
+     * @param size how many jobs the cache keeps at most (Caffeine's size eviction: the least used go first); 0 keeps
+     *     none
+     */
     @ConfigurationProperties("jobledger.aggregate-cache")
     record Settings(@DefaultValue("10000") int size) {}
 
@@ -61,7 +64,7 @@ class JobCache {
                     .spanFactory(configuration.getComponent(RepositorySpanFactory.class));
             return settings.size() == 0
                     ? builder.build()
-                    : new Checked(builder, new Lru(settings.size()), configuration.eventStore());
+                    : new Checked(builder, new Bounded(settings.size()), configuration.eventStore());
         });
     }
 
@@ -92,13 +95,18 @@ class JobCache {
         }
     }
 
-    /** Axon's cache interface on a bounded Caffeine map; nothing in the ledger listens to its entries. */
-    static final class Lru implements Cache {
+    /**
+     * Axon's cache interface on a bounded Caffeine map; nothing in the ledger listens to its entries. A job holds its
+     * payload and result, up to the document limit each, so a count alone does not bound the memory: the jobs are
+     * held softly, and the collector drops them before the heap runs out (they are read from the store again).
+     */
+    static final class Bounded implements Cache {
 
         private final ConcurrentMap<Object, Object> entries;
 
-        Lru(int size) {
-            this.entries = Caffeine.newBuilder().maximumSize(size).build().asMap();
+        Bounded(int size) {
+            this.entries =
+                    Caffeine.newBuilder().maximumSize(size).softValues().build().asMap();
         }
 
         @Override
