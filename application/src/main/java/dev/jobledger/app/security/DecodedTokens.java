@@ -2,10 +2,8 @@ package dev.jobledger.app.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
@@ -19,7 +17,7 @@ import org.springframework.security.oauth2.jwt.JwtException;
  */
 final class DecodedTokens implements JwtDecoder {
 
-    static final Duration LONGEST = Duration.ofMinutes(5);
+    private static final Duration LONGEST = Duration.ofMinutes(5);
 
     private final JwtDecoder decoder;
     private final Clock clock;
@@ -31,25 +29,11 @@ final class DecodedTokens implements JwtDecoder {
         this.accepted = Caffeine.newBuilder()
                 .maximumSize(size)
                 .ticker(() -> clock.millis() * 1_000_000L)
-                .expireAfter(new Expiry<String, Jwt>() {
-                    @Override
-                    public long expireAfterCreate(String token, Jwt jwt, long currentTime) {
-                        return kept(jwt).toNanos();
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String token, Jwt jwt, long currentTime, long currentDuration) {
-                        return kept(jwt).toNanos();
-                    }
-
-                    @Override
-                    public long expireAfterRead(String token, Jwt jwt, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfterWrite(LONGEST)
                 .build();
     }
 
+    /** A remembered token is served only while unexpired, and checked again five minutes after it was checked. */
     @Override
     public Jwt decode(String token) throws JwtException {
         Jwt known = accepted.getIfPresent(token);
@@ -65,11 +49,5 @@ final class DecodedTokens implements JwtDecoder {
 
     private boolean isUnexpired(Jwt jwt) {
         return jwt.getExpiresAt() != null && jwt.getExpiresAt().isAfter(clock.instant());
-    }
-
-    private Duration kept(Jwt jwt) {
-        Instant expiry = jwt.getExpiresAt();
-        Duration left = expiry == null ? Duration.ZERO : Duration.between(clock.instant(), expiry);
-        return left.isNegative() ? Duration.ZERO : (left.compareTo(LONGEST) > 0 ? LONGEST : left);
     }
 }

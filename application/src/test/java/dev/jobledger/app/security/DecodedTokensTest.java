@@ -3,10 +3,9 @@ package dev.jobledger.app.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import dev.jobledger.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 
 class DecodedTokensTest {
 
-    private final MovingClock clock = new MovingClock(Instant.parse("2026-12-01T10:00:00Z"));
+    private final TestClock clock = new TestClock();
     private final List<String> checked = new ArrayList<>();
     private Instant expiry = clock.instant().plus(Duration.ofMinutes(2));
     private final JwtDecoder verifier = token -> {
@@ -49,7 +48,7 @@ class DecodedTokensTest {
     void aTokenIsCheckedAgainOnceItHasExpiredAndThenRefused() {
         tokens.decode("token-a");
 
-        clock.move(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
 
         assertThatThrownBy(() -> tokens.decode("token-a")).isInstanceOf(BadJwtException.class);
         assertThat(checked).containsExactly("token-a", "token-a");
@@ -60,9 +59,9 @@ class DecodedTokensTest {
         expiry = clock.instant().plus(Duration.ofHours(1));
         tokens.decode("token-a");
 
-        clock.move(Duration.ofMinutes(4));
+        clock.advance(Duration.ofMinutes(4));
         tokens.decode("token-a");
-        clock.move(Duration.ofMinutes(1).plusSeconds(1));
+        clock.advance(Duration.ofMinutes(1).plusSeconds(1));
         tokens.decode("token-a");
 
         assertThat(checked).containsExactly("token-a", "token-a");
@@ -74,32 +73,5 @@ class DecodedTokensTest {
         assertThatThrownBy(() -> tokens.decode("forged")).isInstanceOf(BadJwtException.class);
 
         assertThat(checked).containsExactly("forged", "forged");
-    }
-
-    private static final class MovingClock extends Clock {
-        private Instant now;
-
-        MovingClock(Instant now) {
-            this.now = now;
-        }
-
-        void move(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
