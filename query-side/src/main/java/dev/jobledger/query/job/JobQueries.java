@@ -11,31 +11,19 @@ import dev.jobledger.messages.JobPage;
 import dev.jobledger.messages.JobStatus;
 import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.StalledJobs;
-import dev.jobledger.messages.Viewer;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.criteria.CriteriaBuilder;
-import jakarta.persistence.criteria.CriteriaQuery;
-import jakarta.persistence.criteria.Predicate;
-import jakarta.persistence.criteria.Root;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.data.domain.Limit;
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
-import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 @Component
 @Transactional(readOnly = true)
 class JobQueries {
-
-    private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
 
     private final JobRows rows;
     private final EntityManager entities;
@@ -54,56 +42,38 @@ class JobQueries {
 
     @QueryHandler
     JobPage find(FindJobs query) {
-        List<Specification<JobRow>> filters =
-                filters(query.viewer(), query.jobType(), query.userId(), query.createdFrom(), query.createdTo());
-        if (query.status() != null) {
-            filters.add((job, q, cb) -> cb.equal(job.get("status"), query.status()));
-        }
-        var page = rows.findAll(
-                Specification.allOf(filters), PageRequest.of(query.page() - 1, query.pageSize(), NEWEST_FIRST));
-        return JobPage.of(
-                page.getContent().stream().map(JobRow::toView).toList(),
-                query.page(),
-                query.pageSize(),
-                page.getTotalElements());
+        JobFilter filter = JobFilter.of(
+                query.viewer(),
+                query.jobType(),
+                query.status(),
+                query.userId(),
+                query.createdFrom(),
+                query.createdTo());
+        int offset = (query.page() - 1) * query.pageSize();
+        List<JobRow> page = filter.query(
+                        entities, "select j from JobRow j", " order by j.createdAt desc, j.id desc", JobRow.class)
+                .setFirstResult(offset)
+                .setMaxResults(query.pageSize())
+                .getResultList();
+        // As Spring Data's pages do: a short page that is not past the end tells the total without counting.
+        long total = page.size() < query.pageSize() && (offset == 0 || !page.isEmpty())
+                ? offset + page.size()
+                : filter.query(entities, "select count(j) from JobRow j", "", Long.class)
+                        .getSingleResult();
+        return JobPage.of(page.stream().map(JobRow::toView).toList(), query.page(), query.pageSize(), total);
     }
 
     @QueryHandler
     JobCounts count(CountJobs query) {
-        Specification<JobRow> filter = Specification.allOf(
-                filters(query.viewer(), query.jobType(), query.userId(), query.createdFrom(), query.createdTo()));
-        CriteriaBuilder cb = entities.getCriteriaBuilder();
-        CriteriaQuery<Object[]> counts = cb.createQuery(Object[].class);
-        Root<JobRow> job = counts.from(JobRow.class);
-        Predicate where = filter.toPredicate(job, counts, cb);
-        if (where != null) {
-            counts.where(where);
-        }
-        counts.multiselect(job.get("status"), cb.count(job)).groupBy(job.get("status"));
+        JobFilter filter = JobFilter.of(
+                query.viewer(), query.jobType(), null, query.userId(), query.createdFrom(), query.createdTo());
         Map<JobStatus, Long> byStatus = new EnumMap<>(JobStatus.class);
-        for (Object[] row : entities.createQuery(counts).getResultList()) {
+        for (Object[] row : filter.query(
+                        entities, "select j.status, count(j) from JobRow j", " group by j.status", Object[].class)
+                .getResultList()) {
             byStatus.put((JobStatus) row[0], (Long) row[1]);
         }
         return new JobCounts(byStatus);
-    }
-
-    private static List<Specification<JobRow>> filters(
-            Viewer viewer, String jobType, String userId, Instant createdFrom, Instant createdTo) {
-        List<Specification<JobRow>> filters = new ArrayList<>();
-        String owner = viewer.admin() ? userId : viewer.userId();
-        if (owner != null) {
-            filters.add((job, q, cb) -> cb.equal(job.get("userId"), owner));
-        }
-        if (jobType != null) {
-            filters.add((job, q, cb) -> cb.equal(job.get("jobType"), jobType));
-        }
-        if (createdFrom != null) {
-            filters.add((job, q, cb) -> cb.greaterThanOrEqualTo(job.get("createdAt"), createdFrom));
-        }
-        if (createdTo != null) {
-            filters.add((job, q, cb) -> cb.lessThan(job.get("createdAt"), createdTo));
-        }
-        return filters;
     }
 
     @QueryHandler

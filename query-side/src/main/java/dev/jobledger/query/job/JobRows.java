@@ -5,10 +5,9 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
-import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 import org.springframework.data.jpa.repository.Query;
 
-interface JobRows extends JpaRepository<JobRow, UUID>, JpaSpecificationExecutor<JobRow> {
+interface JobRows extends JpaRepository<JobRow, UUID> {
 
     @Query("select j.id from JobRow j where j.deadLettered = true and j.status = 'FAILED' order by j.updatedAt")
     List<UUID> findDeadLettered(Limit limit);
