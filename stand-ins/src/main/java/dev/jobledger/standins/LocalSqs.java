@@ -2,7 +2,10 @@ package dev.jobledger.standins;
 
 import com.typesafe.config.ConfigFactory;
 import java.net.URI;
-import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -34,8 +37,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * A real SQS-protocol server (ElasticMQ) on loopback, with the job queue and its dead-letter queue created through
- * the SQS API itself, as Terraform creates them in AWS. It keeps queues and messages in memory, or in a directory
- * (ElasticMQ's own SQL message storage, on an H2 file), where a message whose send was answered outlives the process,
+ * the SQS API itself, as Terraform creates them in AWS. It keeps queues and messages in memory, or in a PostgreSQL
+ * database (ElasticMQ's own SQL message storage), where a message whose send was answered outlives the process,
  * kill -9 included.
  */
 public final class LocalSqs implements AutoCloseable {
@@ -46,8 +49,8 @@ public final class LocalSqs implements AutoCloseable {
 
     private static final Duration RESTORE_WAIT = Duration.ofMinutes(1);
 
-    /** The directory this JVM's message storage is in, once one was opened. */
-    private static Path storageDirectory;
+    /** The database this JVM's message storage is in, once one was opened. */
+    private static String storageUrl;
 
     private final ActorSystem actors;
     private final SQSRestServer server;
@@ -67,30 +70,30 @@ public final class LocalSqs implements AutoCloseable {
     }
 
     /**
-     * Starts the server on the port (0 for any free one), keeping queues and messages in an H2 database under
-     * {@code directory}, or in memory when it is {@code null}. Queues and messages stored there before are restored
-     * first, received ones with the visibility timeout they had.
+     * Starts the server on the port (0 for any free one), keeping queues and messages in the database, or in memory
+     * when it is {@code null}. Queues and messages stored there before are restored first, received ones with the
+     * visibility timeout they had.
      */
-    public static LocalSqs start(int port, Path directory) {
+    public static LocalSqs start(int port, Storage storage) {
         // Stopped by close(), in the order its owner chooses: never by a JVM shutdown hook of its own.
         ActorSystem actors = ActorSystem.create(
                 "elasticmq",
                 ConfigFactory.parseString("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off")
                         .withFallback(ConfigFactory.load()));
         try {
-            Option<ActorRef> storage = Option.empty();
-            if (directory != null) {
-                SqlQueuePersistenceConfig config = storageConfig(directory);
-                storage = Option.apply(actors.actorOf(Props.create(
+            Option<ActorRef> persistence = Option.empty();
+            if (storage != null) {
+                SqlQueuePersistenceConfig config = storageConfig(storage);
+                persistence = Option.apply(actors.actorOf(Props.create(
                         SqlQueuePersistenceActor.class,
                         () -> new SqlQueuePersistenceActor(config, scala.collection.immutable.List$.MODULE$.empty()))));
             }
-            Option<ActorRef> listener = storage;
+            Option<ActorRef> listener = persistence;
             ActorRef queues = actors.actorOf(Props.create(
                     QueueManagerActor.class,
                     () -> new QueueManagerActor(new NowProvider(), SQSRestServerBuilder.sqsLimits(), listener)));
-            if (storage.isDefined()) {
-                restore(storage.get(), queues, directory);
+            if (persistence.isDefined()) {
+                restore(persistence.get(), queues, storage);
             }
             SQSRestServer server = SQSRestServerBuilder.withActorSystem(actors)
                     .withQueueManagerActor(queues)
@@ -109,40 +112,44 @@ public final class LocalSqs implements AutoCloseable {
     /**
      * ElasticMQ opens its message storage once per JVM (a scalikejdbc singleton connection pool, kept for the JVM's
      * life), so every later storage in the same JVM would silently write to the first one's database: refused.
-     * WRITE_DELAY=0 stores each commit in the file before the SQS answer (H2's default keeps the last 500 ms of
-     * commits in memory, lost with kill -9). RETENTION_TIME=0 reuses the space of replaced data at once: H2 keeps it
-     * 45 s by default, a guard for disks that reorder writes in a power cut, and with a write per commit the file
-     * grows by hundreds of megabytes under load. Closing is the stack's job, not a JVM shutdown hook's, which would
-     * race the last writes.
+     * ElasticMQ answers a call only after its storage wrote what the call changed, each change in a transaction of
+     * its own, so a PostgreSQL that commits durably keeps every answered change. Its tables declare {@code blob}
+     * columns, a type PostgreSQL calls {@code bytea}: the domain makes the one the other.
      */
-    private static synchronized SqlQueuePersistenceConfig storageConfig(Path directory) {
-        Path absolute = directory.toAbsolutePath().normalize();
-        if (storageDirectory != null && !storageDirectory.equals(absolute)) {
-            throw new IllegalStateException("This JVM already keeps the local SQS messages in " + storageDirectory
-                    + "; ElasticMQ opens one message storage per JVM, so " + absolute + " cannot be used too");
+    private static synchronized SqlQueuePersistenceConfig storageConfig(Storage storage) {
+        if (storageUrl != null && !storageUrl.equals(storage.jdbcUrl())) {
+            throw new IllegalStateException("This JVM already keeps the local SQS messages in " + storageUrl
+                    + "; ElasticMQ opens one message storage per JVM, so " + storage.jdbcUrl() + " cannot be used too");
         }
-        storageDirectory = absolute;
-        String url = "jdbc:h2:file:" + absolute.resolve("elasticmq")
-                + ";WRITE_DELAY=0;RETENTION_TIME=0;DB_CLOSE_ON_EXIT=FALSE";
-        return new SqlQueuePersistenceConfig(true, "org.h2.Driver", url, "sa", "", false);
+        try (Connection connection =
+                        DriverManager.getConnection(storage.jdbcUrl(), storage.username(), storage.password());
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "do $$ begin if to_regtype('blob') is null then create domain blob as bytea; end if;" + " end $$");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not prepare the local SQS storage in " + storage.jdbcUrl(), e);
+        }
+        storageUrl = storage.jdbcUrl();
+        return new SqlQueuePersistenceConfig(
+                true, "org.postgresql.Driver", storage.jdbcUrl(), storage.username(), storage.password(), false);
     }
 
     /** Creates the stored queues and puts their messages back, before any client can reach the server. */
-    private static void restore(ActorRef storage, ActorRef queues, Path directory) {
+    private static void restore(ActorRef persistence, ActorRef queues, Storage storage) {
         Object answer;
         try {
-            answer = Patterns.ask(storage, new QueueEvent.Restore(queues), RESTORE_WAIT)
+            answer = Patterns.ask(persistence, new QueueEvent.Restore(queues), RESTORE_WAIT)
                     .toCompletableFuture()
                     .get(RESTORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Could not restore the local SQS queues stored in " + directory, e);
+            throw new IllegalStateException("Could not restore the local SQS queues stored in " + storage.jdbcUrl(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while restoring the local SQS queues", e);
         }
         if (!(answer instanceof Either<?, ?> restored) || restored.isLeft()) {
             throw new IllegalStateException(
-                    "Could not restore the local SQS queues stored in " + directory + ": " + answer);
+                    "Could not restore the local SQS queues stored in " + storage.jdbcUrl() + ": " + answer);
         }
     }
 
@@ -235,6 +242,12 @@ public final class LocalSqs implements AutoCloseable {
         record.put("awsRegion", queueArn.split(":")[3]);
         return record;
     }
+
+    /**
+     * A PostgreSQL database for the queues and messages, which LocalSqs prepares and ElasticMQ fills with a table per
+     * queue. Its own database: ElasticMQ names its tables after the queues' hashes, in the default schema.
+     */
+    public record Storage(String jdbcUrl, String username, String password) {}
 
     /** A job queue and its dead-letter queue. */
     public record QueuePair(String queueUrl, String deadLetterQueueUrl) {}

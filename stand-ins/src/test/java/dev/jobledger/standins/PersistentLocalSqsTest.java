@@ -3,6 +3,7 @@ package dev.jobledger.standins;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -24,14 +27,31 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
-/** The local SQS kept in a directory: what it answered survives a kill -9 of its process. */
+/** The local SQS kept in PostgreSQL: what it answered survives a kill -9 of its process. */
 class PersistentLocalSqsTest {
 
     static final String QUEUE = "jobs";
 
+    private static EmbeddedPostgres postgres;
+
+    @BeforeAll
+    static void database() throws IOException {
+        // Durable commits, as the local stack runs it: the library's test defaults turn them off.
+        postgres = EmbeddedPostgres.builder()
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .start();
+    }
+
+    @AfterAll
+    static void stopDatabase() throws IOException {
+        postgres.close();
+    }
+
     @Test
     void aMessageWhoseSendWasAnsweredOutlivesAKillOfTheProcessAndAReceivedOneComesBackAfterItsVisibilityTimeout(
             @TempDir Path directory) throws Exception {
+        LocalSqs.Storage storage = new LocalSqs.Storage(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
         List<String> sent = IntStream.range(0, 50).mapToObj(i -> "message-" + i).toList();
         String inFlight;
         int port = freePort();
@@ -41,7 +61,7 @@ class PersistentLocalSqsTest {
                         System.getProperty("java.class.path"),
                         LocalSqsProcess.class.getName(),
                         Integer.toString(port),
-                        directory.toString())
+                        storage.jdbcUrl())
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("process.log").toFile())
                 .start();
@@ -85,7 +105,7 @@ class PersistentLocalSqsTest {
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
 
-        try (LocalSqs restarted = LocalSqs.start(0, directory);
+        try (LocalSqs restarted = LocalSqs.start(0, storage);
                 SqsClient sqs = restarted.client()) {
             String queueUrl =
                     restarted.createQueueWithDeadLetterQueue(QUEUE, 30, 5).queueUrl();
