@@ -5,8 +5,8 @@ import dev.jobledger.messages.Viewer;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The jobs a list or a count covers, as a JPQL condition. Written as query text, not a criteria query: Hibernate
@@ -22,42 +22,35 @@ record JobFilter(String owner, String jobType, JobStatus status, Instant created
     }
 
     <T> TypedQuery<T> query(EntityManager entities, String select, String rest, Class<T> type) {
-        Map<String, Object> parameters = parameters();
+        List<Condition> conditions = conditions();
         StringBuilder text = new StringBuilder(select);
         String and = " where ";
-        for (String name : parameters.keySet()) {
-            text.append(and).append(condition(name));
+        for (Condition condition : conditions) {
+            text.append(and).append(condition.text());
             and = " and ";
         }
         TypedQuery<T> query = entities.createQuery(text.append(rest).toString(), type);
-        parameters.forEach(query::setParameter);
+        conditions.forEach(condition -> query.setParameter(condition.parameter(), condition.value()));
         return query;
     }
 
-    private Map<String, Object> parameters() {
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        put(parameters, "owner", owner);
-        put(parameters, "jobType", jobType);
-        put(parameters, "status", status);
-        put(parameters, "createdFrom", createdFrom);
-        put(parameters, "createdTo", createdTo);
-        return parameters;
+    private List<Condition> conditions() {
+        List<Condition> conditions = new ArrayList<>();
+        Condition.add(conditions, "owner", "j.userId = :owner", owner);
+        Condition.add(conditions, "jobType", "j.jobType = :jobType", jobType);
+        Condition.add(conditions, "status", "j.status = :status", status);
+        Condition.add(conditions, "createdFrom", "j.createdAt >= :createdFrom", createdFrom);
+        Condition.add(conditions, "createdTo", "j.createdAt < :createdTo", createdTo);
+        return conditions;
     }
 
-    private static void put(Map<String, Object> parameters, String name, Object value) {
-        if (value != null) {
-            parameters.put(name, value);
+    /** A condition on one parameter, there only when the parameter has a value. */
+    private record Condition(String parameter, String text, Object value) {
+
+        static void add(List<Condition> conditions, String parameter, String text, Object value) {
+            if (value != null) {
+                conditions.add(new Condition(parameter, text, value));
+            }
         }
-    }
-
-    private static String condition(String parameter) {
-        return switch (parameter) {
-            case "owner" -> "j.userId = :owner";
-            case "jobType" -> "j.jobType = :jobType";
-            case "status" -> "j.status = :status";
-            case "createdFrom" -> "j.createdAt >= :createdFrom";
-            case "createdTo" -> "j.createdAt < :createdTo";
-            default -> throw new IllegalArgumentException(parameter);
-        };
     }
 }
