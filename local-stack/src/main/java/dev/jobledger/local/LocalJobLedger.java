@@ -123,8 +123,8 @@ public final class LocalJobLedger {
     }
 
     /**
-     * The local queue's messages live in a database of their own beside the ledger's, committed as durably: writing
-     * them to an H2 file in the service's JVM cost a fifth of the local stack's CPU under load.
+     * The local queue's messages live in a database of their own beside the ledger's, committed as durably (an H2 file
+     * before, written in the service's JVM and never flushed to the disk).
      */
     private static LocalSqs.Storage queueStorage(EmbeddedPostgres postgres) {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
