@@ -125,7 +125,7 @@ public final class LocalSqs implements AutoCloseable {
                         DriverManager.getConnection(storage.jdbcUrl(), storage.username(), storage.password());
                 Statement statement = connection.createStatement()) {
             statement.execute(
-                    "do $$ begin if to_regtype('blob') is null then create domain blob as bytea; end if;" + " end $$");
+                    "do $$ begin if to_regtype('blob') is null then create domain blob as bytea; end if; end $$");
         } catch (SQLException e) {
             throw new IllegalStateException("Could not prepare the local SQS storage in " + storage.jdbcUrl(), e);
         }
@@ -247,7 +247,13 @@ public final class LocalSqs implements AutoCloseable {
      * A PostgreSQL database for the queues and messages, which LocalSqs prepares and ElasticMQ fills with a table per
      * queue. Its own database: ElasticMQ names its tables after the queues' hashes, in the default schema.
      */
-    public record Storage(String jdbcUrl, String username, String password) {}
+    public record Storage(String jdbcUrl, String username, String password) {
+
+        @Override
+        public String toString() {
+            return "Storage[" + jdbcUrl + " as " + username + "]";
+        }
+    }
 
     /** A job queue and its dead-letter queue. */
     public record QueuePair(String queueUrl, String deadLetterQueueUrl) {}
