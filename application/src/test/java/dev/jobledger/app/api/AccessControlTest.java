@@ -8,8 +8,13 @@ import dev.jobledger.testing.Tokens;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
+@ExtendWith(OutputCaptureExtension.class)
 class AccessControlTest extends LedgerIntegrationTest {
 
     @Test
@@ -127,5 +132,15 @@ class AccessControlTest extends LedgerIntegrationTest {
         assertThat(asWorker("00000000-0000-4000-8000-000000000000", "attempts", Map.of("attempt", 1))
                         .status())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void aCommandForAnUnknownJobIsNotLoggedAsAFailure(CapturedOutput output) {
+        String missing = UUID.randomUUID().toString();
+
+        Api.Answer cancel = api.post("/api/jobs/" + missing + "/cancel", Tokens.user(newUser()), Map.of());
+
+        assertThat(cancel.status()).isEqualTo(404);
+        assertThat(output.getAll()).doesNotContain(missing);
     }
 }
