@@ -142,13 +142,9 @@ class DescribingTheApiTest extends LedgerIntegrationTest {
 
     @Test
     void theDocumentStatesWhatAnIdempotencyKeyAndAJobTypeMayBe() {
-        JsonNode components =
-                api.get("/v3/api-docs", null).body().path("components").path("schemas");
-        JsonNode submit = api.get("/v3/api-docs", null)
-                .body()
-                .path("paths")
-                .path("/api/jobs")
-                .path("post");
+        JsonNode document = api.get("/v3/api-docs", null).body();
+        JsonNode components = document.path("components").path("schemas");
+        JsonNode submit = document.path("paths").path("/api/jobs").path("post");
         JsonNode header = null;
         for (JsonNode parameter : submit.path("parameters")) {
             if (parameter.path("name").asText().equals("Idempotency-Key")) {

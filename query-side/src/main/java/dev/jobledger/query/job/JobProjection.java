@@ -352,13 +352,11 @@ class JobProjection {
     }
 
     /**
-     * The event's global index. The live streams follow the table by it (see {@code JobChanges}): one segment
-     * applies events in this order and commits them in it, so a reader that saw index n has seen every change below.
-     */
-    /**
-     * The change feed's cursor for a row: the processor's position, not the event's own index. An event that commits
-     * after a later one fills a gap and arrives with the position already reached; stamped with its own, lower index
-     * it would be behind a feed reader that has read past it, and never sent.
+     * The change feed's cursor for a row: the processor's position, not the event's own index. The live streams follow
+     * the table by it (see {@code JobChanges}): one segment commits its batches in order, so a reader that saw n has
+     * seen every change below. An event that commits after a later one fills a gap and arrives with the position
+     * already reached; stamped with its own, lower index it would be behind a reader that has read past it, and never
+     * sent.
      */
     private static long position(TrackingToken token) {
         return token == null ? 0 : token.position().orElse(0);
