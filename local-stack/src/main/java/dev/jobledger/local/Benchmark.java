@@ -32,11 +32,11 @@ import org.springframework.util.FileSystemUtils;
  *
  * <p>Arguments: {@code [jobs=5000] [singles=100] [csvRows=1000000] [workers=2] [csvRuns=5] [jobsPerSubmission=1]
  * [rounds=2]}, workers being the function invocations the local event source mapping runs at once. The throughput
- * phase runs {@code rounds} times in the same JVM: the first from a fresh start, while the JIT compilers take most of
- * one core for over a minute, the later ones nearer the service's steady state; each is printed. The import is one job of a second or a few: the
- * first one runs while the JIT compiles the handler's and the log calls' code, later ones on compiled code, and each
- * moves by a fifth on a shared machine. It runs {@code csvRuns} times; each run is printed, then the first and the
- * median of the others.
+ * phase runs {@code rounds} times in the same JVM, each printed: the first from a fresh start, while the JIT compiles
+ * (with C2, most of a core for minutes), the later ones nearer the service's steady state. The import is one job of a
+ * second or a few: the first one runs while the JIT compiles the handler's and the log calls' code, later ones on
+ * compiled code, and each moves by a fifth on a shared machine. It runs {@code csvRuns} times; each run is printed,
+ * then the first and the median of the others.
  */
 public final class Benchmark {
 

@@ -90,8 +90,9 @@ record ProcessFigures(
     }
 
     /**
-     * The CPU time of the JVM's JIT compiler threads, which no management bean reports: on two cores, compiling a
-     * service of this size takes one of them for the first minutes under load, which a figure must not hide.
+     * The CPU time of each of the JVM's JIT compiler threads, by thread id, which no management bean reports: on two
+     * cores, C2 compiling a service of this size takes one of them for minutes under load, which a figure must not
+     * hide.
      */
     private static Map<String, Double> compilerThreadsNow() {
         Map<String, Double> compilers = new HashMap<>();
