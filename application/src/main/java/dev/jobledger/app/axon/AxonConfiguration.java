@@ -19,9 +19,12 @@ import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
@@ -32,6 +35,8 @@ import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -109,6 +114,34 @@ class AxonConfiguration {
                         .connectionProvider(connectionProvider)
                         .transactionManager(transactionManager),
                 new EventSchema());
+    }
+
+    /**
+     * @param cachedEvents how many of the latest events the event store keeps in memory for the event processors that
+     *     follow the head; a processor further behind reads the store itself until it has caught up
+     */
+    @ConfigurationProperties("jobledger.event-store")
+    record EventStoreSettings(@DefaultValue("256") int cachedEvents) {}
+
+    /**
+     * Axon's embedded event store as its autoconfiguration builds it, keeping fewer of the latest events than Axon's
+     * 10,000. A cached event keeps its payload as the first processor deserialised it: a job's payload or result may
+     * be 256 KB of JSON and a log call 4 MB, several times that as objects, so 10,000 of them could hold more than any
+     * heap. A few hundred events cover the processors' batches; one that falls further behind loses nothing, it reads
+     * from the database.
+     */
+    @Bean(name = "eventBus")
+    @Qualifier("eventStore")
+    EmbeddedEventStore eventStore(
+            EventStorageEngine storageEngine,
+            org.axonframework.config.Configuration configuration,
+            EventStoreSettings settings) {
+        return EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+                .cachedEvents(settings.cachedEvents())
+                .build();
     }
 
     /**

@@ -1,0 +1,76 @@
+package dev.jobledger.app.axon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobledger.testing.LedgerIntegrationTest;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingEventStream;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The event store keeps the latest events in memory for the processors that follow the head, each with its payload as
+ * the first processor deserialised it. Axon's default of 10,000 such events let 1,500 submissions of 200 KB payloads
+ * exhaust a 2 GB heap (docs/benchmarks.md, eighth round): the store must let go of older events.
+ */
+class KeepingFewEventsInMemoryTest extends LedgerIntegrationTest {
+
+    /** An event no processor of the service handles, so that it changes no read model and sends nothing. */
+    record Probe(String text) {}
+
+    @Autowired
+    private EventStorageEngine storage;
+
+    @Autowired
+    private Configuration axon;
+
+    @Test
+    void payloadsOfEventsPastTheCacheCanBeCollectedOnceTheProcessorsHaveReadThem() throws Exception {
+        EmbeddedEventStore store =
+                new AxonConfiguration().eventStore(storage, axon, new AxonConfiguration.EventStoreSettings(16));
+        try (var stream = store.openStream(store.createHeadToken())) {
+            String aggregate = "probe-" + UUID.randomUUID();
+            String text = "x".repeat(10_000);
+            List<WeakReference<Object>> payloads = new ArrayList<>();
+            // Nothing is stored past the head yet: the stream ends its own read of the database and follows the
+            // store's shared reader, as the processors do.
+            stream.hasNextAvailable(1, TimeUnit.MILLISECONDS);
+            for (int sequence = 0; sequence < 100; sequence++) {
+                store.publish(new GenericDomainEventMessage<>("Probe", aggregate, sequence, new Probe(text)));
+                TrackedEventMessage<?> read = nextProbe(stream);
+                assertThat(read.getPayload()).isEqualTo(new Probe(text));
+                payloads.add(new WeakReference<>(read.getPayload()));
+            }
+
+            List<WeakReference<Object>> pastTheCache = payloads.subList(0, 50);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                System.gc();
+                return pastTheCache.stream().allMatch(payload -> payload.get() == null);
+            });
+        } finally {
+            store.shutDown();
+        }
+    }
+
+    /** The next event of this test's aggregate: the stream also carries what other tests store meanwhile. */
+    private static TrackedEventMessage<?> nextProbe(TrackingEventStream stream) throws InterruptedException {
+        while (true) {
+            assertThat(stream.hasNextAvailable(10, TimeUnit.SECONDS)).isTrue();
+            TrackedEventMessage<?> next = stream.nextAvailable();
+            if (next.getPayloadType().equals(Probe.class)) {
+                return next;
+            }
+        }
+    }
+}
