@@ -127,8 +127,8 @@ class AxonConfiguration {
      * Axon's embedded event store as its autoconfiguration builds it, keeping fewer of the latest events than Axon's
      * 10,000. A cached event keeps its payload as the first processor deserialised it: a job's payload or result may
      * be 256 KB of JSON and a log call 4 MB, several times that as objects, so 10,000 of them could hold more than any
-     * heap. A few hundred events cover the processors' batches; one that falls further behind loses nothing, it reads
-     * from the database.
+     * heap. A few hundred events cover the processors' lag while they keep up; one that falls further behind loses
+     * nothing, it reads from the database until it has caught up.
      */
     @Bean(name = "eventBus")
     @Qualifier("eventStore")
