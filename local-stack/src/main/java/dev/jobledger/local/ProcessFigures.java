@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -67,26 +69,12 @@ record ProcessFigures(
     }
 
     /**
-     * A process's CPU time, with its exited children's, when it is a PostgreSQL process (its name, in /proc, is
-     * "postgres"): the postmaster's children are its backends, so ended connections still count.
+     * A process's CPU time, with its exited children's, when it is a PostgreSQL process: the postmaster's children
+     * are its backends, so ended connections still count.
      */
     private static double postgresCpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            if (!stat.contains("(postgres)")) {
-                return 0;
-            }
-            // Fields after the command name, which may hold spaces, start after its closing parenthesis.
-            List<String> fields =
-                    List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
-            long ticks = 0;
-            for (int field = 11; field <= 14; field++) {
-                ticks += Long.parseLong(fields.get(field));
-            }
-            return ticks / TICKS_PER_SECOND;
-        } catch (IOException | RuntimeException gone) {
-            return 0;
-        }
+        return cpuSeconds(Path.of("/proc", Long.toString(pid), "stat"), "postgres"::equals, true)
+                .orElse(0);
     }
 
     /**
@@ -97,23 +85,35 @@ record ProcessFigures(
     private static Map<String, Double> compilerThreadsNow() {
         Map<String, Double> compilers = new HashMap<>();
         try (Stream<Path> threads = Files.list(Path.of("/proc/self/task"))) {
-            threads.forEach(thread -> {
-                try {
-                    String stat = Files.readString(thread.resolve("stat"));
-                    if (stat.contains("CompilerThre")) {
-                        List<String> fields = List.of(
-                                stat.substring(stat.lastIndexOf(')') + 2).split(" "));
-                        long ticks = Long.parseLong(fields.get(11)) + Long.parseLong(fields.get(12));
-                        compilers.put(thread.getFileName().toString(), ticks / TICKS_PER_SECOND);
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // the thread ended while listed
-                }
-            });
+            threads.forEach(thread -> cpuSeconds(thread.resolve("stat"), name -> name.endsWith("CompilerThre"), false)
+                    .ifPresent(seconds -> compilers.put(thread.getFileName().toString(), seconds)));
         } catch (IOException | RuntimeException unavailable) {
             // not Linux: no figure
         }
         return compilers;
+    }
+
+    /**
+     * The CPU time in a process's or thread's {@code /proc} stat file, with its exited children's if asked, when its
+     * command name is one asked for; empty for another command, or when it has ended meanwhile.
+     */
+    private static OptionalDouble cpuSeconds(Path stat, Predicate<String> command, boolean withChildren) {
+        try {
+            String text = Files.readString(stat);
+            // The command name may hold spaces: the fields after it start after its closing parenthesis.
+            int close = text.lastIndexOf(')');
+            if (!command.test(text.substring(text.indexOf('(') + 1, close))) {
+                return OptionalDouble.empty();
+            }
+            List<String> fields = List.of(text.substring(close + 2).split(" "));
+            long ticks = 0; // utime, stime, then cutime, cstime
+            for (int field = 11; field <= (withChildren ? 14 : 12); field++) {
+                ticks += Long.parseLong(fields.get(field));
+            }
+            return OptionalDouble.of(ticks / TICKS_PER_SECOND);
+        } catch (IOException | RuntimeException gone) {
+            return OptionalDouble.empty();
+        }
     }
 
     private static long statusBytes(String field) {
