@@ -25,6 +25,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -890,6 +892,45 @@ class SqsJobHandlerTest {
         assertThat(ledger.job(job).failures)
                 .containsExactly(new FakeLedger.Failure(1, "remaining Lambda time ran short", true));
         assertThat(ledger.job(job).status).isEqualTo(JobStatus.RETRYING);
+    }
+
+    @Test
+    void aCsvImportWhosePatternIsSlowOnEveryValueStillStopsWhenTheRemainingLambdaTimeRunsShort() {
+        // (a+)+$ backtracks on "aaa...a!" up to the pattern's step bound: twenty such values make a row take tens of
+        // milliseconds, so the handler cannot leave a thousand rows between two looks at the clock.
+        int columns = 20;
+        String value = "a".repeat(40) + "!";
+        StringBuilder csv = new StringBuilder();
+        csv.append(String.join(
+                        ",", IntStream.range(0, columns).mapToObj(c -> "c" + c).toList()))
+                .append('\n');
+        for (int row = 0; row < 5_000; row++) {
+            csv.append(String.join(",", Collections.nCopies(columns, value))).append('\n');
+        }
+        s3.put("jobs/slow.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        UUID job = UUID.randomUUID();
+        Map<String, Object> spec = Map.of(
+                "header",
+                true,
+                "columns",
+                IntStream.range(0, columns)
+                        .mapToObj(c -> Map.of("name", "c" + c, "type", "string", "pattern", "(a+)+$"))
+                        .toList());
+        ledger.submit(job, "csv-import", spec, file("jobs/slow.csv", "slow.csv"), 3);
+
+        String response = invoke(
+                function,
+                withFile(job, 1, "csv-import", "jobs/slow.csv", "slow.csv"),
+                LocalLambdaContext.withBudget(Duration.ofMillis(2_500)));
+
+        assertThat(reported(response)).isEmpty();
+        FakeLedger.Job state = ledger.job(job);
+        assertThat(state.failures).containsExactly(new FakeLedger.Failure(1, "remaining Lambda time ran short", true));
+        assertThat(state.progress)
+                .extracting(Progress::processed)
+                .as("rows noted before the stop, fewer than one check interval of fast rows")
+                .anySatisfy(processed -> assertThat(processed).isPositive())
+                .allSatisfy(processed -> assertThat(processed).isLessThan(1_024));
     }
 
     @Test
