@@ -1,6 +1,5 @@
 package dev.jobledger.lambda;
 
-import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.lambda.spi.JobContext;
@@ -76,7 +75,8 @@ final class AttemptContext implements JobContext, JobLogger {
 
     private final LedgerClient ledger;
     private final BridgeConfig config;
-    private final Context lambda;
+    private final Deadline deadline;
+    private final long reportIntervalNanos;
     private final UUID jobId;
     private final String jobType;
     private final int attempt;
@@ -102,7 +102,7 @@ final class AttemptContext implements JobContext, JobLogger {
     AttemptContext(
             LedgerClient ledger,
             BridgeConfig config,
-            Context lambda,
+            Deadline deadline,
             UUID jobId,
             String jobType,
             int attempt,
@@ -114,7 +114,8 @@ final class AttemptContext implements JobContext, JobLogger {
             PendingReports earlierAttempts) {
         this.ledger = ledger;
         this.config = config;
-        this.lambda = lambda;
+        this.deadline = deadline;
+        this.reportIntervalNanos = config.reportInterval().toNanos();
         this.jobId = jobId;
         this.jobType = jobType;
         this.attempt = attempt;
@@ -172,9 +173,9 @@ final class AttemptContext implements JobContext, JobLogger {
         buffer.add(line);
         bufferedBytes += line.bytes();
         if (unsentLines() >= config.logFlushEntries() || unsentBytes() >= BridgeConfig.MAX_LOG_BYTES_PER_CALL) {
-            flushLogs();
+            flushLogs(System.nanoTime());
         } else {
-            sendDue();
+            sendDue(System.nanoTime());
         }
     }
 
@@ -206,23 +207,25 @@ final class AttemptContext implements JobContext, JobLogger {
         this.total = total == null ? null : Math.max(0, total);
         this.failed = Math.max(0, failed);
         this.progressPending = true;
-        sendDue();
+        sendDue(System.nanoTime());
     }
 
+    /** One clock read: a handler may ask at every row. */
     @Override
     public boolean shouldStop() {
-        if (stopReason == null && remainingTime().compareTo(config.safetyMargin()) < 0) {
+        long now = System.nanoTime();
+        if (stopReason == null && deadline.timeShort(now)) {
             stop(StopReason.TIME_SHORT, "remaining Lambda time ran short");
         }
         if (stopReason == null) {
-            sendDue();
+            sendDue(now);
         }
         return stopReason != null;
     }
 
     @Override
     public Duration remainingTime() {
-        return Duration.ofMillis(lambda.getRemainingTimeInMillis());
+        return deadline.remaining();
     }
 
     StopReason stopReason() {
@@ -267,28 +270,27 @@ final class AttemptContext implements JobContext, JobLogger {
                 && bufferedBytes <= BridgeConfig.MAX_LOG_BYTES_PER_CALL;
     }
 
-    private void sendDue() {
-        earlierAttempts.sendIfDue();
+    /** Sends what is due at {@code now}; reads no clock itself while nothing is due. */
+    private void sendDue(long now) {
+        earlierAttempts.sendIfDue(now);
         if (inFlight != null && inFlight.answer().isDone()) {
             settleLogCall(); // its answer may say stop: known at once, not at the next call
         }
         if (reportsStopped()) {
             return;
         }
-        long now = System.nanoTime();
-        long interval = config.reportInterval().toNanos();
-        if (unsentLines() > 0 && now - lastLogFlush >= interval) {
-            flushLogs();
+        if (unsentLines() > 0 && now - lastLogFlush >= reportIntervalNanos) {
+            flushLogs(now);
         }
-        if (progressPending && now - lastProgressSent >= interval) {
-            flushLogs(); // the log stays ahead of the progress it explains
-            sendProgress();
+        if (progressPending && now - lastProgressSent >= reportIntervalNanos) {
+            flushLogs(now); // the log stays ahead of the progress it explains
+            sendProgress(now);
         }
     }
 
     /** Sends every unsent line; the last call may still be on its way when this returns. */
-    private void flushLogs() {
-        lastLogFlush = System.nanoTime();
+    private void flushLogs(long now) {
+        lastLogFlush = now;
         while (unsentLines() > 0 && !reportsStopped()) {
             sendOldestLogs();
         }
@@ -379,8 +381,8 @@ final class AttemptContext implements JobContext, JobLogger {
         }
     }
 
-    private void sendProgress() {
-        lastProgressSent = System.nanoTime();
+    private void sendProgress(long now) {
+        lastProgressSent = now;
         settleLogCall();
         if (reportsStopped()) {
             return;

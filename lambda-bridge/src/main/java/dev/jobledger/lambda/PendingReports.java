@@ -6,6 +6,7 @@ import dev.jobledger.lambda.LedgerClient.AttemptReport;
 import dev.jobledger.lambda.LedgerClient.ItemResult;
 import dev.jobledger.lambda.RecordProcessor.Outcome;
 import dev.jobledger.messages.AttemptFinishOutcome;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,15 +31,17 @@ final class PendingReports {
     private static final FunctionLog LOG = FunctionLog.of(PendingReports.class);
 
     private final LedgerClient ledger;
-    private final BridgeConfig config;
     private final Context lambda;
+    private final Deadline deadline;
+    private final long reportIntervalNanos;
     private final Fates fates;
     private final List<Pending> pending = new ArrayList<>();
 
-    PendingReports(LedgerClient ledger, BridgeConfig config, Context lambda, Fates fates) {
+    PendingReports(LedgerClient ledger, Context lambda, Deadline deadline, Duration reportInterval, Fates fates) {
         this.ledger = ledger;
-        this.config = config;
         this.lambda = lambda;
+        this.deadline = deadline;
+        this.reportIntervalNanos = reportInterval.toNanos();
         this.fates = fates;
     }
 
@@ -47,16 +50,12 @@ final class PendingReports {
         pending.add(new Pending(index, log, report, System.nanoTime()));
     }
 
-    /** Sends the waiting reports when they are due. Cheap when nothing waits: called at every context call. */
-    void sendIfDue() {
+    /** Sends the waiting reports when they are due at {@code now} ({@link System#nanoTime()}). */
+    void sendIfDue(long now) {
         if (pending.isEmpty()) {
             return;
         }
-        boolean waitedLong = System.nanoTime() - pending.get(0).since()
-                >= config.reportInterval().toNanos();
-        boolean timeRunsShort =
-                lambda.getRemainingTimeInMillis() < 2 * config.safetyMargin().toMillis();
-        if (waitedLong || timeRunsShort) {
+        if (now - pending.get(0).since() >= reportIntervalNanos || deadline.closeToShort(now)) {
             sendAll();
         }
     }

@@ -97,12 +97,13 @@ final class RecordProcessor {
     List<Outcome> process(List<SqsEvent.SqsMessage> messages, Context lambda) {
         Outcome[] fates = new Outcome[messages.size()];
         FunctionLog.Fields invocation = new FunctionLog.Fields(lambda.getAwsRequestId(), null, null, null);
+        Deadline deadline = Deadline.of(lambda, config.safetyMargin());
         try {
             List<Dispatched> dispatched = parse(messages, lambda, fates);
             if (dispatched.isEmpty()) {
                 return finalFates(fates, messages);
             }
-            if (timeShort(lambda)) {
+            if (deadline.timeShort(System.nanoTime())) {
                 // Nothing ran: the invocation began with too little time (a timeout below the safety margin). Sent
                 // again, the records would only come back to the same lack of time; the queue's redrive stops that.
                 for (Dispatched record : dispatched) {
@@ -113,26 +114,26 @@ final class RecordProcessor {
                 return finalFates(fates, messages);
             }
             List<Started> started = start(dispatched, lambda, fates);
-            PendingReports reports =
-                    new PendingReports(ledger, config, lambda, (index, outcome) -> fates[index] = outcome);
+            PendingReports reports = new PendingReports(
+                    ledger, lambda, deadline, config.reportInterval(), (index, outcome) -> fates[index] = outcome);
             List<Dispatched> noTimeLeft = new ArrayList<>();
             try {
                 int ran = 0;
                 for (Started record : started) {
                     FunctionLog.set(invocation);
-                    reports.sendIfDue();
-                    if (timeShort(lambda)) {
+                    reports.sendIfDue(System.nanoTime());
+                    if (deadline.timeShort(System.nanoTime())) {
                         leaveUnrun(record.record(), ran > 0, fates, noTimeLeft);
                         continue;
                     }
-                    runGuarded(record, lambda, reports, fates);
+                    runGuarded(record, lambda, deadline, reports, fates);
                     ran++;
                 }
             } finally {
                 FunctionLog.set(invocation);
                 reports.sendAll();
             }
-            sendAgain(noTimeLeft, lambda, fates);
+            sendAgain(noTimeLeft, deadline, fates);
             return finalFates(fates, messages);
         } finally {
             FunctionLog.set(invocation);
@@ -234,10 +235,6 @@ final class RecordProcessor {
         return Outcome.REDELIVER;
     }
 
-    private boolean timeShort(Context lambda) {
-        return lambda.getRemainingTimeInMillis() < config.safetyMargin().toMillis();
-    }
-
     /**
      * A started record whose handler would begin with less than the safety margin left. Failing the attempt would
      * spend one of the job's attempts on a handler that never ran; so it is not reported. When earlier handlers of
@@ -261,7 +258,7 @@ final class RecordProcessor {
      * fresh receive count, and the ledger answers PROCEED to its start while the attempt it started waits. A record is
      * acknowledged only once SQS accepted its new message; otherwise it comes back as it is.
      */
-    private void sendAgain(List<Dispatched> records, Context lambda, Outcome[] fates) {
+    private void sendAgain(List<Dispatched> records, Deadline deadline, Outcome[] fates) {
         if (records.isEmpty()) {
             return;
         }
@@ -270,7 +267,7 @@ final class RecordProcessor {
                         new Requeue.Record(String.valueOf(record.index()), record.message(), record.deliveryId()))
                 .toList();
         // Whatever time is left: an invocation that times out now gives every record back, which is safe too.
-        Duration timeout = Duration.ofMillis(Math.max(1, lambda.getRemainingTimeInMillis() - 500L));
+        Duration timeout = Duration.ofMillis(Math.max(1, deadline.remaining().toMillis() - 500L));
         if (timeout.compareTo(config.requestTimeout()) > 0) {
             timeout = config.requestTimeout();
         }
@@ -286,17 +283,18 @@ final class RecordProcessor {
         }
     }
 
-    private void runGuarded(Started started, Context lambda, PendingReports reports, Outcome[] fates) {
+    private void runGuarded(
+            Started started, Context lambda, Deadline deadline, PendingReports reports, Outcome[] fates) {
         int index = started.record().index();
         try {
-            run(started, lambda, reports, fates);
+            run(started, lambda, deadline, reports, fates);
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
             LOG.error("unexpected error while processing the record; the message comes back", e);
             fates[index] = Outcome.REDELIVER;
         }
     }
 
-    private void run(Started started, Context lambda, PendingReports reports, Outcome[] fates) {
+    private void run(Started started, Context lambda, Deadline deadline, PendingReports reports, Outcome[] fates) {
         Dispatched record = started.record();
         JobDispatch dispatch = record.dispatch();
         StartAnswer answer = started.answer();
@@ -323,7 +321,7 @@ final class RecordProcessor {
                 context = new AttemptContext(
                         ledger,
                         config,
-                        lambda,
+                        deadline,
                         dispatch.jobId(),
                         jobType,
                         attempt,

@@ -46,14 +46,6 @@ public final class CsvImportHandler implements JobHandler {
 
     private static final int MAX_KEPT_VALUE_CHARS = 1000;
 
-    /**
-     * Rows between asking whether to stop and noting the progress: each asks the clock (remaining time, report
-     * interval) several times, a seventh of the import's CPU when done for every row. Without patterns 1,024 rows take
-     * a few milliseconds, so a stop is still seen at once; progress is sent every report interval anyway. A pattern
-     * may take milliseconds on every value (see {@link ColumnSpec}), so with one the import asks at every row.
-     */
-    private static final int ROWS_PER_CHECK = 1024;
-
     @Override
     public String jobType() {
         return JOB_TYPE;
@@ -73,7 +65,6 @@ public final class CsvImportHandler implements JobHandler {
 
         long rows = 0;
         long invalid = 0;
-        int rowsPerCheck = columns.stream().anyMatch(column -> column.pattern() != null) ? 1 : ROWS_PER_CHECK;
         try (Reader reader = strictUtf8(file);
                 CsvReader<CsvRecord> csv = CsvReader.builder()
                         .fieldSeparator(delimiter.charAt(0))
@@ -91,10 +82,8 @@ public final class CsvImportHandler implements JobHandler {
                 checkHeader(records.next(), columns);
             }
             while (records.hasNext()) {
-                if (rows % rowsPerCheck == 0) {
-                    context.checkStop();
-                    context.progress(rows, null, invalid);
-                }
+                context.checkStop();
+                context.progress(rows, null, invalid);
                 CsvRecord record = records.next();
                 rows++;
                 if (rows == 1 && !header) {
