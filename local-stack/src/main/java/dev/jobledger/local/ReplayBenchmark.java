@@ -96,7 +96,11 @@ public final class ReplayBenchmark {
             processing.eventProcessors().values().forEach(processor -> processor.start());
             // A running service's processors are current when an admin asks for a rebuild: the figure is the
             // replay's, not that of the other processors catching up on the seeded events beside it.
+            Instant catchingUp = Instant.now();
             awaitCaughtUp(processing);
+            System.out.printf(
+                    "caught up: every processor followed the seeded events in %.1f s%n",
+                    Benchmark.seconds(Duration.between(catchingUp, Instant.now())));
             rebuild(base, admin);
         }
         // The data directory holds a database of the benchmark's size: gigabytes for the replay.

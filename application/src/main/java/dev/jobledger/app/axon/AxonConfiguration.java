@@ -95,6 +95,12 @@ class AxonConfiguration {
         return false;
     }
 
+    /** Axon's default table and column names (V1__axon_event_store.sql); the job cache reads the table too. */
+    @Bean
+    EventSchema eventSchema() {
+        return new EventSchema();
+    }
+
     /** Axon's JDBC engine as its autoconfiguration builds it, reading timestamps once (see the class). */
     @Bean
     EventStorageEngine eventStorageEngine(
@@ -103,7 +109,8 @@ class AxonConfiguration {
             @Qualifier("eventSerializer") Serializer eventSerializer,
             org.axonframework.config.Configuration configuration,
             ConnectionProvider connectionProvider,
-            TransactionManager transactionManager) {
+            TransactionManager transactionManager,
+            EventSchema schema) {
         return LedgerEventStorageEngine.of(
                 JdbcEventStorageEngine.builder()
                         .snapshotSerializer(defaultSerializer)
@@ -113,7 +120,7 @@ class AxonConfiguration {
                         .snapshotFilter(configuration.snapshotFilter())
                         .connectionProvider(connectionProvider)
                         .transactionManager(transactionManager),
-                new EventSchema());
+                schema);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.jobledger.testing.Api;
 import dev.jobledger.testing.LedgerIntegrationTest;
 import dev.jobledger.testing.Tokens;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,16 +54,53 @@ class KeepingJobsInMemoryTest extends LedgerIntegrationTest {
         assertThat(again.path("answer").path("decision").asText()).isEqualTo("SKIP");
     }
 
+    @Test
+    void inOneBatchOfStartsEachCachedJobIsCheckedAgainstTheStore() {
+        String token = Tokens.user(newUser());
+        String changed = submit(token, Map.of("jobType", "example"));
+        String untouched = submit(token, Map.of("jobType", "example"));
+        for (String jobId : List.of(changed, untouched)) {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> eventTypes(jobId, token), types -> types.contains("JobDispatched"));
+        }
+        assertThat(start(changed, untouched))
+                .extracting(outcome -> outcome.path("answer").path("decision").asText())
+                .containsExactly("PROCEED", "PROCEED");
+
+        long last = events.lastSequenceNumberFor(changed).orElseThrow();
+        events.publish(new GenericDomainEventMessage<>(
+                "Job",
+                changed,
+                last + 1,
+                new JobCompleted(
+                        UUID.fromString(changed), 1, Map.of(), Actor.bridge("elsewhere", "m-1", "r-1"), null)));
+
+        // The batch reads the store's versions of both jobs at once: the changed one is read again, the other is not.
+        List<JsonNode> again = start(changed, untouched);
+
+        assertThat(again).extracting(outcome -> outcome.path("status").asInt()).containsExactly(200, 200);
+        assertThat(again)
+                .extracting(outcome -> outcome.path("answer").path("decision").asText())
+                .containsExactly("SKIP", "PROCEED");
+    }
+
     private JsonNode start(String jobId) {
-        Api.Answer answer = api.post(
-                "/internal/attempts/start",
-                Tokens.bridge(),
-                Map.of(
-                        "requestId",
-                        "r-1",
-                        "attempts",
-                        List.of(Map.of("jobId", jobId, "attempt", 1, "messageId", "m-1", "ticket", ticket(jobId, 1)))));
+        return start(new String[] {jobId}).get(0);
+    }
+
+    /** One start call for attempt 1 of each job, as one batch of the function's records. */
+    private List<JsonNode> start(String... jobIds) {
+        List<Map<String, Object>> attempts = new ArrayList<>();
+        for (String jobId : jobIds) {
+            attempts.add(Map.of("jobId", jobId, "attempt", 1, "messageId", "m-" + jobId, "ticket", ticket(jobId, 1)));
+        }
+        Api.Answer answer =
+                api.post("/internal/attempts/start", Tokens.bridge(), Map.of("requestId", "r-1", "attempts", attempts));
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
-        return answer.body().path("outcomes").get(0);
+        List<JsonNode> outcomes = new ArrayList<>();
+        answer.body().path("outcomes").forEach(outcomes::add);
+        assertThat(outcomes).hasSize(jobIds.length);
+        return outcomes;
     }
 }

@@ -1,7 +1,11 @@
 package dev.jobledger.command.job;
 
+import dev.jobledger.messages.JobCommand;
+import dev.jobledger.messages.SubmitNewJob;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import org.axonframework.commandhandling.CommandBus;
@@ -177,6 +181,7 @@ public class BatchedCommands {
         UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
         try {
             batch.attachTransaction(transactions);
+            batch.resources().put(JobCache.BATCH, jobIds(commands));
             for (Object command : commands) {
                 // Dispatched on the bus, not the gateway: a command is handled in a unit of work nested in the batch,
                 // and the gateway's retry of a lost race would run on another thread, outside it.
@@ -198,5 +203,16 @@ public class BatchedCommands {
         }
         batch.commit();
         return outcomes;
+    }
+
+    /** The jobs the batch's commands will load: the cache checks those it holds with one read (see JobCache). */
+    private static Set<String> jobIds(List<?> commands) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Object command : commands) {
+            if (command instanceof JobCommand job && !(command instanceof SubmitNewJob)) {
+                ids.add(job.jobId().toString());
+            }
+        }
+        return ids;
     }
 }

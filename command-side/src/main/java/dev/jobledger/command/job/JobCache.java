@@ -1,7 +1,13 @@
 package dev.jobledger.command.job;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import org.axonframework.common.Registration;
 import org.axonframework.common.caching.Cache;
@@ -12,12 +18,16 @@ import org.axonframework.eventsourcing.EventSourcedAggregate;
 import org.axonframework.eventsourcing.EventSourcingRepository;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.RepositorySpanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Jobs kept in memory between their commands, so that a command does not read the job's snapshot and events and
@@ -36,6 +46,14 @@ class JobCache {
     static final String REPOSITORY = "jobRepository";
 
     /**
+     * The resource of a batch's unit of work ({@link BatchedCommands}) naming the jobs its commands will load: the
+     * cache reads the store's last sequence numbers of those it holds in one query, instead of one per command.
+     */
+    static final String BATCH = JobCache.class.getName() + ".batch";
+
+    private static final String BATCH_VERSIONS = JobCache.class.getName() + ".batchVersions";
+
+    /**
      * @param size how many jobs the cache keeps at most (Caffeine's size eviction: the least used go first); 0 keeps
      *     none
      */
@@ -51,6 +69,8 @@ class JobCache {
             ObjectProvider<Configuration> axon,
             AggregateFactory<Job> jobAggregateFactory,
             @Qualifier(JobSnapshots.TRIGGER) SnapshotTriggerDefinition snapshots,
+            ObjectProvider<JdbcTemplate> jdbc,
+            ObjectProvider<EventSchema> schema,
             Settings settings) {
         return new LazyRepository<>(() -> {
             Configuration configuration = axon.getObject();
@@ -64,20 +84,35 @@ class JobCache {
                     .spanFactory(configuration.getComponent(RepositorySpanFactory.class));
             return settings.size() == 0
                     ? builder.build()
-                    : new Checked(builder, new Bounded(settings.size()), configuration.eventStore());
+                    : new Checked(
+                            builder,
+                            new Bounded(settings.size()),
+                            configuration.eventStore(),
+                            new StoredVersions(jdbc.getObject(), schema.getObject()));
         });
     }
 
-    /** Axon's caching repository, checking a cached job against the store before its command is decided. */
+    /**
+     * Axon's caching repository, checking a cached job against the store before its command is decided.
+     *
+     * <p>In a batch of commands, the store is read once for all the batch's cached jobs, when the first of them is
+     * loaded. That read may come a little before another job's own load: if this instance changed that job meanwhile,
+     * its cached version is newer than the one read, and it is read from the store (a miss, never a stale job). If
+     * another instance changed it meanwhile, the command is decided as of the moment of the read, while it was
+     * already being handled; an append would meet the other instance's event at the store's unique sequence, as it
+     * does without the batch read.
+     */
     static final class Checked extends CachingEventSourcingRepository<Job> {
 
         private final Cache cache;
         private final EventStore events;
+        private final StoredVersions stored;
 
-        Checked(EventSourcingRepository.Builder<Job> builder, Cache cache, EventStore events) {
+        Checked(EventSourcingRepository.Builder<Job> builder, Cache cache, EventStore events, StoredVersions stored) {
             super(builder.cache(cache));
             this.cache = cache;
             this.events = events;
+            this.stored = stored;
         }
 
         @Override
@@ -85,13 +120,69 @@ class JobCache {
             // Under the job's lock: no command of this instance changes the job or its cache entry meanwhile.
             boolean cached = cache.containsKey(jobId);
             EventSourcedAggregate<Job> job = super.doLoadWithLock(jobId, expectedVersion);
-            if (cached
-                    && !Objects.equals(
-                            job.version(), events.lastSequenceNumberFor(jobId).orElse(null))) {
+            if (cached && !Objects.equals(job.version(), lastSequenceNumber(jobId))) {
                 cache.remove(jobId);
                 job = super.doLoadWithLock(jobId, expectedVersion);
             }
             return job;
+        }
+
+        private Long lastSequenceNumber(String jobId) {
+            Map<String, Long> batch = batchVersions(jobId);
+            if (batch != null && batch.containsKey(jobId)) {
+                return batch.remove(jobId); // read once: a second load of the job in the batch reads the store
+            }
+            return events.lastSequenceNumberFor(jobId).orElse(null);
+        }
+
+        /** The batch's cached jobs' versions in the store, read at the first load that needs them; null outside one. */
+        private Map<String, Long> batchVersions(String jobId) {
+            if (!CurrentUnitOfWork.isStarted()) {
+                return null;
+            }
+            UnitOfWork<?> root = CurrentUnitOfWork.get().root();
+            Set<String> jobs = root.getResource(BATCH);
+            if (jobs == null || !jobs.contains(jobId)) {
+                return null;
+            }
+            return root.getOrComputeResource(
+                    BATCH_VERSIONS,
+                    key -> stored.lastSequenceNumbers(
+                            jobs.stream().filter(cache::containsKey).toList()));
+        }
+    }
+
+    /** The store's last sequence number of several jobs, in one query. */
+    static final class StoredVersions {
+
+        private final JdbcTemplate jdbc;
+        private final String query;
+
+        StoredVersions(JdbcTemplate jdbc, EventSchema schema) {
+            this.jdbc = jdbc;
+            // One index lookup per job, as Axon's own lastSequenceNumberFor does for one.
+            this.query = "SELECT job_id, (SELECT MAX(" + schema.sequenceNumberColumn() + ") FROM "
+                    + schema.domainEventTable() + " WHERE " + schema.aggregateIdentifierColumn()
+                    + " = job_id) FROM unnest(?::varchar[]) AS jobs(job_id)";
+        }
+
+        /** A job without events maps to null. */
+        Map<String, Long> lastSequenceNumbers(List<String> jobIds) {
+            Map<String, Long> versions = new HashMap<>();
+            if (jobIds.isEmpty()) {
+                return versions;
+            }
+            jdbc.query(
+                    connection -> {
+                        PreparedStatement statement = connection.prepareStatement(query);
+                        statement.setArray(1, connection.createArrayOf("varchar", jobIds.toArray()));
+                        return statement;
+                    },
+                    (ResultSet row) -> {
+                        long last = row.getLong(2);
+                        versions.put(row.getString(1), row.wasNull() ? null : last);
+                    });
+            return versions;
         }
     }
 
