@@ -1014,6 +1014,34 @@ class SqsJobHandlerTest {
     }
 
     @Test
+    void csvImportRejectsTheRowsWhoseFieldsHoldControlCharactersWhereverTheyAreInTheFile() {
+        // Far enough apart that the second lies beyond what the reader had read when the first row was checked.
+        StringBuilder csv = new StringBuilder("email,age,joined\n");
+        for (long row = 1; row <= 20_000; row++) {
+            String user = row == 3 || row == 19_000 ? "us\u0001er" : "user";
+            csv.append(user)
+                    .append(row)
+                    .append("@example.com,")
+                    .append(row % 90)
+                    .append(",2023-12-31\n");
+        }
+        s3.put("jobs/control.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        UUID job = UUID.randomUUID();
+        ledger.submit(job, "csv-import", peopleSpec(), file("jobs/control.csv", "control.csv"), 3);
+
+        invoke(function, withFile(job, 1, "csv-import", "jobs/control.csv", "control.csv"), context());
+
+        FakeLedger.Job state = ledger.job(job);
+        assertThat(state.status).isEqualTo(JobStatus.COMPLETED);
+        assertThat(state.result).isEqualTo(Map.of("rows", 20_000, "valid", 19_998, "invalid", 2));
+        assertThat(state.logs.stream().filter(e -> e.rowNumber() != null))
+                .extracting(LogEntry::message)
+                .containsExactly(
+                        "row 3 is invalid: email contains control characters",
+                        "row 19000 is invalid: email contains control characters");
+    }
+
+    @Test
     void csvImportOfABinaryFileFailsAsNotRetryable() {
         byte[] binary = new byte[4096];
         new java.util.Random(7).nextBytes(binary);

@@ -10,6 +10,8 @@ import dev.jobledger.lambda.spi.JobContext;
 import dev.jobledger.lambda.spi.JobFailure;
 import dev.jobledger.lambda.spi.JobHandler;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -65,7 +67,8 @@ public final class CsvImportHandler implements JobHandler {
 
         long rows = 0;
         long invalid = 0;
-        try (Reader reader = strictUtf8(file);
+        ControlBytes control = new ControlBytes(file);
+        try (Reader reader = strictUtf8(control);
                 CsvReader<CsvRecord> csv = CsvReader.builder()
                         .fieldSeparator(delimiter.charAt(0))
                         .skipEmptyLines(true)
@@ -89,7 +92,7 @@ public final class CsvImportHandler implements JobHandler {
                 if (rows == 1 && !header) {
                     checkFirstRecord(record, columns);
                 }
-                Optional<Map<String, Object>> problems = validate(record, columns);
+                Optional<Map<String, Object>> problems = validate(record, columns, control.seen());
                 if (problems.isPresent()) {
                     invalid++;
                     context.log().warn(rows, message(rows, problems.get()), problems.get());
@@ -149,7 +152,12 @@ public final class CsvImportHandler implements JobHandler {
         }
     }
 
-    private static Optional<Map<String, Object>> validate(CsvRecord record, List<ColumnSpec> columns) {
+    /**
+     * @param controlSeen whether the file read so far has a control character: when not, no field of this record has
+     *     one (the record's bytes were read before it was parsed), and the per-field scan is skipped
+     */
+    private static Optional<Map<String, Object>> validate(
+            CsvRecord record, List<ColumnSpec> columns, boolean controlSeen) {
         // Made for a bad row only: most rows are valid, and a million of them should not each cost a map.
         Map<String, Object> errors = null;
         if (record.getFieldCount() != columns.size()) {
@@ -159,8 +167,9 @@ public final class CsvImportHandler implements JobHandler {
         for (int i = 0; i < columns.size(); i++) {
             ColumnSpec column = columns.get(i);
             String value = i < record.getFieldCount() ? record.getField(i).trim() : "";
-            Optional<String> reason =
-                    looksBinary(value) ? Optional.of("contains control characters") : column.check(value);
+            Optional<String> reason = controlSeen && looksBinary(value)
+                    ? Optional.of("contains control characters")
+                    : column.check(value);
             if (reason.isPresent()) {
                 if (errors == null) {
                     errors = new LinkedHashMap<>();
@@ -234,6 +243,48 @@ public final class CsvImportHandler implements JobHandler {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the file has shown a control character that {@link #looksBinary} refuses in a field. In UTF-8 such a
+     * character is one byte below 0x20 and no other character has one, so a scan of the bytes as they are read tells
+     * it for every record read so far; a tight loop over the read buffer costs far less than a scan of each field.
+     */
+    private static final class ControlBytes extends FilterInputStream {
+
+        private boolean seen;
+
+        ControlBytes(InputStream in) {
+            super(in);
+        }
+
+        boolean seen() {
+            return seen;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && isControl((byte) b)) {
+                seen = true;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int read = super.read(buffer, offset, length);
+            for (int i = offset; !seen && i < offset + read; i++) {
+                if (isControl(buffer[i])) {
+                    seen = true;
+                }
+            }
+            return read;
+        }
+
+        private static boolean isControl(byte b) {
+            return b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r';
+        }
     }
 
     private static String normalize(String name) {
