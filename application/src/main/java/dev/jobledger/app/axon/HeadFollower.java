@@ -1,0 +1,104 @@
+package dev.jobledger.app.axon;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.axonframework.common.stream.BlockingStream;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the event store's reader of the latest events alive after every event processor has fallen behind it.
+ *
+ * <p>Axon's embedded event store reads the head of the store for the processors that follow it, and keeps the latest
+ * events ({@code jobledger.event-store.cached-events}). A processor further behind reads the database itself, and
+ * rejoins once it has caught up, by finding its position among the kept events. But the reader only reads while some
+ * stream follows it: when a burst (a batch of 100 submissions is 100 events in one commit) puts every processor
+ * behind at once, it stops, its kept events grow old, no processor finds its position among them again, and each one
+ * then notices new events only when its wait for them times out: about a second per hop, measured as 1 s of idle
+ * latency from then on, until a restart.
+ *
+ * <p>This follower is a stream that always follows the head, doing nothing with what it reads, so the reader never
+ * stops: the processors that read the database are woken as soon as new events are read, and rejoin. It asks without
+ * waiting: when it has itself fallen behind, an empty answer leaves it reading the database, and a second one puts it
+ * back among the streams that follow the reader, where it stays until it asks again.
+ */
+@Component
+class HeadFollower implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(HeadFollower.class);
+
+    /** Often enough to keep up with the kept events under load; when it falls behind it costs one query a round. */
+    private static final Duration ROUND = Duration.ofMillis(100);
+
+    private final EmbeddedEventStore events;
+    private volatile Thread thread;
+
+    HeadFollower(EmbeddedEventStore events) {
+        this.events = events;
+    }
+
+    @Override
+    public void start() {
+        Thread follower = new Thread(this::follow, "event-store-head-follower");
+        follower.setDaemon(true);
+        thread = follower;
+        follower.start();
+    }
+
+    @Override
+    public void stop() {
+        Thread follower = thread;
+        thread = null;
+        if (follower != null) {
+            follower.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return thread != null;
+    }
+
+    /** After the processors have started, so that the reader has streams to serve; stopped before them. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1;
+    }
+
+    private void follow() {
+        while (thread == Thread.currentThread()) {
+            try (BlockingStream<TrackedEventMessage<?>> stream = events.openStream(events.createHeadToken())) {
+                while (thread == Thread.currentThread()) {
+                    readWhatIsThere(stream);
+                    Thread.sleep(ROUND.toMillis());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Following the event store's head failed; starting again from the head", e);
+                try {
+                    Thread.sleep(ROUND.toMillis());
+                } catch (InterruptedException stopped) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Two empty answers in a row: the second leaves the stream among those that follow the reader (see the class). */
+    private static void readWhatIsThere(BlockingStream<TrackedEventMessage<?>> stream) throws InterruptedException {
+        int empty = 0;
+        while (empty < 2) {
+            if (stream.hasNextAvailable(0, TimeUnit.MILLISECONDS)) {
+                stream.nextAvailable();
+                empty = 0;
+            } else {
+                empty++;
+            }
+        }
+    }
+}
