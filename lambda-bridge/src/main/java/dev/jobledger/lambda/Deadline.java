@@ -23,7 +23,7 @@ final class Deadline {
         return new Deadline(now + lambda.getRemainingTimeInMillis() * 1_000_000L, safetyMargin.toNanos());
     }
 
-    long remainingNanos(long now) {
+    private long remainingNanos(long now) {
         return endNanos - now;
     }
 

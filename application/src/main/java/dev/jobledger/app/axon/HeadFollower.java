@@ -34,6 +34,9 @@ class HeadFollower implements SmartLifecycle {
     /** Often enough to keep up with the kept events under load; when it falls behind it costs one query a round. */
     private static final Duration ROUND = Duration.ofMillis(100);
 
+    /** After a failure (the database unreachable): the processors report it too, so this one waits and says it once. */
+    private static final Duration AFTER_FAILURE = Duration.ofSeconds(5);
+
     private final EmbeddedEventStore events;
     private volatile Thread thread;
 
@@ -63,7 +66,7 @@ class HeadFollower implements SmartLifecycle {
         return thread != null;
     }
 
-    /** After the processors have started, so that the reader has streams to serve; stopped before them. */
+    /** Stopped among the first, before the event store shuts down. */
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 1;
@@ -79,9 +82,12 @@ class HeadFollower implements SmartLifecycle {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.warn("Following the event store's head failed; starting again from the head", e);
+                log.warn(
+                        "Following the event store's head failed ({}); starting again from the head in {} s",
+                        e.toString(),
+                        AFTER_FAILURE.toSeconds());
                 try {
-                    Thread.sleep(ROUND.toMillis());
+                    Thread.sleep(AFTER_FAILURE.toMillis());
                 } catch (InterruptedException stopped) {
                     return;
                 }
