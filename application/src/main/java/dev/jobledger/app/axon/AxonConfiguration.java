@@ -140,16 +140,15 @@ class AxonConfiguration {
      */
     @Bean(name = "eventBus")
     @Qualifier("eventStore")
-    EmbeddedEventStore eventStore(
+    LedgerEventStore eventStore(
             EventStorageEngine storageEngine,
             org.axonframework.config.Configuration configuration,
             EventStoreSettings settings) {
-        return EmbeddedEventStore.builder()
+        return new LedgerEventStore(EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-                .cachedEvents(settings.cachedEvents())
-                .build();
+                .cachedEvents(settings.cachedEvents()));
     }
 
     /**

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -21,10 +20,12 @@ import org.springframework.stereotype.Component;
  * then notices new events only when its wait for them times out: about a second per hop, measured as 1 s of idle
  * latency from then on, until a restart.
  *
- * <p>This follower is a stream that always follows the head, doing nothing with what it reads, so the reader never
- * stops: the processors that read the database are woken as soon as new events are read, and rejoin. It asks without
- * waiting: when it has itself fallen behind, an empty answer leaves it reading the database, and a second one puts it
- * back among the streams that follow the reader, where it stays until it asks again.
+ * <p>This follower is a stream that follows the head, doing nothing with what it reads, and asks the reader to read
+ * after each round, so the reader does not stay stopped: the processors that read the database are woken as soon as
+ * new events are read, and rejoin. It asks without waiting. While it follows the reader it stays among the streams
+ * the reader reads for; when it has itself fallen behind a stale cache, each empty answer moves it in or out of them
+ * (Axon's stream goes back to the database when it finds itself behind, and rejoins the reader's streams at its next
+ * ask), so it is among them at least every other round, and the reader then reads.
  */
 @Component
 class HeadFollower implements SmartLifecycle {
@@ -37,10 +38,10 @@ class HeadFollower implements SmartLifecycle {
     /** After a failure (the database unreachable): the processors report it too, so this one waits and says it once. */
     private static final Duration AFTER_FAILURE = Duration.ofSeconds(5);
 
-    private final EmbeddedEventStore events;
+    private final LedgerEventStore events;
     private volatile Thread thread;
 
-    HeadFollower(EmbeddedEventStore events) {
+    HeadFollower(LedgerEventStore events) {
         this.events = events;
     }
 
@@ -77,6 +78,7 @@ class HeadFollower implements SmartLifecycle {
             try (BlockingStream<TrackedEventMessage<?>> stream = events.openStream(events.createHeadToken())) {
                 while (thread == Thread.currentThread()) {
                     readWhatIsThere(stream);
+                    events.readHeadNow();
                     Thread.sleep(ROUND.toMillis());
                 }
             } catch (InterruptedException e) {
@@ -95,16 +97,9 @@ class HeadFollower implements SmartLifecycle {
         }
     }
 
-    /** Two empty answers in a row: the second leaves the stream among those that follow the reader (see the class). */
     private static void readWhatIsThere(BlockingStream<TrackedEventMessage<?>> stream) throws InterruptedException {
-        int empty = 0;
-        while (empty < 2) {
-            if (stream.hasNextAvailable(0, TimeUnit.MILLISECONDS)) {
-                stream.nextAvailable();
-                empty = 0;
-            } else {
-                empty++;
-            }
+        while (stream.hasNextAvailable(0, TimeUnit.MILLISECONDS)) {
+            stream.nextAvailable();
         }
     }
 }

@@ -18,7 +18,6 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventStream;
-import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,7 +43,7 @@ class FollowingTheHeadTest extends LedgerIntegrationTest {
 
     @Test
     void aStreamThatFellBehindTheCacheWithEveryOtherIsWokenByTheNextEvent() throws Exception {
-        EmbeddedEventStore store =
+        LedgerEventStore store =
                 new AxonConfiguration().eventStore(storage, axon, new AxonConfiguration.EventStoreSettings(2));
         HeadFollower follower = new HeadFollower(store);
         ExecutorService waiter = Executors.newSingleThreadExecutor(task -> new Thread(task, WAITER));
