@@ -32,7 +32,7 @@ class HeadFollower implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(HeadFollower.class);
 
-    /** Often enough to keep up with the kept events under load; when it falls behind it costs one query a round. */
+    /** Often enough to keep up with the kept events under load; idle, a round costs the reader an empty read. */
     private static final Duration ROUND = Duration.ofMillis(100);
 
     /** After a failure (the database unreachable): the processors report it too, so this one waits and says it once. */
