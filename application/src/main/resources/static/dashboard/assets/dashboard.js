@@ -33,9 +33,18 @@
         return headers;
     }
 
+    // Set once this page is on its way out (the sign-out form sent, or any navigation begun). The old page keeps
+    // running until the next one arrives, and a sign-out passes through the provider first: a request refused in
+    // that time only says the session is ending as asked. Reloading then would cancel the sign-out's way to the
+    // signed-out page and start a sign-in instead.
+    let leaving = false;
+    window.addEventListener('beforeunload', () => (leaving = true));
+
     // The session has no usable token any more (expired, refresh refused, signed out elsewhere): loading the page
     // again starts the sign-in at the provider, which comes back to this page. Not twice in ten seconds, though.
+    // True when the refusal is dealt with (nothing more to show).
     function signInAgain() {
+        if (leaving) return true;
         if (!SESSION) return false;
         const last = Number(sessionStorage.getItem(SIGN_IN_AGAIN) || 0);
         if (Date.now() - last < 10000) return false;
@@ -167,7 +176,7 @@
         let lastId = null;
         let wait = 1000;
         for (;;) {
-            if (!signedIn()) return;
+            if (!signedIn() || leaving) return;
             const headers = credentials({'Accept': 'text/event-stream'});
             if (lastId !== null) headers['Last-Event-ID'] = lastId;
             try {
@@ -252,6 +261,8 @@
                 location.reload();
             });
         }
+        const signOutForm = $('#sign-out-form');
+        if (signOutForm) signOutForm.addEventListener('submit', () => (leaving = true));
         const signOut = SESSION ? null : $('#sign-out');
         if (signOut) {
             signOut.addEventListener('click', () => {

@@ -104,6 +104,23 @@ class SigningInAtTheIdentityProviderInABrowserTest extends DashboardWithIdentity
     }
 
     @Test
+    void aSignOutEndsSignedOutEvenWhenThePageHearsItsSessionEndOnTheWay() {
+        signIn(IdentityProvider.ADA, "/dashboard");
+        String job = submitAs(IdentityProvider.ADA);
+        browser.get(baseUrl() + "/dashboard/jobs/" + job);
+        awaitText("#job-summary", "PENDING");
+
+        // The page keeps asking for fragments as a live page does after a change; those sent once the session has
+        // ended are refused (401) while the browser is still on its way through the provider to the signed-out page.
+        browser.executeScript("const summary = document.getElementById('job-summary');"
+                + "setInterval(() => htmx.trigger(summary, 'refresh'), 5);"
+                + "document.getElementById('sign-out').click();");
+
+        waiting().until(ExpectedConditions.urlToBe(baseUrl() + "/dashboard/signed-out"));
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("You are signed out");
+    }
+
+    @Test
     void aUserWithoutJobAdminSeesNoOperationsAndIsRefusedThePanel() {
         signIn(IdentityProvider.BOB, "/dashboard/operations");
 
