@@ -69,7 +69,10 @@ public final class ReplayBenchmark {
             String base = "http://localhost:" + stack.port();
             String admin = LocalWorker.token(stack.devSecret(), "bench-admin", "job:Read", "job:Admin");
             EventProcessingConfiguration processing = stack.service().getBean(EventProcessingConfiguration.class);
-            // Seeded events are replayed by the rebuild below, not projected live while they are written.
+            // Seeded events are replayed by the rebuild below, not projected live while they are written. Stopped
+            // only once they hold their segments: Axon's tracking processor, stopped while it is still claiming them,
+            // may never claim them again when started.
+            awaitClaimed(processing);
             processing.eventProcessors().values().forEach(processor -> processor.shutDown());
             EventStorageEngine store = stack.service().getBean(EventStorageEngine.class);
 
@@ -201,6 +204,21 @@ public final class ReplayBenchmark {
             }
             Thread.sleep(200);
         }
+    }
+
+    private static void awaitClaimed(EventProcessingConfiguration processing) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!processing.eventProcessors().values().stream().allMatch(ReplayBenchmark::claimed)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The processors did not claim their segments within a minute");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static boolean claimed(EventProcessor processor) {
+        return !(processor instanceof StreamingEventProcessor streaming)
+                || !streaming.processingStatus().isEmpty();
     }
 
     private static boolean caughtUp(EventProcessor processor) {
