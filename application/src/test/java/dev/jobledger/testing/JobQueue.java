@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,11 +39,38 @@ public final class JobQueue {
 
     /** As {@link #awaitMessages(String, int)}, on the job queue of a stack of its own. */
     public static List<Message> awaitMessages(LocalSqs.QueuePair queues, String jobId, int count) {
-        List<Message> found = new ArrayList<>(taken(jobId));
+        return awaitMessages(queues, List.of(jobId), count).get(jobId);
+    }
+
+    /**
+     * Waits until {@code count} messages of each of the jobs arrived on the shared job queue, reading it once for all
+     * of them; answers each job's messages.
+     */
+    public static Map<String, List<Message>> awaitMessages(Collection<String> jobIds, int count) {
+        return awaitMessages(TestStack.queues(), jobIds, count);
+    }
+
+    private static Map<String, List<Message>> awaitMessages(
+            LocalSqs.QueuePair queues, Collection<String> jobIds, int count) {
+        Map<String, List<Message>> found = new LinkedHashMap<>();
+        jobIds.forEach(jobId -> found.put(jobId, new ArrayList<>(taken(jobId))));
         try (SqsClient sqs = TestStack.sqs().client()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                found.addAll(receive(sqs, queues.queueUrl(), jobId));
-                return found.size() >= count;
+                for (Message message : receive(sqs, queues.queueUrl())) {
+                    MessageAttributeValue owner = message.messageAttributes().get("jobId");
+                    if (owner == null) {
+                        continue;
+                    }
+                    List<Message> mine = found.get(owner.stringValue());
+                    if (mine != null) {
+                        mine.add(message);
+                    } else {
+                        readAside
+                                .computeIfAbsent(owner.stringValue(), any -> new CopyOnWriteArrayList<>())
+                                .add(message);
+                    }
+                }
+                return found.values().stream().allMatch(messages -> messages.size() >= count);
             });
         }
         return found;
@@ -61,24 +90,16 @@ public final class JobQueue {
         return earlier == null ? List.of() : earlier;
     }
 
-    private static List<Message> receive(SqsClient sqs, String url, String jobId) {
+    /** One receive, every message it got taken off the queue. */
+    private static List<Message> receive(SqsClient sqs, String url) {
         List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(url)
                         .maxNumberOfMessages(10)
                         .waitTimeSeconds(1)
                         .messageAttributeNames("All"))
                 .messages();
-        List<Message> mine = new ArrayList<>();
         for (Message message : messages) {
             sqs.deleteMessage(delete -> delete.queueUrl(url).receiptHandle(message.receiptHandle()));
-            MessageAttributeValue owner = message.messageAttributes().get("jobId");
-            if (owner != null && jobId.equals(owner.stringValue())) {
-                mine.add(message);
-            } else if (owner != null) {
-                readAside
-                        .computeIfAbsent(owner.stringValue(), any -> new CopyOnWriteArrayList<>())
-                        .add(message);
-            }
         }
-        return mine;
+        return messages;
     }
 }

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.messages.Delivery;
+import dev.jobledger.messages.JobDispatched;
 import dev.jobledger.testing.Api;
 import dev.jobledger.testing.JobQueue;
 import dev.jobledger.testing.LedgerIntegrationTest;
@@ -99,6 +100,31 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aBacklogOfSeveralRoundsIsSentInBatchesSideBySideOnceForEveryJob() {
+        String token = Tokens.user(newUser());
+        TestStack.stopSqs();
+        List<String> jobs = new ArrayList<>();
+        try {
+            // More than two of the sender's rounds (50 attempts, five SendMessageBatch calls of ten at once).
+            for (int i = 0; i < 120; i++) {
+                jobs.add(submit(token, Map.of("jobType", "example")));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> failedSends(jobs.get(jobs.size() - 1)) > 0);
+        } finally {
+            TestStack.restartSqs();
+        }
+
+        Map<String, List<Message>> messages = JobQueue.awaitMessages(jobs, 1);
+        for (String jobId : jobs) {
+            assertThat(messages.get(jobId)).as("messages of " + jobId).hasSize(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows(jobId) == 0);
+            assertThat(recordedDispatches(jobId))
+                    .as("JobDispatched events of " + jobId)
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void aDispatchSentTwiceAfterACrashIsAHarmlessDuplicate() throws Exception {
         String jobId = submit(Tokens.user(newUser()), Map.of("jobType", "example"));
         Message first = JobQueue.awaitMessages(jobId, 1).get(0);
@@ -179,6 +205,14 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
     private int outboxRows(String jobId) {
         return jdbc.queryForObject(
                 "SELECT count(*) FROM job_dispatch WHERE job_id = ?", Integer.class, UUID.fromString(jobId));
+    }
+
+    private int recordedDispatches(String jobId) {
+        return jdbc.queryForObject(
+                "SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype = ?",
+                Integer.class,
+                jobId,
+                JobDispatched.class.getName());
     }
 
     private int failedSends(String jobId) {

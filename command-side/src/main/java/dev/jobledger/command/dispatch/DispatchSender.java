@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +37,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  * act on the attempt. Retry backoffs wait in the outbox, not in SQS (no DelaySeconds), so that a job cancelled while
  * it waits sends nothing and waits may be longer than SQS's 15 minutes. A crash between sending and removing sends the
  * attempt again: a duplicate message, which the ledger answers SKIP when a worker asks to start it. Runs on a
- * scheduler thread, never on a request thread.
+ * scheduler thread and threads of its own, never on a request thread.
  */
 @Component
 class DispatchSender {
@@ -55,11 +57,8 @@ class DispatchSender {
     private final ObjectMapper json;
     private final Clock clock;
     private final AtomicBoolean nudgePending = new AtomicBoolean();
-    private final ExecutorService nudges = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "dispatch-nudge");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService nudges = Executors.newSingleThreadExecutor(daemon("dispatch-nudge"));
+    private final ExecutorService senders;
 
     DispatchSender(
             DispatchOutbox outbox,
@@ -78,6 +77,15 @@ class DispatchSender {
         this.tickets = tickets;
         this.json = json;
         this.clock = clock;
+        this.senders = Executors.newFixedThreadPool(properties.concurrentSends(), daemon("dispatch-send"));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /**
@@ -96,6 +104,7 @@ class DispatchSender {
     @PreDestroy
     void stop() {
         nudges.shutdownNow();
+        senders.shutdownNow();
     }
 
     /** The poll catches what no nudge announced: backoffs that came due, rows a failed send left due. */
@@ -113,19 +122,33 @@ class DispatchSender {
                 byQueue.computeIfAbsent(aws.sqs().urlOf(attempt.queue()), url -> new ArrayList<>())
                         .add(attempt);
             }
+            // The SendMessageBatch calls of a round go out side by side: one after the other, the round trips (each
+            // of which SQS answers only once it has stored the messages) were what limited dispatch under load.
+            List<CompletableFuture<List<Sent>>> sends = new ArrayList<>();
             byQueue.forEach((queueUrl, attempts) -> {
                 for (int from = 0; from < attempts.size(); from += SQS_BATCH) {
-                    send(queueUrl, attempts.subList(from, Math.min(from + SQS_BATCH, attempts.size())));
+                    List<DispatchOutbox.DueAttempt> batch =
+                            attempts.subList(from, Math.min(from + SQS_BATCH, attempts.size()));
+                    sends.add(CompletableFuture.supplyAsync(() -> send(queueUrl, batch), senders));
                 }
             });
+            List<Sent> sent = new ArrayList<>();
+            for (CompletableFuture<List<Sent>> send : sends) {
+                sent.addAll(send.join());
+            }
+            // Recorded on their jobs with one batch of commands, and removed from the outbox with one statement.
+            outbox.sent(record(sent));
         } while (due.size() == properties.batchSize());
     }
 
+    /** An attempt SQS took, with the id it gave the message. */
+    private record Sent(DispatchOutbox.DueAttempt attempt, RecordJobDispatch record) {}
+
     /**
-     * One SendMessageBatch for up to ten attempts, then each sent one recorded on its job and the batch removed from
-     * the outbox with one statement. An entry SQS refused, or whose recording failed, stays due and is sent again.
+     * One SendMessageBatch for up to ten attempts. An entry SQS refused, or a call that failed, stays due and is sent
+     * again.
      */
-    private void send(String queueUrl, List<DispatchOutbox.DueAttempt> attempts) {
+    private List<Sent> send(String queueUrl, List<DispatchOutbox.DueAttempt> attempts) {
         Map<String, DispatchOutbox.DueAttempt> byEntry = new LinkedHashMap<>();
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
         for (DispatchOutbox.DueAttempt attempt : attempts) {
@@ -147,38 +170,40 @@ class DispatchSender {
             log.warn(
                     "Could not dispatch {} attempts to {}; they stay due: {}", attempts.size(), queueUrl, e.toString());
             attempts.forEach(attempt -> outbox.failed(attempt, clock.instant()));
-            return;
+            return List.of();
         }
-        List<DispatchOutbox.DueAttempt> sentAttempts = new ArrayList<>();
-        List<RecordJobDispatch> records = new ArrayList<>();
-        for (SendMessageBatchResultEntry sent : response.successful()) {
-            DispatchOutbox.DueAttempt attempt = byEntry.get(sent.id());
-            sentAttempts.add(attempt);
-            records.add(
-                    new RecordJobDispatch(attempt.jobId(), attempt.attempt(), queueUrl, sent.messageId(), DISPATCHER));
+        List<Sent> sent = new ArrayList<>();
+        for (SendMessageBatchResultEntry accepted : response.successful()) {
+            DispatchOutbox.DueAttempt attempt = byEntry.get(accepted.id());
+            sent.add(new Sent(
+                    attempt,
+                    new RecordJobDispatch(
+                            attempt.jobId(), attempt.attempt(), queueUrl, accepted.messageId(), DISPATCHER)));
         }
         for (BatchResultErrorEntry refused : response.failed()) {
             failed(byEntry.get(refused.id()), refused.code() + ": " + refused.message());
         }
-        outbox.sent(record(sentAttempts, records));
+        return sent;
     }
 
     /** The sent attempts whose dispatch is recorded on their jobs; the others stay due and are sent again. */
-    private List<DispatchOutbox.DueAttempt> record(
-            List<DispatchOutbox.DueAttempt> sentAttempts, List<RecordJobDispatch> records) {
+    private List<DispatchOutbox.DueAttempt> record(List<Sent> sent) {
         List<DispatchOutbox.DueAttempt> recorded = new ArrayList<>();
+        if (sent.isEmpty()) {
+            return recorded;
+        }
         List<BatchedCommands.Outcome<Object>> outcomes;
         try {
-            outcomes = commands.sendAll(records);
+            outcomes = commands.sendAll(sent.stream().map(Sent::record).toList());
         } catch (RuntimeException e) {
-            sentAttempts.forEach(attempt -> failed(attempt, e.toString()));
+            sent.forEach(each -> failed(each.attempt(), e.toString()));
             return recorded;
         }
         for (int index = 0; index < outcomes.size(); index++) {
             if (outcomes.get(index).refused()) {
-                failed(sentAttempts.get(index), outcomes.get(index).refusal().toString());
+                failed(sent.get(index).attempt(), outcomes.get(index).refusal().toString());
             } else {
-                recorded.add(sentAttempts.get(index));
+                recorded.add(sent.get(index).attempt());
             }
         }
         return recorded;
