@@ -2,6 +2,7 @@ package dev.jobledger.command.files;
 
 import dev.jobledger.command.aws.AwsSettings;
 import dev.jobledger.messages.StoredFile;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -99,12 +100,18 @@ public class JobFiles {
             int filled;
             while ((filled = content.readNBytes(buffer, 0, PART_SIZE)) > 0) {
                 int number = partNumber++;
+                int length = filled;
                 String etag = s3.uploadPart(
                                 part -> part.bucket(settings.bucket())
                                         .key(key)
                                         .uploadId(uploadId)
                                         .partNumber(number),
-                                RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled)))
+                                // Read from the buffer as it is: a copy would be another part's worth of heap
+                                // per upload, and the SDK reopens the provider to send the part again.
+                                RequestBody.fromContentProvider(
+                                        () -> new ByteArrayInputStream(buffer, 0, length),
+                                        length,
+                                        "application/octet-stream"))
                         .eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
             }
