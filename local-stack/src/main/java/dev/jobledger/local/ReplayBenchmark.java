@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventProcessor;
@@ -197,20 +198,20 @@ public final class ReplayBenchmark {
     }
 
     private static void awaitCaughtUp(EventProcessingConfiguration processing) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofHours(1).toNanos();
-        while (!processing.eventProcessors().values().stream().allMatch(ReplayBenchmark::caughtUp)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The processors did not catch up within an hour");
-            }
-            Thread.sleep(200);
-        }
+        await(processing, ReplayBenchmark::caughtUp, Duration.ofHours(1), "catch up");
     }
 
     private static void awaitClaimed(EventProcessingConfiguration processing) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (!processing.eventProcessors().values().stream().allMatch(ReplayBenchmark::claimed)) {
+        await(processing, ReplayBenchmark::claimed, Duration.ofMinutes(1), "claim their segments");
+    }
+
+    private static void await(
+            EventProcessingConfiguration processing, Predicate<EventProcessor> done, Duration within, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!processing.eventProcessors().values().stream().allMatch(done)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The processors did not claim their segments within a minute");
+                throw new IllegalStateException("The processors did not " + what + " within " + within);
             }
             Thread.sleep(100);
         }

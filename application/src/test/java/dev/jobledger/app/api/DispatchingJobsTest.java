@@ -80,19 +80,7 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
 
     @Test
     void jobsSubmittedWhileSqsIsDownAreAllDispatchedOnceItIsBack() {
-        String token = Tokens.user(newUser());
-        TestStack.stopSqs();
-        List<String> jobs = new ArrayList<>();
-        try {
-            for (int i = 0; i < 3; i++) {
-                jobs.add(submit(token, Map.of("jobType", "example")));
-            }
-            for (String jobId : jobs) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> failedSends(jobId) > 0);
-            }
-        } finally {
-            TestStack.restartSqs();
-        }
+        List<String> jobs = submittedWhileSqsIsDown(3);
 
         for (String jobId : jobs) {
             assertThat(JobQueue.awaitMessages(jobId, 1)).isNotEmpty();
@@ -101,18 +89,8 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
 
     @Test
     void aBacklogOfSeveralRoundsIsSentInBatchesSideBySideOnceForEveryJob() {
-        String token = Tokens.user(newUser());
-        TestStack.stopSqs();
-        List<String> jobs = new ArrayList<>();
-        try {
-            // More than two of the sender's rounds (50 attempts, five SendMessageBatch calls of ten at once).
-            for (int i = 0; i < 120; i++) {
-                jobs.add(submit(token, Map.of("jobType", "example")));
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> failedSends(jobs.get(jobs.size() - 1)) > 0);
-        } finally {
-            TestStack.restartSqs();
-        }
+        // More than two of the sender's rounds (50 attempts, five SendMessageBatch calls of ten at once).
+        List<String> jobs = submittedWhileSqsIsDown(120);
 
         Map<String, List<Message>> messages = JobQueue.awaitMessages(jobs, 1);
         for (String jobId : jobs) {
@@ -191,6 +169,24 @@ class DispatchingJobsTest extends LedgerIntegrationTest {
         api.post("/api/jobs/" + jobId + "/cancel", token, Map.of());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows(jobId) == 0);
+    }
+
+    /** Submits the jobs while SQS is down, waits until the sender has failed to send each, and brings SQS back. */
+    private List<String> submittedWhileSqsIsDown(int count) {
+        String token = Tokens.user(newUser());
+        TestStack.stopSqs();
+        List<String> jobs = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                jobs.add(submit(token, Map.of("jobType", "example")));
+            }
+            // The sender takes due attempts oldest first: once it has failed the last, it has tried every one.
+            String last = jobs.get(count - 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> failedSends(last) > 0);
+        } finally {
+            TestStack.restartSqs();
+        }
+        return jobs;
     }
 
     private Api.Answer start(String jobId, Message message) throws Exception {
