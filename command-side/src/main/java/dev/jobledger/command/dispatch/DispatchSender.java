@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -133,11 +134,21 @@ class DispatchSender {
                 }
             });
             List<Sent> sent = new ArrayList<>();
+            RuntimeException unexpected = null;
             for (CompletableFuture<List<Sent>> send : sends) {
-                sent.addAll(send.join());
+                try {
+                    sent.addAll(send.join());
+                } catch (CompletionException e) {
+                    // What the other calls sent is still recorded below; this call's attempts stay claimed until
+                    // their lease ends, and are sent again then.
+                    unexpected = e;
+                }
             }
             // Recorded on their jobs with one batch of commands, and removed from the outbox with one statement.
             outbox.sent(record(sent));
+            if (unexpected != null) {
+                throw unexpected;
+            }
         } while (due.size() == properties.batchSize());
     }
 

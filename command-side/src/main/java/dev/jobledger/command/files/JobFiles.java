@@ -107,7 +107,7 @@ public class JobFiles {
                                         .uploadId(uploadId)
                                         .partNumber(number),
                                 // Read from the buffer as it is: a copy would be another part's worth of heap
-                                // per upload, and the SDK reopens the provider to send the part again.
+                                // per upload. A retry of the part opens the provider again.
                                 RequestBody.fromContentProvider(
                                         () -> new ByteArrayInputStream(buffer, 0, length),
                                         length,
