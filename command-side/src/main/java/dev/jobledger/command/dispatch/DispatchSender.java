@@ -15,10 +15,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -116,6 +118,9 @@ class DispatchSender {
         }
         List<DispatchOutbox.DueAttempt> due;
         do {
+            if (senders.isShutdown()) {
+                return; // stopping: nothing more is claimed
+            }
             Instant now = clock.instant();
             due = outbox.claimDue(now, now.plus(properties.claimTimeout()), properties.batchSize());
             Map<String, List<DispatchOutbox.DueAttempt>> byQueue = new LinkedHashMap<>();
@@ -125,29 +130,40 @@ class DispatchSender {
             }
             // The SendMessageBatch calls of a round go out side by side: one after the other, the round trips (each
             // of which SQS answers only once it has stored the messages) were what limited dispatch under load.
-            List<CompletableFuture<List<Sent>>> sends = new ArrayList<>();
+            List<Callable<List<Sent>>> sends = new ArrayList<>();
             byQueue.forEach((queueUrl, attempts) -> {
                 for (int from = 0; from < attempts.size(); from += SQS_BATCH) {
                     List<DispatchOutbox.DueAttempt> batch =
                             attempts.subList(from, Math.min(from + SQS_BATCH, attempts.size()));
-                    sends.add(CompletableFuture.supplyAsync(() -> send(queueUrl, batch), senders));
+                    sends.add(() -> send(queueUrl, batch));
                 }
             });
+            List<Future<List<Sent>>> results;
+            try {
+                results = senders.invokeAll(sends);
+            } catch (InterruptedException stopping) {
+                // The service is stopping: what this round sent is sent again once the claims' lease has ended.
+                Thread.currentThread().interrupt();
+                return;
+            }
             List<Sent> sent = new ArrayList<>();
-            RuntimeException unexpected = null;
-            for (CompletableFuture<List<Sent>> send : sends) {
+            Throwable unexpected = null;
+            for (Future<List<Sent>> result : results) {
                 try {
-                    sent.addAll(send.join());
-                } catch (CompletionException e) {
+                    sent.addAll(result.get()); // done: invokeAll returns once every call has
+                } catch (ExecutionException | CancellationException failed) {
                     // What the other calls sent is still recorded below; this call's attempts stay claimed until
                     // their lease ends, and are sent again then.
-                    unexpected = e;
+                    unexpected = failed;
+                } catch (InterruptedException stopping) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
             // Recorded on their jobs with one batch of commands, and removed from the outbox with one statement.
             outbox.sent(record(sent));
             if (unexpected != null) {
-                throw unexpected;
+                throw new IllegalStateException("A SendMessageBatch call failed unexpectedly", unexpected);
             }
         } while (due.size() == properties.batchSize());
     }
