@@ -39,6 +39,10 @@
     // signed-out page and start a sign-in instead.
     let leaving = false;
     window.addEventListener('beforeunload', () => (leaving = true));
+    // A page the browser brings back from its back-forward cache left once and stopped following: load it afresh.
+    window.addEventListener('pageshow', (event) => {
+        if (event.persisted) location.reload();
+    });
 
     // The session has no usable token any more (expired, refresh refused, signed out elsewhere): loading the page
     // again starts the sign-in at the provider, which comes back to this page. Not twice in ten seconds, though.
