@@ -33,7 +33,7 @@
         return headers;
     }
 
-    // Set once this page is on its way out (the sign-out form sent, or any navigation begun). The old page keeps
+    // Set once this page is on its way out (any navigation begun, the sign-out form's included). The old page keeps
     // running until the next one arrives, and a sign-out passes through the provider first: a request refused in
     // that time only says the session is ending as asked. Reloading then would cancel the sign-out's way to the
     // signed-out page and start a sign-in instead.
@@ -265,8 +265,6 @@
                 location.reload();
             });
         }
-        const signOutForm = $('#sign-out-form');
-        if (signOutForm) signOutForm.addEventListener('submit', () => (leaving = true));
         const signOut = SESSION ? null : $('#sign-out');
         if (signOut) {
             signOut.addEventListener('click', () => {
