@@ -10,21 +10,31 @@ import java.util.Collections;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
 import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.GenericTrackedDomainEventMessage;
+import org.axonframework.eventhandling.GenericTrackedEventMessage;
 import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventData;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.serialization.LazyDeserializingObject;
+import org.axonframework.serialization.SerializedMessage;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.InitialEventRepresentation;
+import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
 
 /**
- * Axon's JDBC storage engine, with each stored event's timestamp read once and without a formatter. Axon keeps an
- * event's timestamp as the stored text and parses it with a {@code DateTimeFormatter} whenever it is asked for it:
- * once while reading, to decide about gaps, and again when the message is made. In a read-model rebuild that was an
- * eighth of the processors' CPU.
+ * Axon's JDBC storage engine, with each stored event's timestamp read once and without a formatter, and tracked events
+ * that keep their payloads only while they are used. Axon keeps an event's timestamp as the stored text and parses it
+ * with a {@code DateTimeFormatter} whenever it is asked for it: once while reading, to decide about gaps, and again
+ * when the message is made. In a read-model rebuild that was an eighth of the processors' CPU.
  *
  * <p>Reading tracked events repeats Axon's own token logic ({@code JdbcEventStorageEngine#getTrackedEventData} in
  * 4.13), with the gap settings this class sets on the builder.
@@ -36,6 +46,9 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
 
     private static final int MAX_GAP_OFFSET = 10_000;
     private static final int GAP_TIMEOUT_MILLIS = 60_000;
+
+    /** Payloads up to this size keep the copy first deserialised; larger ones only while used. */
+    private static final int SMALL_PAYLOAD_BYTES = 4096;
 
     private final EventSchema schema;
 
@@ -50,6 +63,42 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
                 .maxGapOffset(MAX_GAP_OFFSET)
                 .gapTimeout(GAP_TIMEOUT_MILLIS);
         return new LedgerEventStorageEngine(builder, schema);
+    }
+
+    /**
+     * The events after the token, made as Axon makes them ({@code EventUtils#upcastAndDeserializeTrackedEvents} in
+     * 4.13) but with payloads of more than {@value #SMALL_PAYLOAD_BYTES} bytes {@linkplain PayloadKeptWhileUsed kept
+     * only while used}: the event store keeps the latest of these messages in memory for the processors, and what it
+     * keeps should weigh about what was stored. A job's own events are a few hundred bytes and keep their one copy,
+     * which the processors that read them at different times share.
+     */
+    @Override
+    public Stream<? extends TrackedEventMessage<?>> readEvents(TrackingToken trackingToken, boolean mayBlock) {
+        Serializer serializer = getEventSerializer();
+        return upcasterChain
+                .upcast(readEventData(trackingToken, mayBlock)
+                        .map(entry -> new InitialEventRepresentation(entry, serializer)))
+                .map(event -> tracked(event, serializer));
+    }
+
+    private static TrackedEventMessage<?> tracked(IntermediateEventRepresentation event, Serializer serializer) {
+        SerializedMessage<?> message = new SerializedMessage<>(
+                event.getMessageIdentifier(),
+                event.getData().getData() instanceof byte[] stored && stored.length <= SMALL_PAYLOAD_BYTES
+                        ? new LazyDeserializingObject<>(event::getData, event.getType(), serializer)
+                        : new PayloadKeptWhileUsed<>(event::getData, event.getType(), serializer),
+                event.getMetaData());
+        TrackingToken token = event.getTrackingToken().orElseThrow();
+        if (event.getAggregateIdentifier().isPresent()) {
+            return new GenericTrackedDomainEventMessage<>(
+                    token,
+                    event.getAggregateType().orElse(null),
+                    event.getAggregateIdentifier().get(),
+                    event.getSequenceNumber().orElseThrow(),
+                    message,
+                    event::getTimestamp);
+        }
+        return new GenericTrackedEventMessage<>(token, message, event::getTimestamp);
     }
 
     @Override
