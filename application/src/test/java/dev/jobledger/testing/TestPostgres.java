@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.springframework.boot.SpringApplication;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 
@@ -72,8 +73,18 @@ public final class TestPostgres {
 
     private static Connection startEmbedded() {
         try {
-            // The library stops the server in a shutdown hook of its own.
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+            // Stopped at exit once the Spring contexts are closed, not in the library's own shutdown hook: the JVM
+            // runs its hooks side by side, and contexts that closed after the server had stopped waited for their
+            // connection pools to give up on it (Surefire then killed the JVM 30 s after its exit).
+            EmbeddedPostgres postgres =
+                    EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
+            SpringApplication.getShutdownHandlers().add(() -> {
+                try {
+                    postgres.close();
+                } catch (IOException e) {
+                    System.err.println("Could not stop the embedded PostgreSQL: " + e);
+                }
+            });
             return new Connection(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL", e);
