@@ -132,11 +132,11 @@ class AxonConfiguration {
 
     /**
      * Axon's embedded event store as its autoconfiguration builds it, keeping fewer of the latest events than Axon's
-     * 10,000. A cached event keeps its payload as the first processor deserialised it: a job's payload or result may
-     * be 256 KB of JSON and a log call 4 MB, several times that as objects, so 10,000 of them could hold more than any
-     * heap. Sixty-four events cover the processors' lag while they keep up (256 moved no more jobs in the benchmark,
-     * and after a few CSV imports held 44 MB of their rejected rows' log lines); one that falls further behind loses
-     * nothing, it reads from the database until it has caught up.
+     * 10,000. A job's payload or result may be 256 KB of JSON and a log call 4 MB: the storage engine keeps such
+     * payloads as stored and deserialised only while used ({@link PayloadKeptWhileUsed}), but even their stored bytes
+     * times 10,000 could exceed a heap. Sixty-four events cover the processors' lag while they keep up (256 moved no
+     * more jobs in the benchmark); one that falls further behind loses nothing, it reads from the database until it
+     * has caught up.
      */
     @Bean(name = "eventBus")
     @Qualifier("eventStore")
