@@ -13,12 +13,17 @@ import java.util.stream.Stream;
 
 /**
  * CPU time and memory of the local stack, read from the JVM and from {@code /proc}: the stack's JVM (service,
- * stand-ins, function and load generator) and its PostgreSQL server processes, which are the JVM's descendants.
+ * stand-ins, function and load generator) and its PostgreSQL server processes, which are the JVM's descendants. Of
+ * the JVM's time, the JIT compilers' and the SQS stand-in's (ElasticMQ's threads) are told apart: on two cores the
+ * compilers may take one of them for minutes, and the stand-in, which AWS runs in production, takes a good part of
+ * the pipeline's CPU; a figure must not hide either.
  */
 record ProcessFigures(
         double jvmCpuSeconds,
         Map<String, Double> compilerThreadCpuSeconds,
+        Map<String, Double> sqsStandInThreadCpuSeconds,
         double postgresCpuSeconds,
+        double sqsStandInPostgresCpuSeconds,
         long jvmRssBytes,
         long jvmPeakRssBytes) {
 
@@ -34,38 +39,77 @@ record ProcessFigures(
         double postgres = ProcessHandle.allProcesses()
                 .mapToDouble(process -> postgresCpuSeconds(process.pid()))
                 .sum();
-        return new ProcessFigures(jvm, compilerThreadsNow(), postgres, statusBytes("VmRSS"), statusBytes("VmHWM"));
+        // The stand-in keeps its connections open, so its backends' time is theirs; a backend that ended counts in
+        // the server's total only, which makes the stand-in's part a lower bound.
+        double standInPostgres = ProcessHandle.allProcesses()
+                .filter(process -> isBackendOf(LocalJobLedger.QUEUE_DATABASE, process.pid()))
+                .mapToDouble(process -> postgresCpuSeconds(process.pid()))
+                .sum();
+        return new ProcessFigures(
+                jvm,
+                threadsNow(name -> name.endsWith("CompilerThre")),
+                // Linux keeps the first 15 characters of a thread's name: "elasticmq-pekko.actor.default-dispatcher-7"
+                // is "elasticmq-pekko", the stand-in's scheduler "elasticmq-sched".
+                threadsNow(name -> name.startsWith("elasticmq")),
+                postgres,
+                standInPostgres,
+                statusBytes("VmRSS"),
+                statusBytes("VmHWM"));
     }
 
     /**
      * The figures since {@code start}. The JVM starts and ends compiler threads as its compile queue grows and
-     * shrinks; a thread that ended in between takes its time with it, so the compilers' figure is a lower bound.
+     * shrinks, as the stand-in's thread pools do with their load; a thread that ended in between takes its time with
+     * it, so those figures are lower bounds.
      */
     ProcessFigures since(ProcessFigures start) {
-        Map<String, Double> compilers = new HashMap<>();
-        compilerThreadCpuSeconds.forEach((thread, seconds) ->
-                compilers.put(thread, seconds - start.compilerThreadCpuSeconds.getOrDefault(thread, 0.0)));
         return new ProcessFigures(
                 jvmCpuSeconds - start.jvmCpuSeconds,
-                compilers,
+                since(compilerThreadCpuSeconds, start.compilerThreadCpuSeconds),
+                since(sqsStandInThreadCpuSeconds, start.sqsStandInThreadCpuSeconds),
                 postgresCpuSeconds - start.postgresCpuSeconds,
+                sqsStandInPostgresCpuSeconds - start.sqsStandInPostgresCpuSeconds,
                 jvmRssBytes,
                 jvmPeakRssBytes);
     }
 
+    private static Map<String, Double> since(Map<String, Double> now, Map<String, Double> start) {
+        Map<String, Double> since = new HashMap<>();
+        now.forEach((thread, seconds) -> since.put(thread, seconds - start.getOrDefault(thread, 0.0)));
+        return since;
+    }
+
     String describe(int jobs) {
+        double standIn = sum(sqsStandInThreadCpuSeconds);
         return String.format(
-                "cpu: %.1f s in the stack's JVM (%.2f ms per job, of which the JIT compilers %.1f s) + %.1f s in"
-                        + " PostgreSQL (%.2f ms per job); JVM RSS %d MiB (peak %d MiB)",
+                "cpu: %.1f s in the stack's JVM (%.2f ms per job, of which the JIT compilers %.1f s and the SQS"
+                        + " stand-in %.2f ms per job) + %.1f s in PostgreSQL (%.2f ms per job, of which the SQS"
+                        + " stand-in's database %.2f ms per job); JVM RSS %d MiB (peak %d MiB)",
                 jvmCpuSeconds,
                 jvmCpuSeconds * 1000 / jobs,
-                compilerThreadCpuSeconds.values().stream()
-                        .mapToDouble(Double::doubleValue)
-                        .sum(),
+                sum(compilerThreadCpuSeconds),
+                standIn * 1000 / jobs,
                 postgresCpuSeconds,
                 postgresCpuSeconds * 1000 / jobs,
+                sqsStandInPostgresCpuSeconds * 1000 / jobs,
                 jvmRssBytes >> 20,
                 jvmPeakRssBytes >> 20);
+    }
+
+    /** Whether the process is a PostgreSQL backend serving the database: its title is "postgres: USER DATABASE ...". */
+    private static boolean isBackendOf(String database, long pid) {
+        try {
+            String[] title = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
+                    .replace('\0', ' ')
+                    .split(" ");
+            return title.length > 2 && title[0].equals("postgres:") && title[2].equals(database);
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
+    }
+
+    private static double sum(Map<String, Double> threads) {
+        return threads.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /**
@@ -78,19 +122,18 @@ record ProcessFigures(
     }
 
     /**
-     * The CPU time of each of the JVM's JIT compiler threads, by thread id, which no management bean reports: on two
-     * cores, C2 compiling a service of this size takes one of them for minutes under load, which a figure must not
-     * hide.
+     * The CPU time of each of the JVM's threads whose name (as Linux keeps it) is one asked for, by thread id: the
+     * JIT compilers' threads, which no management bean reports, and threads of the stand-ins.
      */
-    private static Map<String, Double> compilerThreadsNow() {
-        Map<String, Double> compilers = new HashMap<>();
+    private static Map<String, Double> threadsNow(Predicate<String> name) {
+        Map<String, Double> found = new HashMap<>();
         try (Stream<Path> threads = Files.list(Path.of("/proc/self/task"))) {
-            threads.forEach(thread -> cpuSeconds(thread.resolve("stat"), name -> name.endsWith("CompilerThre"), false)
-                    .ifPresent(seconds -> compilers.put(thread.getFileName().toString(), seconds)));
+            threads.forEach(thread -> cpuSeconds(thread.resolve("stat"), name, false)
+                    .ifPresent(seconds -> found.put(thread.getFileName().toString(), seconds)));
         } catch (IOException | RuntimeException unavailable) {
             // not Linux: no figure
         }
-        return compilers;
+        return found;
     }
 
     /**
