@@ -38,15 +38,12 @@ class KeepingFewEventsInMemoryTest extends LedgerIntegrationTest {
 
     @Test
     void payloadsOfEventsPastTheCacheCanBeCollectedOnceTheProcessorsHaveReadThem() throws Exception {
-        EmbeddedEventStore store =
-                new AxonConfiguration().eventStore(storage, axon, new AxonConfiguration.EventStoreSettings(16));
-        try (var stream = store.openStream(store.createHeadToken())) {
+        EmbeddedEventStore store = storeKeeping(16);
+        try (var stream = followingTheHead(store)) {
             String aggregate = "probe-" + UUID.randomUUID();
-            String text = "x".repeat(10_000);
+            // Small enough for the cache to keep its deserialised copy: only leaving the cache lets it go.
+            String text = "x".repeat(1_000);
             List<WeakReference<Object>> payloads = new ArrayList<>();
-            // Nothing is stored past the head yet: the stream ends its own read of the database and follows the
-            // store's shared reader, as the processors do.
-            stream.hasNextAvailable(1, TimeUnit.MILLISECONDS);
             for (int sequence = 0; sequence < 100; sequence++) {
                 store.publish(new GenericDomainEventMessage<>("Probe", aggregate, sequence, new Probe(text)));
                 TrackedEventMessage<?> read = nextProbe(stream);
@@ -66,11 +63,9 @@ class KeepingFewEventsInMemoryTest extends LedgerIntegrationTest {
 
     @Test
     void payloadsOfCachedEventsCanBeCollectedOnceTheProcessorsHaveReadThemAndAreReadAgainWhenAsked() throws Exception {
-        EmbeddedEventStore store =
-                new AxonConfiguration().eventStore(storage, axon, new AxonConfiguration.EventStoreSettings(64));
-        try (var stream = store.openStream(store.createHeadToken())) {
+        EmbeddedEventStore store = storeKeeping(64);
+        try (var stream = followingTheHead(store)) {
             String aggregate = "probe-" + UUID.randomUUID();
-            stream.hasNextAvailable(1, TimeUnit.MILLISECONDS);
             List<TrackedEventMessage<?>> cached = new ArrayList<>();
             List<WeakReference<Object>> payloads = new ArrayList<>();
             for (int sequence = 0; sequence < 10; sequence++) {
@@ -93,6 +88,20 @@ class KeepingFewEventsInMemoryTest extends LedgerIntegrationTest {
         } finally {
             store.shutDown();
         }
+    }
+
+    private EmbeddedEventStore storeKeeping(int cachedEvents) {
+        return new AxonConfiguration()
+                .eventStore(storage, axon, new AxonConfiguration.EventStoreSettings(cachedEvents));
+    }
+
+    /** A stream that reads the store's shared reader of the latest events, as processors that keep up do. */
+    private static TrackingEventStream followingTheHead(EmbeddedEventStore store) throws InterruptedException {
+        TrackingEventStream stream = store.openStream(store.createHeadToken());
+        // Nothing is stored past the head yet: the stream ends its own read of the database and follows the store's
+        // shared reader.
+        stream.hasNextAvailable(1, TimeUnit.MILLISECONDS);
+        return stream;
     }
 
     /** The next event of this test's aggregate: the stream also carries what other tests store meanwhile. */
