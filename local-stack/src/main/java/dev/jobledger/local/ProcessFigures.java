@@ -36,15 +36,17 @@ record ProcessFigures(
                 / 1e9;
         // The embedded server's pg_ctl detaches the postmaster from this JVM, so its processes are found by name; the
         // benchmark's machine runs no other PostgreSQL.
-        double postgres = ProcessHandle.allProcesses()
-                .mapToDouble(process -> postgresCpuSeconds(process.pid()))
-                .sum();
-        // The stand-in keeps its connections open, so its backends' time is theirs; a backend that ended counts in
-        // the server's total only, which makes the stand-in's part a lower bound.
-        double standInPostgres = ProcessHandle.allProcesses()
-                .filter(process -> isBackendOf(LocalJobLedger.QUEUE_DATABASE, process.pid()))
-                .mapToDouble(process -> postgresCpuSeconds(process.pid()))
-                .sum();
+        double postgres = 0;
+        double standInPostgres = 0;
+        for (ProcessHandle process : (Iterable<ProcessHandle>) ProcessHandle.allProcesses()::iterator) {
+            double seconds = postgresCpuSeconds(process.pid());
+            postgres += seconds;
+            // The stand-in keeps its connections open, so its backends' time is theirs; a backend that ended counts
+            // in the server's total only, which makes the stand-in's part a lower bound.
+            if (seconds > 0 && isBackendOf(LocalJobLedger.QUEUE_DATABASE, process.pid())) {
+                standInPostgres += seconds;
+            }
+        }
         return new ProcessFigures(
                 jvm,
                 threadsNow(name -> name.endsWith("CompilerThre")),

@@ -82,12 +82,8 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
     }
 
     private static TrackedEventMessage<?> tracked(IntermediateEventRepresentation event, Serializer serializer) {
-        SerializedMessage<?> message = new SerializedMessage<>(
-                event.getMessageIdentifier(),
-                event.getData().getData() instanceof byte[] stored && stored.length <= SMALL_PAYLOAD_BYTES
-                        ? new LazyDeserializingObject<>(event::getData, event.getType(), serializer)
-                        : new PayloadKeptWhileUsed<>(event::getData, event.getType(), serializer),
-                event.getMetaData());
+        SerializedMessage<?> message =
+                new SerializedMessage<>(event.getMessageIdentifier(), payload(event, serializer), event.getMetaData());
         TrackingToken token = event.getTrackingToken().orElseThrow();
         if (event.getAggregateIdentifier().isPresent()) {
             return new GenericTrackedDomainEventMessage<>(
@@ -99,6 +95,20 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
                     event::getTimestamp);
         }
         return new GenericTrackedEventMessage<>(token, message, event::getTimestamp);
+    }
+
+    /**
+     * Only a payload read as it was stored is weighed: an upcast one has no stored size, and each look at its data
+     * upcasts it again, so it keeps Axon's holder, which upcasts and deserialises once. Upcasts concern old events,
+     * which the processors read from the database rather than from the cache of the latest.
+     */
+    private static LazyDeserializingObject<?> payload(IntermediateEventRepresentation event, Serializer serializer) {
+        if (event instanceof InitialEventRepresentation
+                && event.getData().getData() instanceof byte[] stored
+                && stored.length > SMALL_PAYLOAD_BYTES) {
+            return new PayloadKeptWhileUsed<>(event::getData, event.getType(), serializer);
+        }
+        return new LazyDeserializingObject<>(event::getData, event.getType(), serializer);
     }
 
     @Override
