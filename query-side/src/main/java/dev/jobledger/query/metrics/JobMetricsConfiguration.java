@@ -1,8 +1,6 @@
 package dev.jobledger.query.metrics;
 
 import org.axonframework.config.EventProcessingConfigurer;
-import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
-import org.axonframework.messaging.StreamableMessageSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,16 +8,11 @@ import org.springframework.context.annotation.Configuration;
 class JobMetricsConfiguration {
 
     /**
-     * The meters count what happens from now on: a processor that started at the tail would count every stored
-     * event as if it had just happened, on its first start after a deployment.
+     * The meters count what this instance stores from now on, in the storing command's thread: a subscribing processor
+     * has no token, so it neither reads the stored history on a first start nor replays it on a rebuild.
      */
     @Autowired
-    void metricsStartAtTheHead(EventProcessingConfigurer processing) {
-        processing.registerTrackingEventProcessor(
-                JobMetrics.PROCESSING_GROUP,
-                configuration -> configuration.eventStore(),
-                configuration -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
-                        .andBatchSize(100)
-                        .andInitialTrackingToken(StreamableMessageSource::createHeadToken));
+    void metricsFollowTheCommands(EventProcessingConfigurer processing) {
+        processing.registerSubscribingEventProcessor(JobMetrics.PROCESSING_GROUP);
     }
 }

@@ -1,0 +1,70 @@
+package dev.jobledger.query.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobledger.messages.Actor;
+import dev.jobledger.messages.JobStarted;
+import dev.jobledger.messages.JobSubmitted;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.junit.jupiter.api.Test;
+
+/** The job meters follow what is stored: a command's events count once its unit of work commits, and only then. */
+class MovingJobMetersOnCommitTest {
+
+    private static final Instant SUBMITTED = Instant.parse("2026-12-02T10:00:00Z");
+
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+    // No job is looked up in the read model here: each one is submitted first.
+    private final JobMetrics metrics = new JobMetrics(registry, null);
+
+    @Test
+    void aSubmissionIsCountedOnlyOnceItsCommandCommits() {
+        UnitOfWork<?> command = DefaultUnitOfWork.startAndGet(null);
+        metrics.on(submitted(UUID.randomUUID()), SUBMITTED);
+
+        assertThat(submittedCount()).isZero();
+        command.commit();
+        assertThat(submittedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aCommandThatRollsBackMovesNoMeter() {
+        UnitOfWork<?> command = DefaultUnitOfWork.startAndGet(null);
+        metrics.on(submitted(UUID.randomUUID()), SUBMITTED);
+        command.rollback(new IllegalStateException("refused after its events were applied"));
+
+        assertThat(submittedCount()).isZero();
+    }
+
+    @Test
+    void theQueueWaitRunsFromTheSubmissionToTheAttemptsStart() {
+        UUID job = UUID.randomUUID();
+        metrics.on(submitted(job), SUBMITTED);
+        metrics.on(new JobStarted(job, 1, null, Actor.bridge("worker", "m-1", "r-1")), SUBMITTED.plusSeconds(3));
+
+        assertThat(registry.get("jobledger.jobs.started").counter().count()).isEqualTo(1);
+        Timer wait = registry.get("jobledger.jobs.queue.wait")
+                .tag("job_type", "csv-import")
+                .timer();
+        assertThat(wait.count()).isEqualTo(1);
+        assertThat(wait.totalTime(TimeUnit.SECONDS)).isEqualTo(3);
+    }
+
+    private double submittedCount() {
+        Counter counter = registry.find("jobledger.jobs.submitted").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static JobSubmitted submitted(UUID job) {
+        return new JobSubmitted(job, "csv-import", "user-1", "jobs", 3, Map.of(), null, Map.of(), Actor.user("user-1"));
+    }
+}
