@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -26,6 +28,22 @@ class DispatchOutbox {
             String fileName,
             Instant dueAt) {}
 
+    private static final String PENDING_WRITES = DispatchOutbox.class.getName() + ".writes";
+
+    private static final String REMEMBER = """
+            INSERT INTO job_dispatch_target (job_id, job_type, queue, bucket, file_key, file_name)
+            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING
+            """;
+    private static final String SCHEDULE = """
+            INSERT INTO job_dispatch
+                (cause_event_id, job_id, attempt, job_type, queue, bucket, file_key, file_name, due_at)
+            SELECT ?, job_id, ?, job_type, queue, bucket, file_key, file_name, ?
+            FROM job_dispatch_target WHERE job_id = ?
+            ON CONFLICT (cause_event_id) DO NOTHING
+            """;
+    private static final String STARTED = "DELETE FROM job_dispatch WHERE job_id = ? AND attempt <= ?";
+    private static final String FORGET = "DELETE FROM job_dispatch WHERE job_id = ?";
+
     private final JdbcTemplate jdbc;
 
     DispatchOutbox(JdbcTemplate jdbc) {
@@ -33,13 +51,11 @@ class DispatchOutbox {
     }
 
     void remember(UUID jobId, String jobType, String queue, String bucket, String fileKey, String fileName) {
-        jdbc.update("""
-                INSERT INTO job_dispatch_target (job_id, job_type, queue, bucket, file_key, file_name)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING
-                """, jobId, jobType, queue, bucket, fileKey, fileName);
+        write(REMEMBER, jobId, jobId, jobType, queue, bucket, fileKey, fileName);
     }
 
     String jobTypeOf(UUID jobId) {
+        flushPendingWrites();
         return jdbc
                 .query("SELECT job_type FROM job_dispatch_target WHERE job_id = ?", (row, i) -> row.getString(1), jobId)
                 .stream()
@@ -52,23 +68,46 @@ class DispatchOutbox {
      * inserts nothing twice.
      */
     void schedule(String causeEventId, UUID jobId, int attempt, Instant dueAt) {
-        jdbc.update("""
-                INSERT INTO job_dispatch
-                    (cause_event_id, job_id, attempt, job_type, queue, bucket, file_key, file_name, due_at)
-                SELECT ?, job_id, ?, job_type, queue, bucket, file_key, file_name, ?
-                FROM job_dispatch_target WHERE job_id = ?
-                ON CONFLICT (cause_event_id) DO NOTHING
-                """, causeEventId, attempt, Timestamp.from(dueAt), jobId);
+        write(SCHEDULE, jobId, causeEventId, attempt, Timestamp.from(dueAt), jobId);
     }
 
     /** Attempts up to {@code attempt} need no message any more: that attempt has started. */
     void started(UUID jobId, int attempt) {
-        jdbc.update("DELETE FROM job_dispatch WHERE job_id = ? AND attempt <= ?", jobId, attempt);
+        write(STARTED, jobId, jobId, attempt);
     }
 
     /** Nothing more is sent for the job: it finished or was cancelled. */
     void forget(UUID jobId) {
-        jdbc.update("DELETE FROM job_dispatch WHERE job_id = ?", jobId);
+        write(FORGET, jobId, jobId);
+    }
+
+    /**
+     * Inside a unit of work (the dispatch processor's batch), the statement waits for the batch to commit and goes
+     * with the batch's other statements (one round trip per kind instead of four per job, in the same transaction as
+     * the processor's token); outside one, it runs at once.
+     */
+    private void write(String sql, UUID jobId, Object... arguments) {
+        if (!CurrentUnitOfWork.isStarted()) {
+            jdbc.update(sql, arguments);
+            return;
+        }
+        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
+        batch.getOrComputeResource(PENDING_WRITES, key -> {
+                    OutboxWrites writes = new OutboxWrites();
+                    batch.onPrepareCommit(committing -> writes.flush(jdbc::batchUpdate));
+                    return writes;
+                })
+                .add(sql, jobId, arguments);
+    }
+
+    /** A read in the middle of a batch sees what the batch wrote before it. */
+    private void flushPendingWrites() {
+        if (CurrentUnitOfWork.isStarted()) {
+            OutboxWrites writes = CurrentUnitOfWork.get().root().getResource(PENDING_WRITES);
+            if (writes != null) {
+                writes.flush(jdbc::batchUpdate);
+            }
+        }
     }
 
     /**
