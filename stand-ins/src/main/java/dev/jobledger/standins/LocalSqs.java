@@ -21,7 +21,6 @@ import org.apache.pekko.pattern.Patterns;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.actor.QueueManagerActor;
 import org.elasticmq.actor.queue.QueueEvent;
-import org.elasticmq.persistence.sql.SqlQueuePersistenceActor;
 import org.elasticmq.persistence.sql.SqlQueuePersistenceConfig;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -38,8 +37,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * A real SQS-protocol server (ElasticMQ) on loopback, with the job queue and its dead-letter queue created through
  * the SQS API itself, as Terraform creates them in AWS. It keeps queues and messages in memory, or in a PostgreSQL
- * database (ElasticMQ's own SQL message storage), where a message whose send was answered outlives the process,
- * kill -9 included.
+ * database (ElasticMQ's own SQL message storage, its message changes committed in groups: {@link
+ * GroupCommittingMessageStorage}), where a message whose send was answered outlives the process, kill -9 included.
  */
 public final class LocalSqs implements AutoCloseable {
 
@@ -84,9 +83,7 @@ public final class LocalSqs implements AutoCloseable {
             Option<ActorRef> persistence = Option.empty();
             if (storage != null) {
                 SqlQueuePersistenceConfig config = storageConfig(storage);
-                persistence = Option.apply(actors.actorOf(Props.create(
-                        SqlQueuePersistenceActor.class,
-                        () -> new SqlQueuePersistenceActor(config, scala.collection.immutable.List$.MODULE$.empty()))));
+                persistence = Option.apply(actors.actorOf(GroupCommittingMessageStorage.props(config, storage)));
             }
             Option<ActorRef> listener = persistence;
             ActorRef queues = actors.actorOf(Props.create(
@@ -112,8 +109,8 @@ public final class LocalSqs implements AutoCloseable {
     /**
      * ElasticMQ opens its message storage once per JVM (a scalikejdbc singleton connection pool, kept for the JVM's
      * life), so every later storage in the same JVM would silently write to the first one's database: refused.
-     * ElasticMQ answers a call only after its storage wrote what the call changed, each change in a transaction of
-     * its own, so a PostgreSQL that commits durably keeps every answered change. Its tables declare {@code blob}
+     * ElasticMQ answers a call only after its storage wrote what the call changed (here in a transaction with the other
+     * changes waiting at that moment), so a PostgreSQL that commits durably keeps every answered change. Its tables declare {@code blob}
      * columns, a type PostgreSQL calls {@code bytea}: the domain makes the one the other.
      */
     private static synchronized SqlQueuePersistenceConfig storageConfig(Storage storage) {
