@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Props;
@@ -70,13 +71,13 @@ final class GroupCommittingMessageStorage extends AbstractActor {
     @Override
     public Receive createReceive() {
         return receiveBuilder()
-                .match(QueueEvent.MessageAdded.class, added -> hold(added.queueName(), added(added)))
-                .match(QueueEvent.MessageUpdated.class, updated -> hold(updated.queueName(), updated(updated)))
+                .match(QueueEvent.MessageAdded.class, added -> hold(added.queueName(), () -> added(added)))
+                .match(QueueEvent.MessageUpdated.class, updated -> hold(updated.queueName(), () -> updated(updated)))
                 .match(
                         QueueEvent.MessageRemoved.class,
                         removed -> hold(
                                 removed.queueName(),
-                                new Change(
+                                () -> new Change(
                                         null,
                                         removed.messageId(),
                                         "delete from %s where message_id = ?",
@@ -139,7 +140,14 @@ final class GroupCommittingMessageStorage extends AbstractActor {
                 null);
     }
 
-    private void hold(String queueName, Change change) {
+    private void hold(String queueName, Supplier<Change> read) {
+        Change change;
+        try {
+            change = read.get();
+        } catch (RuntimeException e) {
+            getSender().tell(new Status.Failure(e), getSelf());
+            return;
+        }
         String table = table(queueName);
         pending.add(
                 new Change(table, change.messageId(), change.sql().formatted(table), change.arguments(), getSender()));
@@ -183,7 +191,7 @@ final class GroupCommittingMessageStorage extends AbstractActor {
                 writing.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             log.warn(
                     "Could not store {} local SQS message changes; their calls fail and are retried",
                     changes.size(),

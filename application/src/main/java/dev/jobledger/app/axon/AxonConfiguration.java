@@ -101,7 +101,10 @@ class AxonConfiguration {
         return new EventSchema();
     }
 
-    /** Axon's JDBC engine as its autoconfiguration builds it, reading timestamps once (see the class). */
+    /**
+     * Axon's JDBC engine as its autoconfiguration builds it, reading timestamps once (see the class), its reads outside
+     * a transaction of their own.
+     */
     @Bean
     EventStorageEngine eventStorageEngine(
             Serializer defaultSerializer,
@@ -119,7 +122,7 @@ class AxonConfiguration {
                         .eventSerializer(eventSerializer)
                         .snapshotFilter(configuration.snapshotFilter())
                         .connectionProvider(connectionProvider)
-                        .transactionManager(transactionManager),
+                        .transactionManager(new ReadsWithoutTransaction(transactionManager)),
                 schema);
     }
 
