@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.Timestamp;
@@ -79,15 +80,16 @@ class JobMetrics {
         afterCommit(() -> {
             Tracked job = new Tracked(event.jobType());
             job.dueAt = at;
-            jobs.put(event.jobId(), job);
-            count("submitted", job);
+            synchronized (this) {
+                jobs.put(event.jobId(), job);
+                count("submitted", job);
+            }
         });
     }
 
     @EventHandler
     void on(JobStarted event, @Timestamp Instant at) {
-        afterCommit(() -> {
-            Tracked job = tracked(event.jobId());
+        afterCommit(event.jobId(), job -> {
             count("started", job);
             // Only an attempt that was due at once has a queue wait; one after a retry backoff would time the backoff.
             if (job.dueAt != null) {
@@ -104,8 +106,7 @@ class JobMetrics {
 
     @EventHandler
     void on(JobCompleted event, @Timestamp Instant at) {
-        afterCommit(() -> {
-            Tracked job = tracked(event.jobId());
+        afterCommit(event.jobId(), job -> {
             count("completed", job);
             attemptEnded(job, "completed", at);
         });
@@ -113,8 +114,7 @@ class JobMetrics {
 
     @EventHandler
     void on(JobAttemptFailed event, @Timestamp Instant at) {
-        afterCommit(() -> {
-            Tracked job = tracked(event.jobId());
+        afterCommit(event.jobId(), job -> {
             count("attempt.failed", job);
             attemptEnded(job, "retrying", at);
         });
@@ -122,8 +122,7 @@ class JobMetrics {
 
     @EventHandler
     void on(JobFailed event, @Timestamp Instant at) {
-        afterCommit(() -> {
-            Tracked job = tracked(event.jobId());
+        afterCommit(event.jobId(), job -> {
             count("failed", job);
             attemptEnded(job, "failed", at);
         });
@@ -131,8 +130,7 @@ class JobMetrics {
 
     @EventHandler
     void on(JobCancelled event, @Timestamp Instant at) {
-        afterCommit(() -> {
-            Tracked job = tracked(event.jobId());
+        afterCommit(event.jobId(), job -> {
             count("cancelled", job);
             if (event.previousStatus() == JobStatus.RUNNING) {
                 attemptEnded(job, "cancelled", at);
@@ -143,8 +141,7 @@ class JobMetrics {
 
     @EventHandler
     void on(JobDeadLettered event, @Timestamp Instant at) {
-        afterCommit(() -> {
-            Tracked job = tracked(event.jobId());
+        afterCommit(event.jobId(), job -> {
             count("dead.lettered", job);
             job.dueAt = null;
             job.startedAt = null;
@@ -153,28 +150,22 @@ class JobMetrics {
 
     @EventHandler
     void on(JobRetried event, @Timestamp Instant at) {
-        afterCommit(() -> {
-            tracked(event.jobId()).dueAt = at;
-        });
+        afterCommit(event.jobId(), job -> job.dueAt = at);
     }
 
     @EventHandler
     void on(JobRedriven event, @Timestamp Instant at) {
-        afterCommit(() -> {
-            tracked(event.jobId()).dueAt = at;
-        });
+        afterCommit(event.jobId(), job -> job.dueAt = at);
     }
 
     /**
-     * Moves the meters once the command's unit of work has committed the event (at once outside one), one event at a
-     * time across the request threads. A meter never fails a command that is already stored.
+     * Runs once the command's unit of work has committed the event (at once outside one). A meter never fails a
+     * command that is already stored.
      */
     private void afterCommit(Runnable meters) {
         Runnable guarded = () -> {
             try {
-                synchronized (this) {
-                    meters.run();
-                }
+                meters.run();
             } catch (RuntimeException e) {
                 log.warn("A job meter could not be moved", e);
             }
@@ -184,6 +175,29 @@ class JobMetrics {
         } else {
             guarded.run();
         }
+    }
+
+    /**
+     * Moves a job's meters after the commit, one event at a time across the request threads. A job submitted before
+     * this instance started, through another instance, or evicted since has its type read from the read model first,
+     * outside the lock, so that one request's query does not hold up the others' meters.
+     */
+    private void afterCommit(UUID jobId, Consumer<Tracked> meters) {
+        afterCommit(() -> {
+            Tracked job;
+            synchronized (this) {
+                job = jobs.get(jobId);
+            }
+            if (job == null) {
+                Tracked read = new Tracked(typeInReadModel(jobId));
+                synchronized (this) {
+                    job = jobs.computeIfAbsent(jobId, id -> read);
+                }
+            }
+            synchronized (this) {
+                meters.accept(job);
+            }
+        });
     }
 
     private void attemptEnded(Tracked job, String outcome, Instant at) {
@@ -219,14 +233,10 @@ class JobMetrics {
                 .register(registry);
     }
 
-    /** A job submitted before this processor started, or evicted since: its type from the read model. */
-    private Tracked tracked(UUID jobId) {
-        return jobs.computeIfAbsent(
-                jobId,
-                id -> new Tracked(
-                        jdbc.query("SELECT job_type FROM job WHERE id = ?", (row, i) -> row.getString(1), id).stream()
-                                .findFirst()
-                                .orElse(UNKNOWN_TYPE)));
+    private String typeInReadModel(UUID jobId) {
+        return jdbc.query("SELECT job_type FROM job WHERE id = ?", (row, i) -> row.getString(1), jobId).stream()
+                .findFirst()
+                .orElse(UNKNOWN_TYPE);
     }
 
     // Clocks of two instances can disagree by a little; a timer refuses nothing, but a negative wait is noise.

@@ -3,6 +3,7 @@ package dev.jobledger.query.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobledger.messages.Actor;
+import dev.jobledger.messages.JobCompleted;
 import dev.jobledger.messages.JobStarted;
 import dev.jobledger.messages.JobSubmitted;
 import io.micrometer.core.instrument.Counter;
@@ -10,12 +11,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 
 /** The job meters follow what is stored: a command's events count once its unit of work commits, and only then. */
 class MovingJobMetersOnCommitTest {
@@ -57,6 +63,34 @@ class MovingJobMetersOnCommitTest {
                 .timer();
         assertThat(wait.count()).isEqualTo(1);
         assertThat(wait.totalTime(TimeUnit.SECONDS)).isEqualTo(3);
+    }
+
+    @Test
+    void aJobSubmittedThroughAnotherInstanceIsCountedUnderItsTypeReadOutsideTheMetersLock() {
+        List<Boolean> lockHeldWhileReading = new ArrayList<>();
+        AtomicReference<JobMetrics> instance = new AtomicReference<>();
+        JdbcTemplate readModel = new JdbcTemplate() {
+            @Override
+            public <T> List<T> query(String sql, RowMapper<T> rowMapper, Object... args) {
+                lockHeldWhileReading.add(Thread.holdsLock(instance.get()));
+                @SuppressWarnings("unchecked")
+                List<T> types = (List<T>) List.of("report");
+                return types;
+            }
+        };
+        JobMetrics elsewhere = new JobMetrics(registry, readModel);
+        instance.set(elsewhere);
+        UUID job = UUID.randomUUID();
+
+        elsewhere.on(new JobStarted(job, 1, null, Actor.bridge("worker", "m-1", "r-1")), SUBMITTED);
+        elsewhere.on(new JobCompleted(job, 1, Map.of(), Actor.bridge("worker", "m-1", "r-2")), SUBMITTED);
+
+        assertThat(registry.get("jobledger.jobs.completed")
+                        .tag("job_type", "report")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(lockHeldWhileReading).containsExactly(false);
     }
 
     private double submittedCount() {
