@@ -24,8 +24,9 @@ public record JobTypes(
         return Optional.ofNullable(types.get(jobType));
     }
 
-    public String queueOf(String jobType) {
-        return find(jobType).map(JobType::queue).orElse(defaultQueue);
+    /** The type's own queue, or the default one. */
+    public String queueOf(JobType type) {
+        return type.queue() == null ? defaultQueue : type.queue();
     }
 
     /**

@@ -97,7 +97,8 @@ class JobSubmissionController {
             throw badRequest("Job type '" + request.jobType() + "' needs a file: submit it as multipart/form-data");
         }
         documents.requireStorable("payload", request.payload());
-        return accepted(submitJob(jobIdFor(caller.subject(), idempotencyKey), request, idempotencyKey, caller, null));
+        return accepted(
+                submitJob(type, jobIdFor(caller.subject(), idempotencyKey), request, idempotencyKey, caller, null));
     }
 
     @Operation(
@@ -135,6 +136,7 @@ class JobSubmissionController {
             }
             documents.requireStorable("jobs[" + index + "].payload", item.payload());
             commands.add(submitJobCommand(
+                    type,
                     jobIdFor(caller.subject(), item.idempotencyKey()),
                     item.submission(),
                     item.idempotencyKey(),
@@ -178,7 +180,7 @@ class JobSubmissionController {
             ConstraintViolation<SubmitJobRequest> first = violations.iterator().next();
             throw badRequest(first.getPropertyPath() + " " + first.getMessage());
         }
-        registered(jobType);
+        JobTypes.JobType type = registered(jobType);
         documents.requireStorable("payload", request.payload());
         if (file.isEmpty()) {
             throw badRequest("The file is empty");
@@ -188,7 +190,7 @@ class JobSubmissionController {
                 files.store(jobId, caller.subject(), fileName(file), contentType(file), file.getSize(), file);
         JobView job;
         try {
-            job = submitJob(jobId, request, idempotencyKey, caller, stored);
+            job = submitJob(type, jobId, request, idempotencyKey, caller, stored);
         } catch (RuntimeException notRecorded) {
             files.delete(stored.key());
             throw notRecorded;
@@ -248,8 +250,13 @@ class JobSubmissionController {
 
     /** Submissions that arrive together are recorded together, in one transaction (see {@link BatchedCommands}). */
     private JobView submitJob(
-            UUID jobId, SubmitJobRequest request, String idempotencyKey, Caller caller, StoredFile file) {
-        return submissions.send(submitJobCommand(jobId, request, idempotencyKey, caller, file));
+            JobTypes.JobType type,
+            UUID jobId,
+            SubmitJobRequest request,
+            String idempotencyKey,
+            Caller caller,
+            StoredFile file) {
+        return submissions.send(submitJobCommand(type, jobId, request, idempotencyKey, caller, file));
     }
 
     /**
@@ -257,10 +264,14 @@ class JobSubmissionController {
      * the store. A key names the same id every time, which a job may already have: {@link SubmitJob} answers it.
      */
     private JobCommand submitJobCommand(
-            UUID jobId, SubmitJobRequest request, String idempotencyKey, Caller caller, StoredFile file) {
-        JobTypes.JobType type = registered(request.jobType());
+            JobTypes.JobType type,
+            UUID jobId,
+            SubmitJobRequest request,
+            String idempotencyKey,
+            Caller caller,
+            StoredFile file) {
         String userId = caller.subject();
-        String queue = jobTypes.queueOf(request.jobType());
+        String queue = jobTypes.queueOf(type);
         int maxAttempts = request.maxAttempts() == null ? type.defaultMaxAttempts() : request.maxAttempts();
         if (idempotencyKey == null) {
             return new SubmitNewJob(
