@@ -57,6 +57,7 @@ class JobSubmissionController {
     private static final int MAX_FILE_NAME = 1024;
     private static final int MAX_CONTENT_TYPE = 255;
 
+    // Submissions that arrive together are recorded together, in one transaction.
     private final BatchedCommands submissions;
     private final JobTypes jobTypes;
     private final JobFiles files;
@@ -97,8 +98,8 @@ class JobSubmissionController {
             throw badRequest("Job type '" + request.jobType() + "' needs a file: submit it as multipart/form-data");
         }
         documents.requireStorable("payload", request.payload());
-        return accepted(
-                submitJob(type, jobIdFor(caller.subject(), idempotencyKey), request, idempotencyKey, caller, null));
+        return accepted(submissions.send(submitJobCommand(
+                type, jobIdFor(caller.subject(), idempotencyKey), request, idempotencyKey, caller, null)));
     }
 
     @Operation(
@@ -190,7 +191,7 @@ class JobSubmissionController {
                 files.store(jobId, caller.subject(), fileName(file), contentType(file), file.getSize(), file);
         JobView job;
         try {
-            job = submitJob(type, jobId, request, idempotencyKey, caller, stored);
+            job = submissions.send(submitJobCommand(type, jobId, request, idempotencyKey, caller, stored));
         } catch (RuntimeException notRecorded) {
             files.delete(stored.key());
             throw notRecorded;
@@ -246,17 +247,6 @@ class JobSubmissionController {
         return jobTypes.find(jobType)
                 .orElseThrow(() -> badRequest("Unknown job type '" + jobType + "'; registered types are "
                         + jobTypes.types().keySet().stream().sorted().toList()));
-    }
-
-    /** Submissions that arrive together are recorded together, in one transaction (see {@link BatchedCommands}). */
-    private JobView submitJob(
-            JobTypes.JobType type,
-            UUID jobId,
-            SubmitJobRequest request,
-            String idempotencyKey,
-            Caller caller,
-            StoredFile file) {
-        return submissions.send(submitJobCommand(type, jobId, request, idempotencyKey, caller, file));
     }
 
     /**
