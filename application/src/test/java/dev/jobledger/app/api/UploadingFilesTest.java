@@ -87,16 +87,47 @@ class UploadingFilesTest extends LedgerIntegrationTest {
     }
 
     @Test
-    void anEmptyFileOrAMissingFilePartIsABadRequest() {
+    void anEmptyFileOrAMissingFileForAJobTypeThatReadsOneIsABadRequest() {
         String token = Tokens.user(newUser());
 
         Api.Answer empty = api.postMultipart("/api/jobs", token, Map.of("jobType", "csv-import"), "e.csv", new byte[0]);
         Api.Answer missing = api.postMultipart("/api/jobs", token, Map.of("jobType", "csv-import"), null, null);
+        Api.Answer leftEmpty = api.postMultipart("/api/jobs", token, Map.of("jobType", "csv-import"), "", new byte[0]);
 
         assertThat(empty.status()).isEqualTo(400);
         assertThat(empty.body().path("detail").asText()).contains("empty");
-        assertThat(missing.status()).isEqualTo(400);
-        assertThat(missing.contentType()).startsWith("application/problem+json");
+        for (Api.Answer noFile : List.of(missing, leftEmpty)) {
+            assertThat(noFile.status()).as(noFile.toString()).isEqualTo(400);
+            assertThat(noFile.contentType()).startsWith("application/problem+json");
+            assertThat(noFile.body().path("detail").asText()).contains("'csv-import' needs a file");
+        }
+    }
+
+    @Test
+    void aFormWithoutAFileSubmitsAJobTypeThatNeedsNone() {
+        String user = newUser();
+        String token = Tokens.user(user);
+        Map<String, String> fields = Map.of("jobType", "example", "payload", "{\"sleepMillis\":0}", "maxAttempts", "2");
+
+        Api.Answer withoutPart = api.postMultipart("/api/jobs", token, fields, null, null);
+        // What a browser sends for a file input left empty: a part with an empty name and no bytes.
+        Api.Answer leftEmpty = api.postMultipart("/api/jobs", token, fields, "", new byte[0]);
+
+        for (Api.Answer answer : List.of(withoutPart, leftEmpty)) {
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+            assertThat(answer.body().path("jobType").asText()).isEqualTo("example");
+            assertThat(answer.body().path("maxAttempts").asInt()).isEqualTo(2);
+            assertThat(answer.body().path("payload").path("sleepMillis").asInt())
+                    .isZero();
+            assertThat(answer.body().has("file") && !answer.body().path("file").isNull())
+                    .as(answer.toString())
+                    .isFalse();
+        }
+        try (S3Client s3 = TestStack.s3().client()) {
+            assertThat(s3.listObjectsV2(list -> list.bucket(TestStack.BUCKET).prefix("jobs/" + user + "/"))
+                            .contents())
+                    .isEmpty();
+        }
     }
 
     @Test

@@ -162,11 +162,13 @@ class JobSubmissionController {
     @Operation(
             summary = "Submit a job with a file",
             description = "multipart/form-data: jobType, file, optional payload (a JSON object as text) and"
-                    + " maxAttempts. The file is streamed to the job file bucket, encrypted at rest.")
+                    + " maxAttempts. The file is streamed to the job file bucket, encrypted at rest. The file part may"
+                    + " be left out (or sent empty without a name, as a browser sends an empty file input) for a job"
+                    + " type that needs no file.")
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<JobView> submitWithFile(
             @RequestParam String jobType,
-            @RequestPart("file") MultipartFile file,
+            @RequestPart(name = "file", required = false) MultipartFile file,
             @RequestParam(required = false) String payload,
             @RequestParam(required = false) @Min(1) @Max(10) Integer maxAttempts,
             @RequestHeader(name = "Idempotency-Key", required = false)
@@ -183,6 +185,13 @@ class JobSubmissionController {
         }
         JobTypes.JobType type = registered(jobType);
         documents.requireStorable("payload", request.payload());
+        if (noFileChosen(file)) {
+            if (type.requiresFile()) {
+                throw badRequest("Job type '" + jobType + "' needs a file: add it as the form's file part");
+            }
+            return accepted(submissions.send(submitJobCommand(
+                    type, jobIdFor(caller.subject(), idempotencyKey), request, idempotencyKey, caller, null)));
+        }
         if (file.isEmpty()) {
             throw badRequest("The file is empty");
         }
@@ -201,6 +210,18 @@ class JobSubmissionController {
             files.delete(stored.key());
         }
         return accepted(job);
+    }
+
+    /**
+     * No file part, or the part a browser sends for a file input left empty: no name and no bytes. A named file of no
+     * bytes is a file, and refused as empty.
+     */
+    private static boolean noFileChosen(MultipartFile file) {
+        if (file == null) {
+            return true;
+        }
+        String name = file.getOriginalFilename();
+        return file.isEmpty() && (name == null || name.isEmpty());
     }
 
     /** The client's name for the file, kept as data on the job: it must be storable, and fit its column. */
