@@ -71,7 +71,13 @@ class SurvivingCrashesTest {
     /** Clients submitting at once, each one request after the other. */
     private static final int CLIENTS = 3;
 
-    /** Submissions of each client in a {@link Phase#BACKLOG} round: more than the worker holds at once (twice ten). */
+    /** Function invocations at once, pinned rather than the local default's, so that a backlog can be made. */
+    private static final int WORKERS = 2;
+
+    /**
+     * Submissions of each client in a {@link Phase#BACKLOG} round: 36 in all, more than the worker holds at once
+     * ({@link #WORKERS} invocations of ten).
+     */
     private static final int BACKLOG_PER_CLIENT = 12;
 
     /** The longest fault-injection delay before a kill. */
@@ -105,7 +111,7 @@ class SurvivingCrashesTest {
     void startTheStack() {
         stack = new LocalStackProcess(
                 data,
-                Map.of("JOBLEDGER_DEV_HMAC_SECRET", Tokens.TEST_SECRET),
+                Map.of("JOBLEDGER_DEV_HMAC_SECRET", Tokens.TEST_SECRET, "JOBLEDGER_LOCAL_WORKERS", "" + WORKERS),
                 List.of(
                         // What a killed worker held is taken up again within seconds rather than the local profile's
                         // minutes: a running attempt quiet for 6 + 10 s is abandoned and retried half a second
