@@ -48,6 +48,8 @@ public final class LocalSqs implements AutoCloseable {
 
     private static final Duration RESTORE_WAIT = Duration.ofMinutes(1);
 
+    private static final String STORAGE_DISPATCHER = "jobledger-message-storage-dispatcher";
+
     /** The database this JVM's message storage is in, once one was opened. */
     private static String storageUrl;
 
@@ -77,17 +79,21 @@ public final class LocalSqs implements AutoCloseable {
         // Stopped by close(), in the order its owner chooses: never by a JVM shutdown hook of its own. Its actors run
         // on a pool of one thread per core, not Pekko's default of at least eight: on two cores, eight threads handing
         // each call's messages to one another spent a quarter of the server's CPU time in the kernel, waking threads.
+        // The message storage waits on the database (its writes and their durable commits) on a thread of its own,
+        // so that it never holds one of those few threads.
         ActorSystem actors = ActorSystem.create(
                 "elasticmq",
                 ConfigFactory.parseString("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n"
                                 + "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = "
-                                + Runtime.getRuntime().availableProcessors())
+                                + Runtime.getRuntime().availableProcessors() + "\n"
+                                + STORAGE_DISPATCHER + " { type = PinnedDispatcher, executor = thread-pool-executor }")
                         .withFallback(ConfigFactory.load()));
         try {
             Option<ActorRef> persistence = Option.empty();
             if (storage != null) {
                 SqlQueuePersistenceConfig config = storageConfig(storage);
-                persistence = Option.apply(actors.actorOf(GroupCommittingMessageStorage.props(config, storage)));
+                persistence = Option.apply(actors.actorOf(
+                        GroupCommittingMessageStorage.props(config, storage).withDispatcher(STORAGE_DISPATCHER)));
             }
             Option<ActorRef> listener = persistence;
             ActorRef queues = actors.actorOf(Props.create(
