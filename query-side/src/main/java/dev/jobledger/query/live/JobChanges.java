@@ -89,24 +89,26 @@ class JobChanges implements SmartLifecycle {
                 throw new TooManyStreams("At most " + properties.maxStreamsPerUser()
                         + " live streams per user are open at once; close one first");
             }
-            mine.incrementAndGet();
             SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
             Stream stream = new Stream(emitter, viewer, jobId, after);
-            streams.put(emitter, stream);
-            emitter.onCompletion(() -> close(stream));
-            emitter.onTimeout(() -> close(stream));
-            emitter.onError(failure -> close(stream));
             try {
                 // The first event says where the stream starts, so that a reconnect resumes there even when nothing
-                // changed meanwhile; retry tells EventSource how soon to reconnect after a timeout.
+                // changed meanwhile; retry tells EventSource how soon to reconnect after a timeout. Sent before the
+                // stream is registered: once it is, the senders may send it changes at any moment, and a change
+                // sent first would precede the event that says where the stream starts.
                 emitter.send(SseEmitter.event()
                         .name("ready")
                         .id(Long.toString(after))
                         .reconnectTime(2000)
                         .data(Map.of("after", after), MediaType.APPLICATION_JSON));
             } catch (IOException e) {
-                close(stream);
+                return emitter; // never registered: nothing to close
             }
+            mine.incrementAndGet();
+            streams.put(emitter, stream);
+            emitter.onCompletion(() -> close(stream));
+            emitter.onTimeout(() -> close(stream));
+            emitter.onError(failure -> close(stream));
             return emitter;
         }
     }
