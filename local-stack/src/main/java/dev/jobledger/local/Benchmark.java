@@ -239,7 +239,7 @@ public final class Benchmark {
      * that grows with each round, is asked only once none is unfinished; before the first rows are projected that is
      * also true, and the count is then short.
      */
-    private static void awaitAllCompleted(String base, String admin, long expected) throws Exception {
+    static void awaitAllCompleted(String base, String admin, long expected) throws Exception {
         String jobs = base + "/api/jobs?userId=bench&jobType=example&pageSize=1&status=";
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (true) {

@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,13 +93,7 @@ public final class LedgerBenchmark {
         }
         pool.shutdown();
         double accepted = (System.nanoTime() - start) / 1e9;
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-        while (completed(base, admin) < alreadyCompleted + jobs) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The jobs did not all complete within 30 minutes");
-            }
-            Thread.sleep(50);
-        }
+        Benchmark.awaitAllCompleted(base, admin, alreadyCompleted + jobs);
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
                 "%s: %d jobs submitted (%s), started and completed over HTTP by %d clients in %.1f s, all COMPLETED"

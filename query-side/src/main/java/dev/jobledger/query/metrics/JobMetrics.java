@@ -184,18 +184,16 @@ class JobMetrics {
      */
     private void afterCommit(UUID jobId, Consumer<Tracked> meters) {
         afterCommit(() -> {
-            Tracked job;
             synchronized (this) {
-                job = jobs.get(jobId);
-            }
-            if (job == null) {
-                Tracked read = new Tracked(typeInReadModel(jobId));
-                synchronized (this) {
-                    job = jobs.computeIfAbsent(jobId, id -> read);
+                Tracked job = jobs.get(jobId);
+                if (job != null) {
+                    meters.accept(job);
+                    return;
                 }
             }
+            Tracked read = new Tracked(typeInReadModel(jobId));
             synchronized (this) {
-                meters.accept(job);
+                meters.accept(jobs.computeIfAbsent(jobId, id -> read));
             }
         });
     }
