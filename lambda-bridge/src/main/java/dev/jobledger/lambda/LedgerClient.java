@@ -20,10 +20,10 @@ import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.ReportAck;
 import dev.jobledger.messages.StartAnswer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,30 +140,26 @@ public final class LedgerClient {
 
     private final String baseUrl;
     private final TokenSource token;
-    private final HttpClient http;
     private final ObjectMapper json;
-    private final Duration requestTimeout;
+    private final int connectTimeoutMillis;
+    private final int requestTimeoutMillis;
     private final int maxTries;
     private final Duration backoffBase;
     private final Duration backoffMax;
 
+    /**
+     * Calls go over the JDK's blocking {@link HttpURLConnection} (kept-alive connections, reused while the function's
+     * instance lives), not {@code java.net.http}: an invocation makes one call at a time, and the asynchronous client
+     * handed each one to its selector thread and the answer to a worker thread, which cost more CPU than the call
+     * itself (docs/benchmarks.md, fifteenth round).
+     */
     public LedgerClient(BridgeConfig config, TokenSource token) {
-        this(
-                config,
-                token,
-                HttpClient.newBuilder()
-                        .connectTimeout(config.connectTimeout())
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .build());
-    }
-
-    public LedgerClient(BridgeConfig config, TokenSource token, HttpClient http) {
         String base = config.apiBaseUrl().toString();
         this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.token = token;
-        this.http = http;
         this.json = mapper();
-        this.requestTimeout = config.requestTimeout();
+        this.connectTimeoutMillis = Math.toIntExact(config.connectTimeout().toMillis());
+        this.requestTimeoutMillis = Math.toIntExact(config.requestTimeout().toMillis());
         this.maxTries = config.maxTries();
         this.backoffBase = config.backoffBase();
         this.backoffMax = config.backoffMax();
@@ -381,19 +377,15 @@ public final class LedgerClient {
                 LOG.warn("cannot read the bridge token (try " + tryNumber + " of " + maxTries + "): " + e);
                 continue;
             }
-            HttpResponse<byte[]> response;
+            Answer response;
             try {
-                response = http.send(
-                        request(uri, bytes, delivery, ticket, bearer), HttpResponse.BodyHandlers.ofByteArray());
+                response = exchange(uri, bytes, delivery, ticket, bearer);
             } catch (IOException e) {
                 lastError = e;
                 LOG.warn("ledger call " + endpoint + " failed (try " + tryNumber + " of " + maxTries + "): " + e);
                 continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LedgerException.Unavailable("interrupted while calling the ledger", e);
             }
-            int status = response.statusCode();
+            int status = response.status();
             if (status >= 200 && status < 300) {
                 try {
                     return json.readValue(response.body(), answerType);
@@ -446,23 +438,48 @@ public final class LedgerClient {
         }
     }
 
-    private HttpRequest request(URI uri, byte[] body, Delivery delivery, String ticket, String bearer) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(requestTimeout)
-                .header("Authorization", "Bearer " + bearer)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (delivery != null && delivery.messageId() != null) {
-            builder.header(Delivery.MESSAGE_ID_HEADER, delivery.messageId());
+    private record Answer(int status, byte[] body) {}
+
+    /**
+     * One POST. The body of every answer, an error's too, is read to its end so that the connection goes back to the
+     * JDK's keep-alive pool. {@code requestTimeout} bounds each wait for the ledger's bytes.
+     */
+    private Answer exchange(URI uri, byte[] body, Delivery delivery, String ticket, String bearer) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        try {
+            connection.setConnectTimeout(connectTimeoutMillis);
+            connection.setReadTimeout(requestTimeoutMillis);
+            connection.setRequestMethod("POST");
+            connection.setDoOutput(true);
+            connection.setFixedLengthStreamingMode(body.length);
+            connection.setRequestProperty("Authorization", "Bearer " + bearer);
+            connection.setRequestProperty("Content-Type", "application/json");
+            connection.setRequestProperty("Accept", "application/json");
+            if (delivery != null && delivery.messageId() != null) {
+                connection.setRequestProperty(Delivery.MESSAGE_ID_HEADER, delivery.messageId());
+            }
+            if (delivery != null && delivery.requestId() != null) {
+                connection.setRequestProperty(Delivery.REQUEST_ID_HEADER, delivery.requestId());
+            }
+            if (ticket != null) {
+                connection.setRequestProperty(Delivery.TICKET_HEADER, ticket);
+            }
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(body);
+            }
+            int status = connection.getResponseCode();
+            InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            if (in == null) {
+                return new Answer(status, new byte[0]);
+            }
+            try (in) {
+                return new Answer(status, in.readAllBytes());
+            }
+        } catch (IOException e) {
+            // A connection that failed midway is not handed back to the pool.
+            connection.disconnect();
+            throw e;
         }
-        if (delivery != null && delivery.requestId() != null) {
-            builder.header(Delivery.REQUEST_ID_HEADER, delivery.requestId());
-        }
-        if (ticket != null) {
-            builder.header(Delivery.TICKET_HEADER, ticket);
-        }
-        return builder.build();
     }
 
     /** Full jitter: a random pause between 0 and min(max, base * 2^(retry-1)). */

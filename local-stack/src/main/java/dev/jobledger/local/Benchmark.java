@@ -185,16 +185,15 @@ public final class Benchmark {
                 .asText();
     }
 
-    private static int submitBatch(String base, String user, int count) throws IOException, InterruptedException {
+    private static int submitBatch(String base, String user, int count) throws IOException {
         String jobs = String.join(",", Collections.nCopies(count, "{\"jobType\":\"example\"}"));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/jobs/batch"))
-                .header("Authorization", "Bearer " + user)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jobs\":[" + jobs + "]}"))
-                .build();
-        HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() != 202) {
-            throw new IllegalStateException("The batch was answered " + answer.statusCode() + ": " + answer.body());
+        BenchmarkHttp.Answer answer = BenchmarkHttp.post(
+                base + "/api/jobs/batch",
+                user,
+                "application/json",
+                ("{\"jobs\":[" + jobs + "]}").getBytes(StandardCharsets.UTF_8));
+        if (answer.status() != 202) {
+            throw new IllegalStateException("The batch was answered " + answer.status() + ": " + answer.text());
         }
         return count;
     }
@@ -274,12 +273,9 @@ public final class Benchmark {
         throw new IllegalStateException("Job " + jobId + " did not become " + status + " within " + limit);
     }
 
-    static JsonNode get(String url, String token) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + token)
-                .build();
-        String body = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
-        return body.isEmpty() ? JSON.missingNode() : JSON.readTree(body);
+    static JsonNode get(String url, String token) throws IOException {
+        byte[] body = BenchmarkHttp.get(url, token).body();
+        return body.length == 0 ? JSON.missingNode() : JSON.readTree(body);
     }
 
     private static long percentile(List<Long> sorted, int percentile) {

@@ -3,10 +3,6 @@ package dev.jobledger.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.command.ticket.AttemptTickets;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +27,6 @@ import org.springframework.util.FileSystemUtils;
 public final class LedgerBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int BATCH = 10;
 
     private LedgerBenchmark() {}
@@ -174,15 +169,10 @@ public final class LedgerBenchmark {
     }
 
     private static JsonNode post(String url, String token, Object body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
-                .build();
-        HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(url + " answered " + response.statusCode() + ": "
-                    + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        BenchmarkHttp.Answer response =
+                BenchmarkHttp.post(url, token, "application/json", JSON.writeValueAsBytes(body));
+        if (response.status() >= 300) {
+            throw new IllegalStateException(url + " answered " + response.status() + ": " + response.text());
         }
         return JSON.readTree(response.body());
     }
