@@ -266,6 +266,15 @@ resource "aws_lambda_function" "this" {
     variables = local.environment_variables
   }
 
+  # The function writes one JSON object per line with a "level"; in JSON format Lambda drops application lines below
+  # application_log_level, and sets AWS_LAMBDA_LOG_LEVEL, by which the function does not even build them.
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.this.name
+    application_log_level = var.log_level
+    system_log_level      = "INFO"
+  }
+
   vpc_config {
     subnet_ids         = var.subnet_ids
     security_group_ids = [aws_security_group.this.id]

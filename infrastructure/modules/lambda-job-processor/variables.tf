@@ -177,6 +177,17 @@ variable "bridge_secret_recovery_window_in_days" {
   default     = 7
 }
 
+variable "log_level" {
+  description = "Lowest level of the function's own log lines that are kept (Lambda's application log level): DEBUG adds two lines per job."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.log_level)
+    error_message = "log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL."
+  }
+}
+
 variable "log_retention_days" {
   description = "Retention of the function's log group in days."
   type        = number

@@ -55,6 +55,18 @@ class JobProcessorTest {
     }
 
     @Test
+    void theFunctionLogsJsonAtTheLevelTheModuleIsGivenAndInfoByDefault() {
+        String function =
+                Terraform.squash(module.resource("aws_lambda_function", "this").source());
+
+        assertThat(function)
+                .contains("log_format = \"JSON\"")
+                .contains("log_group = aws_cloudwatch_log_group.this.name")
+                .contains("application_log_level = var.log_level");
+        assertThat(module.variable("log_level").orElseThrow().body()).containsEntry("default", "INFO");
+    }
+
+    @Test
     void bridgeRetriesFitInsideTheFunctionTimeout() {
         // 4 tries x (3 s connect + 15 s request) + up to 1.4 s of backoff (BridgeConfig.builder defaults), and one
         // token

@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param reportInterval send buffered logs and the latest progress at least this often while a handler runs, and
  *     the finish reports of ended attempts once they waited this long (default 2 s)
  * @param connectTimeout HTTP connect timeout to the ledger (default 3 s)
- * @param requestTimeout HTTP request timeout to the ledger (default 15 s)
+ * @param requestTimeout how long a call to the ledger waits for its answer's bytes (default 15 s)
  * @param maxTries tries per ledger call on network errors and 5xx (default 4)
  * @param backoffBase first backoff between tries, doubled each time, with full jitter (default 200 ms)
  * @param backoffMax longest backoff between tries (default 3 s)

@@ -12,8 +12,34 @@ import java.util.Map;
  * The function's own structured log (CloudWatch), not the job's log: one JSON object per line with timestamp, level,
  * message and the delivery fields (jobId, attempt, requestId, messageId) of the record being processed on this
  * thread. Deliberately tiny: no logging framework, for cold start. Never give it the bearer token.
+ *
+ * <p>Lines below the level Lambda's application log-level filtering sets ({@code AWS_LAMBDA_LOG_LEVEL}; the Terraform
+ * module's {@code log_level}, INFO by default) are not even built: Lambda would drop them, and at two DEBUG lines per
+ * job they cost more CPU than the rest of the log.
  */
 public final class FunctionLog {
+
+    /** Lambda's application log levels, lowest first. */
+    enum Level {
+        TRACE,
+        DEBUG,
+        INFO,
+        WARN,
+        ERROR,
+        FATAL;
+
+        /** The level named (any case); INFO for none or a name Lambda does not use. */
+        static Level named(String name) {
+            if (name != null) {
+                for (Level level : values()) {
+                    if (level.name().equalsIgnoreCase(name.strip())) {
+                        return level;
+                    }
+                }
+            }
+            return INFO;
+        }
+    }
 
     /** Fields of the record being processed, set per record by the function. */
     public record Fields(String requestId, String messageId, String jobId, Integer attempt) {
@@ -33,6 +59,7 @@ public final class FunctionLog {
     private static final ThreadLocal<Fields> FIELDS = ThreadLocal.withInitial(() -> Fields.NONE);
     private static volatile PrintStream out = System.out;
     private static volatile Clock clock = Clock.systemUTC();
+    private static volatile Level threshold = Level.named(System.getenv("AWS_LAMBDA_LOG_LEVEL"));
 
     private final String logger;
 
@@ -49,6 +76,11 @@ public final class FunctionLog {
         out = stream;
     }
 
+    /** Sets the lowest level written (tests; the function reads {@code AWS_LAMBDA_LOG_LEVEL}). */
+    static void threshold(Level level) {
+        threshold = level;
+    }
+
     static void set(Fields fields) {
         FIELDS.set(fields);
     }
@@ -62,38 +94,41 @@ public final class FunctionLog {
     }
 
     public void debug(String message) {
-        write("DEBUG", message, null, null);
+        write(Level.DEBUG, message, null, null);
     }
 
     public void info(String message) {
-        write("INFO", message, null, null);
+        write(Level.INFO, message, null, null);
     }
 
     public void info(String message, Map<String, ?> extra) {
-        write("INFO", message, extra, null);
+        write(Level.INFO, message, extra, null);
     }
 
     public void warn(String message) {
-        write("WARN", message, null, null);
+        write(Level.WARN, message, null, null);
     }
 
     public void warn(String message, Throwable error) {
-        write("WARN", message, null, error);
+        write(Level.WARN, message, null, error);
     }
 
     public void error(String message) {
-        write("ERROR", message, null, null);
+        write(Level.ERROR, message, null, null);
     }
 
     public void error(String message, Throwable error) {
-        write("ERROR", message, null, error);
+        write(Level.ERROR, message, null, error);
     }
 
-    private void write(String level, String message, Map<String, ?> extra, Throwable error) {
+    private void write(Level level, String message, Map<String, ?> extra, Throwable error) {
+        if (level.compareTo(threshold) < 0) {
+            return;
+        }
         Fields fields = FIELDS.get();
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("timestamp", clock.instant().toString());
-        line.put("level", level);
+        line.put("level", level.name());
         line.put("logger", logger);
         line.put("message", message);
         putIfSet(line, "jobId", fields.jobId());
