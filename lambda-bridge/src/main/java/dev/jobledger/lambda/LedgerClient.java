@@ -449,6 +449,8 @@ public final class LedgerClient {
         try {
             connection.setConnectTimeout(connectTimeoutMillis);
             connection.setReadTimeout(requestTimeoutMillis);
+            // A redirect is the ledger's answer (a refusal), as before, not a POST sent elsewhere.
+            connection.setInstanceFollowRedirects(false);
             connection.setRequestMethod("POST");
             connection.setDoOutput(true);
             connection.setFixedLengthStreamingMode(body.length);

@@ -707,6 +707,10 @@ final class FakeLedger implements AutoCloseable {
         byte[] bytes = json.writeValueAsBytes(answer);
         exchange.getResponseHeaders()
                 .add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
+        if (status == 401) {
+            // As Spring Security's resource server answers: a client may handle the challenge on its own.
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        }
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
     }
