@@ -15,6 +15,9 @@ import dev.jobledger.messages.LogEntry;
 import dev.jobledger.messages.LogLevel;
 import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.StartAnswer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The bridge's HTTP against the loopback ledger fake: bounded retries on 5xx and network errors, none on 4xx. */
 class LedgerClientTest {
@@ -95,6 +99,31 @@ class LedgerClientTest {
         assertThatThrownBy(() -> toNowhere.startAttempt(UUID.randomUUID(), 1, "ticket", DELIVERY))
                 .isInstanceOf(LedgerException.Unavailable.class)
                 .hasMessageContaining("after 4 tries");
+    }
+
+    @Test
+    @Timeout(60)
+    void aLedgerThatTakesTheRequestButNeverAnswersIsGivenUpAfterTheBoundedTriesEachEndedByTheRequestTimeout()
+            throws Exception {
+        // The kernel accepts connections into the backlog; nothing ever reads or answers them.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            LedgerClient client = new LedgerClient(
+                    BridgeConfig.builder()
+                            .apiBaseUrl(URI.create("http://127.0.0.1:" + silent.getLocalPort()))
+                            .bridgeToken(FakeLedger.TOKEN)
+                            .s3Bucket("bucket")
+                            .maxTries(2)
+                            .backoffBase(Duration.ofMillis(5))
+                            .backoffMax(Duration.ofMillis(10))
+                            .requestTimeout(Duration.ofMillis(300))
+                            .build(),
+                    TokenSource.fixed(FakeLedger.TOKEN));
+
+            assertThatThrownBy(() -> client.startAttempt(UUID.randomUUID(), 1, "ticket", DELIVERY))
+                    .isInstanceOf(LedgerException.Unavailable.class)
+                    .hasMessageContaining("after 2 tries")
+                    .hasCauseInstanceOf(SocketTimeoutException.class);
+        }
     }
 
     @Test
