@@ -53,6 +53,10 @@ class LedgerClientTest {
     }
 
     private static BridgeConfig config(URI base) {
+        return settings(base).build();
+    }
+
+    private static BridgeConfig.Builder settings(URI base) {
         return BridgeConfig.builder()
                 .apiBaseUrl(base)
                 .bridgeToken(FakeLedger.TOKEN)
@@ -60,8 +64,7 @@ class LedgerClientTest {
                 .maxTries(4)
                 .backoffBase(Duration.ofMillis(5))
                 .backoffMax(Duration.ofMillis(40))
-                .requestTimeout(Duration.ofSeconds(5))
-                .build();
+                .requestTimeout(Duration.ofSeconds(5));
     }
 
     @Test
@@ -108,13 +111,8 @@ class LedgerClientTest {
         // The kernel accepts connections into the backlog; nothing ever reads or answers them.
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             LedgerClient client = new LedgerClient(
-                    BridgeConfig.builder()
-                            .apiBaseUrl(URI.create("http://127.0.0.1:" + silent.getLocalPort()))
-                            .bridgeToken(FakeLedger.TOKEN)
-                            .s3Bucket("bucket")
+                    settings(URI.create("http://127.0.0.1:" + silent.getLocalPort()))
                             .maxTries(2)
-                            .backoffBase(Duration.ofMillis(5))
-                            .backoffMax(Duration.ofMillis(10))
                             .requestTimeout(Duration.ofMillis(300))
                             .build(),
                     TokenSource.fixed(FakeLedger.TOKEN));

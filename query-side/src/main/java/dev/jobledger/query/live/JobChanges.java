@@ -84,8 +84,8 @@ class JobChanges implements SmartLifecycle {
                 throw new TooManyStreams(
                         "This instance holds its most live streams (" + properties.maxStreams() + "); try again later");
             }
-            AtomicInteger mine = perUser.computeIfAbsent(viewer.userId(), user -> new AtomicInteger());
-            if (mine.get() >= properties.maxStreamsPerUser()) {
+            AtomicInteger mine = perUser.get(viewer.userId());
+            if (mine != null && mine.get() >= properties.maxStreamsPerUser()) {
                 throw new TooManyStreams("At most " + properties.maxStreamsPerUser()
                         + " live streams per user are open at once; close one first");
             }
@@ -104,7 +104,9 @@ class JobChanges implements SmartLifecycle {
             } catch (IOException e) {
                 return emitter; // never registered: nothing to close
             }
-            mine.incrementAndGet();
+            // Counted only once registered: a stream whose first event could not be sent leaves no count behind.
+            perUser.computeIfAbsent(viewer.userId(), user -> new AtomicInteger())
+                    .incrementAndGet();
             streams.put(emitter, stream);
             emitter.onCompletion(() -> close(stream));
             emitter.onTimeout(() -> close(stream));
