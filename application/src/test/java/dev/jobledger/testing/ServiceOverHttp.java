@@ -2,6 +2,7 @@ package dev.jobledger.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.jobledger.command.ticket.AttemptTickets;
 import dev.jobledger.messages.Delivery;
 import java.time.Duration;
@@ -99,6 +100,19 @@ public abstract class ServiceOverHttp {
         return await().atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> api.get("/api/jobs/" + jobId, token), condition);
+    }
+
+    /**
+     * Polls the job's log (with the query, e.g. {@code "?level=ERROR"}, or {@code ""}) until it holds {@code count}
+     * lines, and answers that page; the log projection is eventually consistent too.
+     */
+    protected JsonNode awaitLogs(String token, String jobId, String query, int count) {
+        return await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> api.get("/api/jobs/" + jobId + "/logs" + query, token)
+                                .body(),
+                        body -> body.path("total").asInt() == count);
     }
 
     /** The types of the job's events, oldest first, as its history endpoint lists them. */

@@ -12,7 +12,7 @@ import java.util.UUID;
  * @param attempt the finishing attempt, or {@code null} for the current one
  * @param result the handler's result, a JSON object, or {@code null}
  * @param actor the bridge
- * @param finalLogs the attempt's last log lines, recorded before the completion in the same step, or empty
+ * @param finalLogs the attempt's last log lines, recorded on the completion event itself, or empty
  * @param finalProgress the attempt's final progress, recorded on the completion, or {@code null}
  */
 public record CompleteJob(

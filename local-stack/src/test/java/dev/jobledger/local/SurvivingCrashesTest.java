@@ -549,14 +549,18 @@ class SurvivingCrashesTest {
         long nextPosition = 1;
         List<JsonNode> lastAttemptLines = new ArrayList<>();
         for (JsonNode event : events) {
-            if (event.path("type").asText().equals("JobLogsAppended")) {
-                JsonNode facts = event.path("facts");
-                assertThat(facts.path("firstSequence").asLong())
+            JsonNode facts = event.path("facts");
+            // A completion carries the lines its worker still held; they take their places like a batch's.
+            boolean completion = event.path("type").asText().equals("JobCompleted");
+            JsonNode lines = completion ? facts.path("logs") : facts.path("entries");
+            if (event.path("type").asText().equals("JobLogsAppended") || (completion && !lines.isEmpty())) {
+                assertThat(facts.path(completion ? "firstLogSequence" : "firstSequence")
+                                .asLong())
                         .as("%s: log batch %s", about, facts)
                         .isEqualTo(nextPosition);
-                nextPosition += facts.path("entries").size();
+                nextPosition += lines.size();
                 if (facts.path("attempt").asInt() == completedAttempt) {
-                    facts.path("entries").forEach(lastAttemptLines::add);
+                    lines.forEach(lastAttemptLines::add);
                 }
             }
         }

@@ -236,16 +236,6 @@ class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
         assertThat(noAttempt.body().path("detail").asText()).contains("attempt");
     }
 
-    private JsonNode awaitLogs(String token, String jobId, String query, int count) {
-        return org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(20))
-                .pollInterval(java.time.Duration.ofMillis(50))
-                .until(
-                        () -> api.get("/api/jobs/" + jobId + "/logs" + query, token)
-                                .body(),
-                        body -> body.path("total").asInt() == count);
-    }
-
     private static List<String> messages(JsonNode page) {
         List<String> messages = new ArrayList<>();
         page.path("items").forEach(item -> messages.add(item.path("message").asText()));

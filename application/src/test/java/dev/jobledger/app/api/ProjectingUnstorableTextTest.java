@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jobledger.messages.Actor;
+import dev.jobledger.messages.JobCompleted;
 import dev.jobledger.messages.JobLogsAppended;
 import dev.jobledger.messages.JobStarted;
 import dev.jobledger.messages.JobSubmitted;
@@ -57,13 +58,26 @@ class ProjectingUnstorableTextTest extends LedgerIntegrationTest {
                                 1,
                                 1,
                                 List.of(new LogEntry(LogLevel.INFO, "a\u0000line", null, Map.of("v", "\u0000"))),
-                                actor)));
+                                actor)),
+                event(
+                        jobId,
+                        3,
+                        new JobCompleted(
+                                jobId,
+                                1,
+                                Map.of("last", "\u0000"),
+                                actor,
+                                null,
+                                2,
+                                List.of(new LogEntry(LogLevel.ERROR, "the\u0000end", 2L, Map.of("w", "\u0000"))))));
 
-        JsonNode job = awaitJob(token, jobId.toString(), status("RUNNING")).body();
+        JsonNode job = awaitJob(token, jobId.toString(), status("COMPLETED")).body();
         assertThat(job.path("payload").path("note").asText()).isEqualTo("nul\uFFFDbyte");
         assertThat(job.path("payload").path("key\uFFFD").get(0).asText()).isEqualTo("\uFFFDlone");
-        JsonNode logs = api.get("/api/jobs/" + jobId + "/logs", token).body();
+        assertThat(job.path("result").path("last").asText()).isEqualTo("\uFFFD");
+        JsonNode logs = awaitLogs(token, jobId.toString(), "", 2);
         assertThat(logs.path("items").get(0).path("message").asText()).isEqualTo("a\uFFFDline");
+        assertThat(logs.path("items").get(1).path("message").asText()).isEqualTo("the\uFFFDend");
 
         String later = submit(token, Map.of("jobType", "example"));
         awaitJob(token, later, status("PENDING"));

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The {@code job} projection on the real table: events fed in as a tracking processor feeds them, including again and
@@ -43,6 +44,9 @@ class JobProjectionTest extends LedgerIntegrationTest {
 
     @Autowired
     private JobRows rows;
+
+    @Autowired
+    private JdbcTemplate jdbc;
 
     private final UUID job = UUID.randomUUID();
 
@@ -113,6 +117,55 @@ class JobProjectionTest extends LedgerIntegrationTest {
                 null);
 
         assertThat(row().progress()).isEqualTo(new Progress(5, 5L, 1));
+    }
+
+    @Test
+    void theLastLinesACompletionCarriesCountInTheJobsLog() {
+        submitted();
+        projection.on(new JobStarted(job, 1, new Delivery("m-1", "r-1"), BRIDGE), 1, T0.plusSeconds(1), null);
+        projection.on(
+                new JobLogsAppended(job, 1, 1, List.of(new LogEntry(LogLevel.INFO, "read", null, null)), BRIDGE),
+                2,
+                T0.plusSeconds(2),
+                null);
+        assertThat(logCount()).isEqualTo(1);
+
+        projection.on(
+                new JobCompleted(
+                        job,
+                        1,
+                        Map.of("rows", 2),
+                        BRIDGE,
+                        null,
+                        2,
+                        List.of(
+                                new LogEntry(LogLevel.INFO, "row 1", 1L, null),
+                                new LogEntry(LogLevel.ERROR, "row 2", 2L, null))),
+                3,
+                T0.plusSeconds(3),
+                null);
+
+        assertThat(logCount()).isEqualTo(3);
+        assertThat(row().status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    @Test
+    void aCompletionWithoutLinesLeavesTheLogCountAsItWas() {
+        submitted();
+        projection.on(new JobStarted(job, 1, new Delivery("m-1", "r-1"), BRIDGE), 1, T0.plusSeconds(1), null);
+        projection.on(
+                new JobLogsAppended(job, 1, 1, List.of(new LogEntry(LogLevel.INFO, "read", null, null)), BRIDGE),
+                2,
+                T0.plusSeconds(2),
+                null);
+
+        projection.on(new JobCompleted(job, 1, Map.of(), BRIDGE), 3, T0.plusSeconds(3), null);
+
+        assertThat(logCount()).isEqualTo(1);
+    }
+
+    private long logCount() {
+        return jdbc.queryForObject("SELECT log_count FROM job WHERE id = ?", Long.class, job);
     }
 
     @Test

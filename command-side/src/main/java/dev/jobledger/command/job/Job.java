@@ -257,10 +257,17 @@ class Job {
             return view();
         }
         requireRunning(command.attempt(), COMPLETED);
-        appendFinalLogs(command.finalLogs(), command.actor());
+        List<LogEntry> finalLogs = command.finalLogs();
         changeStatus(
                 COMPLETED,
-                new JobCompleted(jobId, attempt, command.result(), command.actor(), command.finalProgress()));
+                new JobCompleted(
+                        jobId,
+                        attempt,
+                        command.result(),
+                        command.actor(),
+                        command.finalProgress(),
+                        finalLogs.isEmpty() ? 0 : logCount + 1,
+                        finalLogs));
         return view();
     }
 
@@ -286,7 +293,11 @@ class Job {
         return view();
     }
 
-    /** The lines a worker still held when its attempt ended ride on the end, in the same unit of work. */
+    /**
+     * The lines a worker still held when its attempt failed come just before the failure, in the same unit of work. A
+     * completion carries its own ({@link JobCompleted#logs()}): completions are the common end, where an event fewer
+     * per job counts.
+     */
     private void appendFinalLogs(List<LogEntry> entries, Actor actor) {
         if (!entries.isEmpty()) {
             apply(new JobLogsAppended(jobId, attempt, logCount + 1, entries, actor));
@@ -462,6 +473,9 @@ class Job {
     void on(JobCompleted event, @Timestamp Instant at) {
         status = COMPLETED;
         result = event.result();
+        if (!event.logs().isEmpty()) {
+            logCount = event.firstLogSequence() + event.logs().size() - 1;
+        }
         if (event.progress() != null) {
             progress = event.progress();
         }

@@ -297,14 +297,12 @@ class JobTest {
     }
 
     @Test
-    void theLastLinesAndFinalProgressRideOnTheCompletionInOneStep() {
+    void theLastLinesAndFinalProgressRideOnTheCompletionEventItself() {
         Progress done = new Progress(2, 2L, 0);
         fixture.given(aJob().submitted().started().list())
                 .andGiven(new JobLogsAppended(JOB, 1, 1, TWO_LINES, BRIDGE))
                 .when(new CompleteJob(JOB, 1, Map.of("imported", 2), BRIDGE, TWO_LINES, done))
-                .expectEvents(
-                        new JobLogsAppended(JOB, 1, 3, TWO_LINES, BRIDGE),
-                        new JobCompleted(JOB, 1, Map.of("imported", 2), BRIDGE, done))
+                .expectEvents(new JobCompleted(JOB, 1, Map.of("imported", 2), BRIDGE, done, 3, TWO_LINES))
                 .expectResultMessagePayloadMatching(
                         matches((JobView job) -> job.status() == JobStatus.COMPLETED && done.equals(job.progress())));
     }
@@ -323,8 +321,7 @@ class JobTest {
     @Test
     void aRepeatedCompletionWithItsLastLinesRecordsTheLinesOnlyOnce() {
         fixture.given(aJob().submitted().started().list())
-                .andGiven(new JobLogsAppended(JOB, 1, 1, TWO_LINES, BRIDGE))
-                .andGiven(new JobCompleted(JOB, 1, Map.of(), BRIDGE))
+                .andGiven(new JobCompleted(JOB, 1, Map.of(), BRIDGE, null, 1, TWO_LINES))
                 .when(new CompleteJob(JOB, 1, Map.of(), BRIDGE, TWO_LINES, null))
                 .expectNoEvents();
     }

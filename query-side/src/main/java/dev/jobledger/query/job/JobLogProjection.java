@@ -2,6 +2,7 @@ package dev.jobledger.query.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.messages.JobCompleted;
 import dev.jobledger.messages.JobLogsAppended;
 import dev.jobledger.messages.LogEntry;
 import java.sql.PreparedStatement;
@@ -10,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.IntStream;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -21,9 +23,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Projects log batches into the {@code job_log} table. A batch is inserted with one JDBC batch rather than entity by
- * entity, because a large import writes hundreds of thousands of lines. The key (job, position in the log) keeps the
- * written order and makes a redelivered batch insert nothing.
+ * Projects log batches, and the last lines a completion carries, into the {@code job_log} table. A batch is inserted
+ * with one JDBC batch rather than entity by entity, because a large import writes hundreds of thousands of lines. The
+ * key (job, position in the log) keeps the written order and makes a redelivered batch insert nothing.
  */
 @Component
 @ProcessingGroup(JobLogProjection.PROCESSING_GROUP)
@@ -47,8 +49,8 @@ class JobLogProjection {
         this.json = json;
     }
 
-    /** One line to insert. */
-    private record Line(JobLogsAppended event, int index, Timestamp createdAt) {}
+    /** One line to insert, at its position in the job's log. */
+    private record Line(UUID jobId, int attempt, long sequence, LogEntry entry, Timestamp createdAt) {}
 
     /**
      * Lines of every event in the processor's batch are inserted together, with one JDBC batch when the batch
@@ -56,9 +58,22 @@ class JobLogProjection {
      */
     @EventHandler
     void on(JobLogsAppended event, @org.axonframework.eventhandling.Timestamp Instant at) {
+        append(event.jobId(), event.attempt(), event.firstSequence(), event.entries(), at);
+    }
+
+    /** The lines a worker still held when the attempt completed ride on the completion. */
+    @EventHandler
+    void on(JobCompleted event, @org.axonframework.eventhandling.Timestamp Instant at) {
+        append(event.jobId(), event.attempt(), event.firstLogSequence(), event.logs(), at);
+    }
+
+    private void append(UUID jobId, int attempt, long firstSequence, List<LogEntry> entries, Instant at) {
+        if (entries.isEmpty()) {
+            return;
+        }
         Timestamp createdAt = Timestamp.from(at);
-        List<Line> lines = IntStream.range(0, event.entries().size())
-                .mapToObj(index -> new Line(event, index, createdAt))
+        List<Line> lines = IntStream.range(0, entries.size())
+                .mapToObj(index -> new Line(jobId, attempt, firstSequence + index, entries.get(index), createdAt))
                 .toList();
         if (CurrentUnitOfWork.isStarted()) {
             pendingInThisBatch().addAll(lines);
@@ -84,11 +99,10 @@ class JobLogProjection {
             @Override
             public void setValues(PreparedStatement statement, int index) throws SQLException {
                 Line line = lines.get(index);
-                JobLogsAppended event = line.event();
-                LogEntry entry = event.entries().get(line.index());
-                statement.setObject(1, event.jobId());
-                statement.setLong(2, event.firstSequence() + line.index());
-                statement.setInt(3, event.attempt());
+                LogEntry entry = line.entry();
+                statement.setObject(1, line.jobId());
+                statement.setLong(2, line.sequence());
+                statement.setInt(3, line.attempt());
                 statement.setString(4, entry.level().name());
                 statement.setString(5, Storable.text(entry.message()));
                 statement.setObject(6, entry.rowNumber());

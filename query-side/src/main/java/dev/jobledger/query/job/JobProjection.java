@@ -120,6 +120,9 @@ class JobProjection {
             if (event.progress() != null) {
                 row.progressed(event.progress());
             }
+            if (!event.logs().isEmpty()) {
+                row.logged(event.firstLogSequence() + event.logs().size() - 1);
+            }
             row.completed(event.result(), at);
         });
     }
