@@ -87,7 +87,7 @@ class ExposingMetricsTest extends LedgerIntegrationTest {
                     assertThat(scrape).contains("jobledger_dispatch_outbox_due{");
                     assertThat(scrape).contains("jobledger_dispatch_outbox_waiting{");
                     assertThat(scrape).contains("jobledger_dispatch_outbox_oldest_due_age_seconds{");
-                    for (String processor : List.of("job-view", "job-log-view", "sqs-dispatch", "job-metrics")) {
+                    for (String processor : List.of("job-view", "job-log-view", "sqs-dispatch")) {
                         assertThat(scrape)
                                 .as(processor)
                                 .containsPattern(

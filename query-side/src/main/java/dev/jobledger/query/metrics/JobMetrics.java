@@ -16,12 +16,11 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.axonframework.config.ProcessingGroup;
-import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,18 +30,19 @@ import org.springframework.stereotype.Component;
 /**
  * Counts the jobs' transitions per job type and times their attempts and queue waits, as their events are stored.
  *
- * <p>A subscribing processor (see {@link JobMetricsConfiguration}): it sees the events of the commands this instance
- * handles, in the command's thread, and moves the meters only once they are committed, so a command that rolls back
- * moves none. A tracking processor did this before at the cost of a second read and deserialisation of every event
- * and a token commit per batch (some 4 % of the service's CPU under load, docs/benchmarks.md), for work of a few
- * microseconds per event. It never replays, so neither a deployment nor a rebuild counts history again. Durations
- * come from the events' own timestamps. Each instance counts the events it stored; sum over instances.
+ * <p>Subscribed to the event bus (see {@link JobMetricsConfiguration}): it is handed the events of each command this
+ * instance handles as the command's unit of work prepares to commit, in the command's thread, and moves the meters
+ * only once they are committed, so a command that rolls back moves none. It never replays, so neither a deployment
+ * nor a rebuild counts history again. Durations come from the events' own timestamps. Each instance counts the
+ * events it stored; sum over instances.
+ *
+ * <p>Why not an event processor: a tracking one read and deserialised every event a second time and committed a token
+ * per batch (some 4 % of the service's CPU under load), and even a subscribing one spent some 3 % in Axon's
+ * per-message machinery (a unit of work, interceptors and monitors per event) for work of a few microseconds
+ * (docs/benchmarks.md, thirteenth and sixteenth rounds).
  */
 @Component
-@ProcessingGroup(JobMetrics.PROCESSING_GROUP)
 class JobMetrics {
-
-    static final String PROCESSING_GROUP = "job-metrics";
 
     private static final Logger log = LoggerFactory.getLogger(JobMetrics.class);
 
@@ -75,21 +75,17 @@ class JobMetrics {
         this.jdbc = jdbc;
     }
 
-    @EventHandler
-    void on(JobSubmitted event, @Timestamp Instant at) {
-        afterCommit(() -> {
-            Tracked job = new Tracked(event.jobType());
-            job.dueAt = at;
-            synchronized (this) {
-                jobs.put(event.jobId(), job);
-                count("submitted", job);
-            }
-        });
+    private void on(JobSubmitted event, Instant at) {
+        Tracked job = new Tracked(event.jobType());
+        job.dueAt = at;
+        synchronized (this) {
+            jobs.put(event.jobId(), job);
+            count("submitted", job);
+        }
     }
 
-    @EventHandler
-    void on(JobStarted event, @Timestamp Instant at) {
-        afterCommit(event.jobId(), job -> {
+    private void on(JobStarted event, Instant at) {
+        withJob(event.jobId(), job -> {
             count("started", job);
             // Only an attempt that was due at once has a queue wait; one after a retry backoff would time the backoff.
             if (job.dueAt != null) {
@@ -104,33 +100,29 @@ class JobMetrics {
         });
     }
 
-    @EventHandler
-    void on(JobCompleted event, @Timestamp Instant at) {
-        afterCommit(event.jobId(), job -> {
+    private void on(JobCompleted event, Instant at) {
+        withJob(event.jobId(), job -> {
             count("completed", job);
             attemptEnded(job, "completed", at);
         });
     }
 
-    @EventHandler
-    void on(JobAttemptFailed event, @Timestamp Instant at) {
-        afterCommit(event.jobId(), job -> {
+    private void on(JobAttemptFailed event, Instant at) {
+        withJob(event.jobId(), job -> {
             count("attempt.failed", job);
             attemptEnded(job, "retrying", at);
         });
     }
 
-    @EventHandler
-    void on(JobFailed event, @Timestamp Instant at) {
-        afterCommit(event.jobId(), job -> {
+    private void on(JobFailed event, Instant at) {
+        withJob(event.jobId(), job -> {
             count("failed", job);
             attemptEnded(job, "failed", at);
         });
     }
 
-    @EventHandler
-    void on(JobCancelled event, @Timestamp Instant at) {
-        afterCommit(event.jobId(), job -> {
+    private void on(JobCancelled event, Instant at) {
+        withJob(event.jobId(), job -> {
             count("cancelled", job);
             if (event.previousStatus() == JobStatus.RUNNING) {
                 attemptEnded(job, "cancelled", at);
@@ -139,63 +131,86 @@ class JobMetrics {
         });
     }
 
-    @EventHandler
-    void on(JobDeadLettered event, @Timestamp Instant at) {
-        afterCommit(event.jobId(), job -> {
+    private void on(JobDeadLettered event, Instant at) {
+        withJob(event.jobId(), job -> {
             count("dead.lettered", job);
             job.dueAt = null;
             job.startedAt = null;
         });
     }
 
-    @EventHandler
-    void on(JobRetried event, @Timestamp Instant at) {
-        afterCommit(event.jobId(), job -> job.dueAt = at);
+    private void on(JobRetried event, Instant at) {
+        withJob(event.jobId(), job -> job.dueAt = at);
     }
 
-    @EventHandler
-    void on(JobRedriven event, @Timestamp Instant at) {
-        afterCommit(event.jobId(), job -> job.dueAt = at);
+    private void on(JobRedriven event, Instant at) {
+        withJob(event.jobId(), job -> job.dueAt = at);
     }
 
     /**
-     * Runs once the command's unit of work has committed the event (at once outside one). A meter never fails a
-     * command that is already stored.
+     * The events a unit of work is about to commit, in their order: their meters move, in that order, once it has
+     * committed (at once outside one). A meter never fails a command: whatever goes wrong is logged and skipped.
      */
-    private void afterCommit(Runnable meters) {
-        Runnable guarded = () -> {
+    void stored(List<? extends EventMessage<?>> events) {
+        // The bus may hand over its own queue, which grows if more events are published while it commits (those come
+        // in a call of their own): what this call saw is copied.
+        List<EventMessage<?>> these = List.copyOf(events);
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().afterCommit(committed -> move(these));
+        } else {
+            move(these);
+        }
+    }
+
+    private void move(List<EventMessage<?>> events) {
+        for (EventMessage<?> event : events) {
             try {
-                meters.run();
+                moveFor(event.getPayload(), event.getTimestamp());
             } catch (RuntimeException e) {
                 log.warn("A job meter could not be moved", e);
             }
-        };
-        if (CurrentUnitOfWork.isStarted()) {
-            CurrentUnitOfWork.get().afterCommit(unitOfWork -> guarded.run());
-        } else {
-            guarded.run();
+        }
+    }
+
+    private void moveFor(Object payload, Instant at) {
+        if (payload instanceof JobSubmitted submitted) {
+            on(submitted, at);
+        } else if (payload instanceof JobStarted started) {
+            on(started, at);
+        } else if (payload instanceof JobCompleted completed) {
+            on(completed, at);
+        } else if (payload instanceof JobAttemptFailed attemptFailed) {
+            on(attemptFailed, at);
+        } else if (payload instanceof JobFailed failed) {
+            on(failed, at);
+        } else if (payload instanceof JobCancelled cancelled) {
+            on(cancelled, at);
+        } else if (payload instanceof JobDeadLettered deadLettered) {
+            on(deadLettered, at);
+        } else if (payload instanceof JobRetried retried) {
+            on(retried, at);
+        } else if (payload instanceof JobRedriven redriven) {
+            on(redriven, at);
         }
     }
 
     /**
-     * Moves a job's meters after the commit, one event at a time across the request threads. A job submitted before
-     * this instance started, through another instance, or evicted since has its type read from the read model first,
-     * outside the lock, so that one request's query does not hold up the others' meters.
+     * Moves a job's meters, one event at a time across the request threads. A job submitted before this instance
+     * started, through another instance, or evicted since has its type read from the read model first, outside the
+     * lock, so that one request's query does not hold up the others' meters.
      */
-    private void afterCommit(UUID jobId, Consumer<Tracked> meters) {
-        afterCommit(() -> {
-            synchronized (this) {
-                Tracked job = jobs.get(jobId);
-                if (job != null) {
-                    meters.accept(job);
-                    return;
-                }
+    private void withJob(UUID jobId, Consumer<Tracked> meters) {
+        synchronized (this) {
+            Tracked job = jobs.get(jobId);
+            if (job != null) {
+                meters.accept(job);
+                return;
             }
-            Tracked read = new Tracked(typeInReadModel(jobId));
-            synchronized (this) {
-                meters.accept(jobs.computeIfAbsent(jobId, id -> read));
-            }
-        });
+        }
+        Tracked read = new Tracked(typeInReadModel(jobId));
+        synchronized (this) {
+            meters.accept(jobs.computeIfAbsent(jobId, id -> read));
+        }
     }
 
     private void attemptEnded(Tracked job, String outcome, Instant at) {

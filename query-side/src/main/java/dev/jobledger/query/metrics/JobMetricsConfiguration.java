@@ -1,6 +1,6 @@
 package dev.jobledger.query.metrics;
 
-import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.EventBus;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,11 +8,11 @@ import org.springframework.context.annotation.Configuration;
 class JobMetricsConfiguration {
 
     /**
-     * The meters count what this instance stores from now on, in the storing command's thread: a subscribing processor
-     * has no token, so it neither reads the stored history on a first start nor replays it on a rebuild.
+     * The meters count what this instance stores from now on, in the storing command's thread: a subscriber of the
+     * bus has no token, so it neither reads the stored history on a first start nor replays it on a rebuild.
      */
     @Autowired
-    void metricsFollowTheCommands(EventProcessingConfigurer processing) {
-        processing.registerSubscribingEventProcessor(JobMetrics.PROCESSING_GROUP);
+    void metricsFollowTheCommands(EventBus events, JobMetrics metrics) {
+        events.subscribe(metrics::stored);
     }
 }

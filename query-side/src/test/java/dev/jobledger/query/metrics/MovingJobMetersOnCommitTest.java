@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.JobLogsAppended;
 import dev.jobledger.messages.JobStarted;
 import dev.jobledger.messages.JobSubmitted;
 import io.micrometer.core.instrument.Counter;
@@ -17,25 +18,38 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.axonframework.eventhandling.EventBus;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.SimpleEventBus;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
-/** The job meters follow what is stored: a command's events count once its unit of work commits, and only then. */
+/**
+ * The job meters follow what is stored: the events a command publishes on the bus count once its unit of work
+ * commits, in their order, and only then.
+ */
 class MovingJobMetersOnCommitTest {
 
     private static final Instant SUBMITTED = Instant.parse("2026-12-02T10:00:00Z");
+    private static final Actor WORKER = Actor.bridge("worker", "m-1", "r-1");
 
     private final MeterRegistry registry = new SimpleMeterRegistry();
     // No job is looked up in the read model here: each one is submitted first.
     private final JobMetrics metrics = new JobMetrics(registry, null);
+    private final EventBus bus = SimpleEventBus.builder().build();
+
+    MovingJobMetersOnCommitTest() {
+        bus.subscribe(metrics::stored);
+    }
 
     @Test
     void aSubmissionIsCountedOnlyOnceItsCommandCommits() {
         UnitOfWork<?> command = DefaultUnitOfWork.startAndGet(null);
-        metrics.on(submitted(UUID.randomUUID()), SUBMITTED);
+        bus.publish(at(SUBMITTED, submitted(UUID.randomUUID())));
 
         assertThat(submittedCount()).isZero();
         command.commit();
@@ -45,17 +59,42 @@ class MovingJobMetersOnCommitTest {
     @Test
     void aCommandThatRollsBackMovesNoMeter() {
         UnitOfWork<?> command = DefaultUnitOfWork.startAndGet(null);
-        metrics.on(submitted(UUID.randomUUID()), SUBMITTED);
+        bus.publish(at(SUBMITTED, submitted(UUID.randomUUID())));
         command.rollback(new IllegalStateException("refused after its events were applied"));
 
         assertThat(submittedCount()).isZero();
     }
 
     @Test
+    void theEventsOfOneCommitMoveTheMetersInTheirOrder() {
+        UUID job = UUID.randomUUID();
+
+        UnitOfWork<?> command = DefaultUnitOfWork.startAndGet(null);
+        bus.publish(
+                at(SUBMITTED, submitted(job)),
+                at(SUBMITTED.plusSeconds(1), new JobStarted(job, 1, null, WORKER)),
+                at(SUBMITTED.plusSeconds(2), new JobLogsAppended(job, 1, 1, List.of(), WORKER)),
+                at(SUBMITTED.plusSeconds(5), new JobCompleted(job, 1, Map.of(), WORKER)));
+        command.commit();
+
+        assertThat(submittedCount()).isEqualTo(1);
+        assertThat(registry.get("jobledger.jobs.completed")
+                        .tag("job_type", "csv-import")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        Timer attempt = registry.get("jobledger.jobs.attempt.duration")
+                .tag("outcome", "completed")
+                .timer();
+        assertThat(attempt.count()).isEqualTo(1);
+        assertThat(attempt.totalTime(TimeUnit.SECONDS)).isEqualTo(4);
+    }
+
+    @Test
     void theQueueWaitRunsFromTheSubmissionToTheAttemptsStart() {
         UUID job = UUID.randomUUID();
-        metrics.on(submitted(job), SUBMITTED);
-        metrics.on(new JobStarted(job, 1, null, Actor.bridge("worker", "m-1", "r-1")), SUBMITTED.plusSeconds(3));
+        bus.publish(at(SUBMITTED, submitted(job)));
+        bus.publish(at(SUBMITTED.plusSeconds(3), new JobStarted(job, 1, null, WORKER)));
 
         assertThat(registry.get("jobledger.jobs.started").counter().count()).isEqualTo(1);
         Timer wait = registry.get("jobledger.jobs.queue.wait")
@@ -63,6 +102,20 @@ class MovingJobMetersOnCommitTest {
                 .timer();
         assertThat(wait.count()).isEqualTo(1);
         assertThat(wait.totalTime(TimeUnit.SECONDS)).isEqualTo(3);
+    }
+
+    @Test
+    void aMeterThatCannotMoveFailsNeitherTheCommandNorTheOtherMeters() {
+        // A job this instance never saw, with no read model to ask: its meter cannot move.
+        UUID unknown = UUID.randomUUID();
+
+        UnitOfWork<?> command = DefaultUnitOfWork.startAndGet(null);
+        bus.publish(
+                at(SUBMITTED, new JobStarted(unknown, 1, null, WORKER)), at(SUBMITTED, submitted(UUID.randomUUID())));
+        command.commit();
+
+        assertThat(command.isRolledBack()).isFalse();
+        assertThat(submittedCount()).isEqualTo(1);
     }
 
     @Test
@@ -82,8 +135,9 @@ class MovingJobMetersOnCommitTest {
         instance.set(elsewhere);
         UUID job = UUID.randomUUID();
 
-        elsewhere.on(new JobStarted(job, 1, null, Actor.bridge("worker", "m-1", "r-1")), SUBMITTED);
-        elsewhere.on(new JobCompleted(job, 1, Map.of(), Actor.bridge("worker", "m-1", "r-2")), SUBMITTED);
+        elsewhere.stored(List.of(
+                at(SUBMITTED, new JobStarted(job, 1, null, WORKER)),
+                at(SUBMITTED, new JobCompleted(job, 1, Map.of(), Actor.bridge("worker", "m-1", "r-2")))));
 
         assertThat(registry.get("jobledger.jobs.completed")
                         .tag("job_type", "report")
@@ -96,6 +150,10 @@ class MovingJobMetersOnCommitTest {
     private double submittedCount() {
         Counter counter = registry.find("jobledger.jobs.submitted").counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    private static EventMessage<?> at(Instant timestamp, Object payload) {
+        return new GenericEventMessage<>(GenericEventMessage.asEventMessage(payload), () -> timestamp);
     }
 
     private static JobSubmitted submitted(UUID job) {
