@@ -63,6 +63,17 @@ class JobProjectionTest extends LedgerIntegrationTest {
         projection.on(submission(null), 0, T0, null);
     }
 
+    /** Submitted (0), started (1), one line logged (2). */
+    private void runningWithOneLine() {
+        submitted();
+        projection.on(new JobStarted(job, 1, new Delivery("m-1", "r-1"), BRIDGE), 1, T0.plusSeconds(1), null);
+        projection.on(
+                new JobLogsAppended(job, 1, 1, List.of(new LogEntry(LogLevel.INFO, "read", null, null)), BRIDGE),
+                2,
+                T0.plusSeconds(2),
+                null);
+    }
+
     @Test
     void aSubmittedJobIsAPendingRowOfItsOwnerWithWhatItWasSubmittedWith() {
         projection.on(
@@ -85,13 +96,7 @@ class JobProjectionTest extends LedgerIntegrationTest {
 
     @Test
     void aRunThatLogsReportsProgressAndCompletesEndsCompletedWithItsResult() {
-        submitted();
-        projection.on(new JobStarted(job, 1, new Delivery("m-1", "r-1"), BRIDGE), 1, T0.plusSeconds(1), null);
-        projection.on(
-                new JobLogsAppended(job, 1, 1, List.of(new LogEntry(LogLevel.INFO, "read", null, null)), BRIDGE),
-                2,
-                T0.plusSeconds(2),
-                null);
+        runningWithOneLine();
         projection.on(new JobProgressed(job, 1, new Progress(2, 2L, 0), BRIDGE), 3, T0.plusSeconds(3), null);
         projection.on(new JobCompleted(job, 1, Map.of("rows", 2), BRIDGE), 4, T0.plusSeconds(4), null);
 
@@ -121,13 +126,7 @@ class JobProjectionTest extends LedgerIntegrationTest {
 
     @Test
     void theLastLinesACompletionCarriesCountInTheJobsLog() {
-        submitted();
-        projection.on(new JobStarted(job, 1, new Delivery("m-1", "r-1"), BRIDGE), 1, T0.plusSeconds(1), null);
-        projection.on(
-                new JobLogsAppended(job, 1, 1, List.of(new LogEntry(LogLevel.INFO, "read", null, null)), BRIDGE),
-                2,
-                T0.plusSeconds(2),
-                null);
+        runningWithOneLine();
         assertThat(logCount()).isEqualTo(1);
 
         projection.on(
@@ -151,13 +150,7 @@ class JobProjectionTest extends LedgerIntegrationTest {
 
     @Test
     void aCompletionWithoutLinesLeavesTheLogCountAsItWas() {
-        submitted();
-        projection.on(new JobStarted(job, 1, new Delivery("m-1", "r-1"), BRIDGE), 1, T0.plusSeconds(1), null);
-        projection.on(
-                new JobLogsAppended(job, 1, 1, List.of(new LogEntry(LogLevel.INFO, "read", null, null)), BRIDGE),
-                2,
-                T0.plusSeconds(2),
-                null);
+        runningWithOneLine();
 
         projection.on(new JobCompleted(job, 1, Map.of(), BRIDGE), 3, T0.plusSeconds(3), null);
 
