@@ -12,8 +12,8 @@ import java.util.UUID;
  * @param reason what went wrong, for people
  * @param retryable whether another attempt may succeed
  * @param actor the bridge
- * @param finalLogs the attempt's last log lines, recorded before the failure in the same step, or empty
- * @param finalProgress the attempt's final progress, recorded before the failure, or {@code null}
+ * @param finalLogs the attempt's last log lines, recorded on the failure event itself, or empty
+ * @param finalProgress the attempt's final progress, recorded on the failure event, or {@code null}
  */
 public record FailJobAttempt(
         UUID jobId,

@@ -15,10 +15,9 @@ import java.util.UUID;
  *     on its own (and in events written before the batched worker protocol)
  * @param firstLogSequence the position of {@code logs}' first line in the job's whole log (1-based), as in
  *     {@link JobLogsAppended}; 0 when there are none
- * @param logs the lines the worker still held when the attempt ended, in written order. They ride on the completion
- *     rather than in a {@link JobLogsAppended} of their own: one stored event fewer per job, nothing lost from the
- *     history. Empty when there were none, and in events written before (whose final lines came as a
- *     {@link JobLogsAppended} just before)
+ * @param logs the lines the worker still held when the attempt ended, in written order (see {@link AttemptEnd}):
+ *     one stored event fewer per job, nothing lost from the history. Empty when there were none, and in events written
+ *     before (whose final lines came as a {@link JobLogsAppended} just before)
  */
 public record JobCompleted(
         UUID jobId,
@@ -28,7 +27,7 @@ public record JobCompleted(
         Progress progress,
         long firstLogSequence,
         List<LogEntry> logs)
-        implements JobEvent {
+        implements AttemptEnd {
 
     public JobCompleted {
         if (logs == null) {

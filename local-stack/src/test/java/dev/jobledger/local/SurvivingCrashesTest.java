@@ -59,6 +59,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 class SurvivingCrashesTest {
 
+    private static final Set<String> ATTEMPT_ENDS = Set.of("JobAttemptFailed", "JobFailed", "JobCompleted");
+
     private static final int ROUNDS = 5;
 
     /** Each round's kind, shuffled by the seed: three kill while clients submit, two once the queue has a backlog. */
@@ -539,7 +541,7 @@ class SurvivingCrashesTest {
         // Each attempt number started once, and ended once: the ones before the last by a failure (the crash's
         // abandoned attempts), the last by the completion.
         List<Integer> started = attemptsOf(events, Set.of("JobStarted"));
-        List<Integer> ended = attemptsOf(events, Set.of("JobAttemptFailed", "JobFailed", "JobCompleted"));
+        List<Integer> ended = attemptsOf(events, ATTEMPT_ENDS);
         assertThat(started).as("%s: attempts started", about).doesNotHaveDuplicates();
         assertThat(ended).as("%s: attempts ended", about).containsExactlyElementsOf(started);
         int completedAttempt = started.get(started.size() - 1);
@@ -550,11 +552,11 @@ class SurvivingCrashesTest {
         List<JsonNode> lastAttemptLines = new ArrayList<>();
         for (JsonNode event : events) {
             JsonNode facts = event.path("facts");
-            // A completion carries the lines its worker still held; they take their places like a batch's.
-            boolean completion = event.path("type").asText().equals("JobCompleted");
-            JsonNode lines = completion ? facts.path("logs") : facts.path("entries");
-            if (event.path("type").asText().equals("JobLogsAppended") || (completion && !lines.isEmpty())) {
-                assertThat(facts.path(completion ? "firstLogSequence" : "firstSequence")
+            // An attempt's end carries the lines its worker still held; they take their places like a batch's.
+            boolean end = ATTEMPT_ENDS.contains(event.path("type").asText());
+            JsonNode lines = end ? facts.path("logs") : facts.path("entries");
+            if (event.path("type").asText().equals("JobLogsAppended") || (end && !lines.isEmpty())) {
+                assertThat(facts.path(end ? "firstLogSequence" : "firstSequence")
                                 .asLong())
                         .as("%s: log batch %s", about, facts)
                         .isEqualTo(nextPosition);

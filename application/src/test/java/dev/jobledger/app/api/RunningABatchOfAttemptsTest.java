@@ -144,6 +144,9 @@ class RunningABatchOfAttemptsTest extends LedgerIntegrationTest {
                         .asText())
                 .isEqualTo("the file was locked");
         assertThat(awaitLogs(token, retried, 1)).containsExactly("locked");
+        assertThat(eventTypes(retried, token))
+                .containsSubsequence("JobStarted", "JobAttemptFailed")
+                .doesNotContain("JobLogsAppended");
     }
 
     @Test

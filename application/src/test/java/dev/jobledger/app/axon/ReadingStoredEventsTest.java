@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.JobFailed;
 import dev.jobledger.messages.LogEntry;
 import dev.jobledger.messages.LogLevel;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,23 @@ class ReadingStoredEventsTest {
         assertThat(completed.logs()).isEmpty();
         assertThat(completed.firstLogSequence()).isZero();
         assertThat(completed.result()).isEqualTo(Map.of("lines", 0));
+    }
+
+    @Test
+    void aFailureStoredBeforeItCarriedTheLastLinesReadsWithNone() {
+        String stored = """
+                {"jobId":"6f1c2f7e-3c1a-4f7e-9a43-0d6f3c3b1a11","attempt":2,"reason":"locked","retryable":true,
+                 "actor":{"kind":"BRIDGE","subject":"job-bridge"}}
+                """;
+
+        JobFailed failed = events.deserialize(new SimpleSerializedObject<>(
+                stored.getBytes(StandardCharsets.UTF_8),
+                byte[].class,
+                new SimpleSerializedType(JobFailed.class.getName(), null)));
+
+        assertThat(failed.logs()).isEmpty();
+        assertThat(failed.progress()).isNull();
+        assertThat(failed.reason()).isEqualTo("locked");
     }
 
     @Test

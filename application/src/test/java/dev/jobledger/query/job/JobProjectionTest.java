@@ -157,6 +157,29 @@ class JobProjectionTest extends LedgerIntegrationTest {
         assertThat(logCount()).isEqualTo(1);
     }
 
+    @Test
+    void aFailedAttemptsLastLinesAndProgressCountOnItsFailure() {
+        runningWithOneLine();
+
+        projection.on(
+                new JobAttemptFailed(
+                        job,
+                        1,
+                        "locked",
+                        2,
+                        BRIDGE,
+                        new Progress(1, 4L, 1),
+                        2,
+                        List.of(new LogEntry(LogLevel.ERROR, "row 1 is locked", 1L, null))),
+                3,
+                T0.plusSeconds(3),
+                null);
+
+        assertThat(logCount()).isEqualTo(2);
+        assertThat(row().status()).isEqualTo(JobStatus.RETRYING);
+        assertThat(row().progress()).isEqualTo(new Progress(1, 4L, 1));
+    }
+
     private long logCount() {
         return jdbc.queryForObject("SELECT log_count FROM job WHERE id = ?", Long.class, job);
     }

@@ -13,6 +13,7 @@ import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.ActorKind;
 import dev.jobledger.messages.AppendJobLogs;
 import dev.jobledger.messages.AttemptDecision;
+import dev.jobledger.messages.AttemptEnd;
 import dev.jobledger.messages.CancelJob;
 import dev.jobledger.messages.CompleteJob;
 import dev.jobledger.messages.FailJobAttempt;
@@ -266,7 +267,7 @@ class Job {
                         command.result(),
                         command.actor(),
                         command.finalProgress(),
-                        finalLogs.isEmpty() ? 0 : logCount + 1,
+                        firstSequenceOf(finalLogs),
                         finalLogs));
         return view();
     }
@@ -278,30 +279,39 @@ class Job {
         }
         boolean retry = command.retryable() && attemptsUsed < maxAttempts;
         requireRunning(command.attempt(), retry ? RETRYING : FAILED);
-        appendFinalLogs(command.finalLogs(), command.actor());
-        if (command.finalProgress() != null) {
-            apply(new JobProgressed(jobId, attempt, command.finalProgress(), command.actor()));
-        }
+        List<LogEntry> finalLogs = command.finalLogs();
+        long firstLogSequence = firstSequenceOf(finalLogs);
         if (retry) {
             changeStatus(
                     RETRYING,
                     new JobAttemptFailed(
-                            jobId, attempt, command.reason(), maxAttempts - attemptsUsed, command.actor()));
+                            jobId,
+                            attempt,
+                            command.reason(),
+                            maxAttempts - attemptsUsed,
+                            command.actor(),
+                            command.finalProgress(),
+                            firstLogSequence,
+                            finalLogs));
         } else {
-            changeStatus(FAILED, new JobFailed(jobId, attempt, command.reason(), command.retryable(), command.actor()));
+            changeStatus(
+                    FAILED,
+                    new JobFailed(
+                            jobId,
+                            attempt,
+                            command.reason(),
+                            command.retryable(),
+                            command.actor(),
+                            command.finalProgress(),
+                            firstLogSequence,
+                            finalLogs));
         }
         return view();
     }
 
-    /**
-     * The lines a worker still held when its attempt failed come just before the failure, in the same unit of work. A
-     * completion carries its own ({@link JobCompleted#logs()}): completions are the common end, where an event fewer
-     * per job counts.
-     */
-    private void appendFinalLogs(List<LogEntry> entries, Actor actor) {
-        if (!entries.isEmpty()) {
-            apply(new JobLogsAppended(jobId, attempt, logCount + 1, entries, actor));
-        }
+    /** Where the last lines an attempt's end carries start in the job's log (0: there are none). */
+    private long firstSequenceOf(List<LogEntry> lastLines) {
+        return lastLines.isEmpty() ? 0 : logCount + 1;
     }
 
     @CommandHandler
@@ -473,12 +483,7 @@ class Job {
     void on(JobCompleted event, @Timestamp Instant at) {
         status = COMPLETED;
         result = event.result();
-        if (!event.logs().isEmpty()) {
-            logCount = event.firstLogSequence() + event.logs().size() - 1;
-        }
-        if (event.progress() != null) {
-            progress = event.progress();
-        }
+        lastLinesAndProgress(event);
         finishedAt = at;
         updatedAt = at;
     }
@@ -487,6 +492,7 @@ class Job {
     void on(JobAttemptFailed event, @Timestamp Instant at) {
         status = RETRYING;
         errorReason = event.reason();
+        lastLinesAndProgress(event);
         updatedAt = at;
     }
 
@@ -494,8 +500,18 @@ class Job {
     void on(JobFailed event, @Timestamp Instant at) {
         status = FAILED;
         errorReason = event.reason();
+        lastLinesAndProgress(event);
         finishedAt = at;
         updatedAt = at;
+    }
+
+    private void lastLinesAndProgress(AttemptEnd end) {
+        if (!end.logs().isEmpty()) {
+            logCount = end.firstLogSequence() + end.logs().size() - 1;
+        }
+        if (end.progress() != null) {
+            progress = end.progress();
+        }
     }
 
     @EventSourcingHandler

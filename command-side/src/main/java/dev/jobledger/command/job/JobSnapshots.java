@@ -1,6 +1,6 @@
 package dev.jobledger.command.job;
 
-import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.AttemptEnd;
 import dev.jobledger.messages.JobLogsAppended;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventsourcing.AbstractSnapshotTrigger;
@@ -77,8 +77,8 @@ class JobSnapshots {
             // The aggregate has applied the event, so its payload is deserialised already: reading it costs nothing.
             if (event.getPayload() instanceof JobLogsAppended logs) {
                 logLines += logs.entries().size();
-            } else if (event.getPayload() instanceof JobCompleted completed) {
-                logLines += completed.logs().size();
+            } else if (event.getPayload() instanceof AttemptEnd end) {
+                logLines += end.logs().size();
             }
             super.eventHandled(event);
         }

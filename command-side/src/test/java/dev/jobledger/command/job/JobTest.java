@@ -308,14 +308,30 @@ class JobTest {
     }
 
     @Test
-    void theLastLinesAndFinalProgressOfAFailedAttemptAreRecordedBeforeItsFailure() {
+    void theLastLinesAndFinalProgressOfAFailedAttemptRideOnItsFailure() {
         Progress partial = new Progress(1, 2L, 1);
         fixture.given(aJob().submitted().started().list())
+                .andGiven(new JobLogsAppended(JOB, 1, 1, TWO_LINES, BRIDGE))
                 .when(new FailJobAttempt(JOB, 1, "locked", true, BRIDGE, TWO_LINES, partial))
-                .expectEvents(
-                        new JobLogsAppended(JOB, 1, 1, TWO_LINES, BRIDGE),
-                        new JobProgressed(JOB, 1, partial, BRIDGE),
-                        new JobAttemptFailed(JOB, 1, "locked", 2, BRIDGE));
+                .expectEvents(new JobAttemptFailed(JOB, 1, "locked", 2, BRIDGE, partial, 3, TWO_LINES))
+                .expectResultMessagePayloadMatching(
+                        matches((JobView job) -> job.status() == JobStatus.RETRYING && partial.equals(job.progress())));
+    }
+
+    @Test
+    void theLastLinesOfAnAttemptThatFailsForGoodRideOnTheFailure() {
+        fixture.given(aJob().submitted().started().list())
+                .when(new FailJobAttempt(JOB, 1, "unparseable file", false, BRIDGE, TWO_LINES, null))
+                .expectEvents(new JobFailed(JOB, 1, "unparseable file", false, BRIDGE, null, 1, TWO_LINES));
+    }
+
+    @Test
+    void theNextAttemptsLinesFollowTheLinesTheFailureCarried() {
+        fixture.given(aJob().submitted().started().list())
+                .andGiven(new JobAttemptFailed(JOB, 1, "locked", 2, BRIDGE, null, 1, TWO_LINES))
+                .andGiven(new JobStarted(JOB, 2, DELIVERY, BRIDGE))
+                .when(new AppendJobLogs(JOB, 2, TWO_LINES, BRIDGE))
+                .expectEvents(new JobLogsAppended(JOB, 2, 3, TWO_LINES, BRIDGE));
     }
 
     @Test

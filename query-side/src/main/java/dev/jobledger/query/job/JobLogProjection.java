@@ -2,7 +2,7 @@ package dev.jobledger.query.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.AttemptEnd;
 import dev.jobledger.messages.JobLogsAppended;
 import dev.jobledger.messages.LogEntry;
 import java.sql.PreparedStatement;
@@ -23,9 +23,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Projects log batches, and the last lines a completion carries, into the {@code job_log} table. A batch is inserted
- * with one JDBC batch rather than entity by entity, because a large import writes hundreds of thousands of lines. The
- * key (job, position in the log) keeps the written order and makes a redelivered batch insert nothing.
+ * Projects log batches, and the last lines an attempt's end carries, into the {@code job_log} table. A batch is
+ * inserted with one JDBC batch rather than entity by entity, because a large import writes hundreds of thousands of
+ * lines. The key (job, position in the log) keeps the written order and makes a redelivered batch insert nothing.
  */
 @Component
 @ProcessingGroup(JobLogProjection.PROCESSING_GROUP)
@@ -61,9 +61,9 @@ class JobLogProjection {
         append(event.jobId(), event.attempt(), event.firstSequence(), event.entries(), at);
     }
 
-    /** The lines a worker still held when the attempt completed ride on the completion. */
+    /** The lines a worker still held when its attempt ended ride on the end: completed, or failed. */
     @EventHandler
-    void on(JobCompleted event, @org.axonframework.eventhandling.Timestamp Instant at) {
+    void on(AttemptEnd event, @org.axonframework.eventhandling.Timestamp Instant at) {
         append(event.jobId(), event.attempt(), event.firstLogSequence(), event.logs(), at);
     }
 

@@ -2,6 +2,7 @@ package dev.jobledger.query.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.messages.AttemptEnd;
 import dev.jobledger.messages.JobAttemptFailed;
 import dev.jobledger.messages.JobCancelled;
 import dev.jobledger.messages.JobCompleted;
@@ -117,24 +118,35 @@ class JobProjection {
     @EventHandler
     void on(JobCompleted event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
         change(event.jobId(), sequence, at, token, row -> {
-            if (event.progress() != null) {
-                row.progressed(event.progress());
-            }
-            if (!event.logs().isEmpty()) {
-                row.logged(event.firstLogSequence() + event.logs().size() - 1);
-            }
+            lastLinesAndProgress(row, event);
             row.completed(event.result(), at);
         });
     }
 
     @EventHandler
     void on(JobAttemptFailed event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, at, token, row -> row.attemptFailed(event.reason()));
+        change(event.jobId(), sequence, at, token, row -> {
+            lastLinesAndProgress(row, event);
+            row.attemptFailed(event.reason());
+        });
     }
 
     @EventHandler
     void on(JobFailed event, @SequenceNumber long sequence, @Timestamp Instant at, TrackingToken token) {
-        change(event.jobId(), sequence, at, token, row -> row.failed(event.reason(), at));
+        change(event.jobId(), sequence, at, token, row -> {
+            lastLinesAndProgress(row, event);
+            row.failed(event.reason(), at);
+        });
+    }
+
+    /** What an attempt's end carries of its worker's last report: the final progress, the count of its last lines. */
+    private static void lastLinesAndProgress(JobRowState row, AttemptEnd end) {
+        if (end.progress() != null) {
+            row.progressed(end.progress());
+        }
+        if (!end.logs().isEmpty()) {
+            row.logged(end.firstLogSequence() + end.logs().size() - 1);
+        }
     }
 
     @EventHandler
