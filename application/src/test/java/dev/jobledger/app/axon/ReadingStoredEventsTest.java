@@ -29,10 +29,7 @@ class ReadingStoredEventsTest {
                  "actor":{"kind":"BRIDGE","subject":"job-bridge"},"progress":null}
                 """;
 
-        JobCompleted completed = events.deserialize(new SimpleSerializedObject<>(
-                stored.getBytes(StandardCharsets.UTF_8),
-                byte[].class,
-                new SimpleSerializedType(JobCompleted.class.getName(), null)));
+        JobCompleted completed = read(stored, JobCompleted.class);
 
         assertThat(completed.logs()).isEmpty();
         assertThat(completed.firstLogSequence()).isZero();
@@ -46,10 +43,7 @@ class ReadingStoredEventsTest {
                  "actor":{"kind":"BRIDGE","subject":"job-bridge"}}
                 """;
 
-        JobFailed failed = events.deserialize(new SimpleSerializedObject<>(
-                stored.getBytes(StandardCharsets.UTF_8),
-                byte[].class,
-                new SimpleSerializedType(JobFailed.class.getName(), null)));
+        JobFailed failed = read(stored, JobFailed.class);
 
         assertThat(failed.logs()).isEmpty();
         assertThat(failed.progress()).isNull();
@@ -73,5 +67,11 @@ class ReadingStoredEventsTest {
                 .contains("\"firstLogSequence\":4")
                 .contains("\"logs\":[");
         assertThat((JobCompleted) events.deserialize(stored)).isEqualTo(completed);
+    }
+
+    /** Reads an event as the store hands it over: the stored JSON and the payload type's name. */
+    private <T> T read(String stored, Class<T> type) {
+        return events.deserialize(new SimpleSerializedObject<>(
+                stored.getBytes(StandardCharsets.UTF_8), byte[].class, new SimpleSerializedType(type.getName(), null)));
     }
 }

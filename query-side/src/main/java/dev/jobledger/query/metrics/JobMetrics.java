@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,49 +150,59 @@ class JobMetrics {
 
     /**
      * The events a unit of work is about to commit, in their order: their meters move, in that order, once it has
-     * committed (at once outside one). A meter never fails a command: whatever goes wrong is logged and skipped.
+     * committed (at once outside one); a unit of work with nothing to count (log batches, progress, dispatches)
+     * registers nothing. A meter never fails a command: whatever goes wrong is logged and skipped.
      */
     void stored(List<? extends EventMessage<?>> events) {
-        // The bus may hand over its own queue, which grows if more events are published while it commits (those come
-        // in a call of their own): what this call saw is copied.
-        List<EventMessage<?>> these = List.copyOf(events);
+        List<Runnable> moves = new ArrayList<>(events.size());
+        for (EventMessage<?> event : events) {
+            Runnable move = movesFor(event.getPayload(), event.getTimestamp());
+            if (move != null) {
+                moves.add(move);
+            }
+        }
+        if (moves.isEmpty()) {
+            return;
+        }
         if (CurrentUnitOfWork.isStarted()) {
-            CurrentUnitOfWork.get().afterCommit(committed -> move(these));
+            CurrentUnitOfWork.get().afterCommit(committed -> move(moves));
         } else {
-            move(these);
+            move(moves);
         }
     }
 
-    private void move(List<EventMessage<?>> events) {
-        for (EventMessage<?> event : events) {
+    private static void move(List<Runnable> moves) {
+        for (Runnable move : moves) {
             try {
-                moveFor(event.getPayload(), event.getTimestamp());
+                move.run();
             } catch (RuntimeException e) {
                 log.warn("A job meter could not be moved", e);
             }
         }
     }
 
-    private void moveFor(Object payload, Instant at) {
+    /** What the event moves, or {@code null} for an event no meter counts. */
+    private Runnable movesFor(Object payload, Instant at) {
         if (payload instanceof JobSubmitted submitted) {
-            on(submitted, at);
+            return () -> on(submitted, at);
         } else if (payload instanceof JobStarted started) {
-            on(started, at);
+            return () -> on(started, at);
         } else if (payload instanceof JobCompleted completed) {
-            on(completed, at);
+            return () -> on(completed, at);
         } else if (payload instanceof JobAttemptFailed attemptFailed) {
-            on(attemptFailed, at);
+            return () -> on(attemptFailed, at);
         } else if (payload instanceof JobFailed failed) {
-            on(failed, at);
+            return () -> on(failed, at);
         } else if (payload instanceof JobCancelled cancelled) {
-            on(cancelled, at);
+            return () -> on(cancelled, at);
         } else if (payload instanceof JobDeadLettered deadLettered) {
-            on(deadLettered, at);
+            return () -> on(deadLettered, at);
         } else if (payload instanceof JobRetried retried) {
-            on(retried, at);
+            return () -> on(retried, at);
         } else if (payload instanceof JobRedriven redriven) {
-            on(redriven, at);
+            return () -> on(redriven, at);
         }
+        return null;
     }
 
     /**
