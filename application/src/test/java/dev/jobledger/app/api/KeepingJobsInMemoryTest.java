@@ -76,13 +76,70 @@ class KeepingJobsInMemoryTest extends LedgerIntegrationTest {
                 new JobCompleted(
                         UUID.fromString(changed), 1, Map.of(), Actor.bridge("elsewhere", "m-1", "r-1"), null)));
 
-        // The batch reads the store's versions of both jobs at once: the changed one is read again, the other is not.
+        // Neither start records anything, so before it commits the batch reads the store's versions of both jobs at
+        // once: the changed one has moved, the batch is undone, and each start is decided again on what is stored.
         List<JsonNode> again = start(changed, untouched);
 
         assertThat(again).extracting(outcome -> outcome.path("status").asInt()).containsExactly(200, 200);
         assertThat(again)
                 .extracting(outcome -> outcome.path("answer").path("decision").asText())
                 .containsExactly("SKIP", "PROCEED");
+    }
+
+    @Test
+    void aCachedJobAnotherInstanceMovedRecordsNothingOnItsStaleStateInABatch() {
+        String token = Tokens.user(newUser());
+        String changed = submit(token, Map.of("jobType", "example"));
+        String untouched = submit(token, Map.of("jobType", "example"));
+        for (String jobId : List.of(changed, untouched)) {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> eventTypes(jobId, token), types -> types.contains("JobDispatched"));
+        }
+        start(changed, untouched);
+        long last = events.lastSequenceNumberFor(changed).orElseThrow();
+        events.publish(new GenericDomainEventMessage<>(
+                "Job",
+                changed,
+                last + 1,
+                new JobCompleted(
+                        UUID.fromString(changed), 1, Map.of(), Actor.bridge("elsewhere", "m-1", "r-1"), null)));
+
+        // Decided on the job in memory (RUNNING), the failure would be recorded after the end the store already has:
+        // its event takes the sequence number the other instance's end took, the store refuses it, and the batch is
+        // decided again, each record on what is stored.
+        Api.Answer answer = api.post(
+                "/internal/attempts/finish",
+                Tokens.bridge(),
+                Map.of("requestId", "r-2", "reports", List.of(failed(changed), failed(untouched))));
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        JsonNode outcomes = answer.body().path("outcomes");
+        assertThat(outcomes.get(0).path("status").asInt())
+                .as(outcomes.toString())
+                .isEqualTo(409);
+        assertThat(outcomes.get(0).path("detail").asText()).contains("COMPLETED");
+        assertThat(outcomes.get(1).path("job").path("status").asText()).isEqualTo("RETRYING");
+        assertThat(eventTypes(changed, token)).endsWith("JobCompleted").doesNotContain("JobAttemptFailed");
+    }
+
+    /** The end of attempt 1 as a failure the ledger may retry. */
+    private Map<String, Object> failed(String jobId) {
+        return Map.of(
+                "jobId",
+                jobId,
+                "attempt",
+                1,
+                "messageId",
+                "m-" + jobId,
+                "ticket",
+                ticket(jobId, 1),
+                "outcome",
+                "FAILED",
+                "reason",
+                "the file was locked",
+                "retryable",
+                true);
     }
 
     private JsonNode start(String jobId) {

@@ -1,11 +1,7 @@
 package dev.jobledger.command.job;
 
-import dev.jobledger.messages.JobCommand;
-import dev.jobledger.messages.SubmitNewJob;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import org.axonframework.commandhandling.CommandBus;
@@ -181,7 +177,7 @@ public class BatchedCommands {
         UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
         try {
             batch.attachTransaction(transactions);
-            batch.resources().put(JobCache.BATCH, jobIds(commands));
+            batch.resources().put(JobCache.BATCH, Boolean.TRUE);
             for (Object command : commands) {
                 // Dispatched on the bus, not the gateway: a command is handled in a unit of work nested in the batch,
                 // and the gateway's retry of a lost race would run on another thread, outside it.
@@ -203,16 +199,5 @@ public class BatchedCommands {
         }
         batch.commit();
         return outcomes;
-    }
-
-    /** The jobs the batch's commands will load: the cache checks those it holds with one read (see JobCache). */
-    private static Set<String> jobIds(List<?> commands) {
-        Set<String> ids = new LinkedHashSet<>();
-        for (Object command : commands) {
-            if (command instanceof JobCommand job && !(command instanceof SubmitNewJob)) {
-                ids.add(job.jobId().toString());
-            }
-        }
-        return ids;
     }
 }

@@ -3,11 +3,12 @@ package dev.jobledger.command.job;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import org.axonframework.common.Registration;
 import org.axonframework.common.caching.Cache;
@@ -46,12 +47,12 @@ class JobCache {
     static final String REPOSITORY = "jobRepository";
 
     /**
-     * The resource of a batch's unit of work ({@link BatchedCommands}) naming the jobs its commands will load: the
-     * cache reads the store's last sequence numbers of those it holds in one query, instead of one per command.
+     * The resource marking a batch's unit of work ({@link BatchedCommands}): its cached jobs are checked against the
+     * store when it commits, and only those that recorded nothing, instead of each when it is loaded.
      */
     static final String BATCH = JobCache.class.getName() + ".batch";
 
-    private static final String BATCH_VERSIONS = JobCache.class.getName() + ".batchVersions";
+    private static final String UNCHECKED = JobCache.class.getName() + ".unchecked";
 
     /**
      * @param size how many jobs the cache keeps at most (Caffeine's size eviction: the least used go first); 0 keeps
@@ -93,14 +94,16 @@ class JobCache {
     }
 
     /**
-     * Axon's caching repository, checking a cached job against the store before its command is decided.
+     * Axon's caching repository, checking a cached job against the store before its command's answer counts.
      *
-     * <p>In a batch of commands, the store is read once for all the batch's cached jobs, when the first of them is
-     * loaded. That read may come a little before another job's own load: if this instance changed that job meanwhile,
-     * its cached version is newer than the one read, and it is read from the store (a miss, never a stale job). If
-     * another instance changed it meanwhile, the command is decided as of the moment of the read, while it was
-     * already being handled; an append would meet the other instance's event at the store's unique sequence, as it
-     * does without the batch read.
+     * <p>Alone, a command's cached job is checked when it is loaded: one read of the store's last sequence number.
+     *
+     * <p>In a batch of commands, a cached job that records an event needs no read: its event takes the sequence number
+     * after the cached one, which the store refuses (its unique aggregate sequence) if another instance recorded the
+     * job meanwhile, and the batch is undone and each command sent again on its own, on what is stored. Only a job that
+     * records nothing (a repeated call, a refusal) could be answered on a stale state unseen: the batch reads the store's
+     * versions of those, in one query, before it commits, and is undone the same way if one has moved. The batch holds
+     * each job's lock until it has committed, so no command of this instance moves a job in between.
      */
     static final class Checked extends CachingEventSourcingRepository<Job> {
 
@@ -120,35 +123,66 @@ class JobCache {
             // Under the job's lock: no command of this instance changes the job or its cache entry meanwhile.
             boolean cached = cache.containsKey(jobId);
             EventSourcedAggregate<Job> job = super.doLoadWithLock(jobId, expectedVersion);
-            if (cached && !Objects.equals(job.version(), lastSequenceNumber(jobId))) {
-                cache.remove(jobId);
-                job = super.doLoadWithLock(jobId, expectedVersion);
+            if (cached && !checkAtCommit(jobId, job)) {
+                if (!Objects.equals(
+                        job.version(), events.lastSequenceNumberFor(jobId).orElse(null))) {
+                    cache.remove(jobId);
+                    job = super.doLoadWithLock(jobId, expectedVersion);
+                }
             }
             return job;
         }
 
-        private Long lastSequenceNumber(String jobId) {
-            Map<String, Long> batch = batchVersions(jobId);
-            if (batch != null && batch.containsKey(jobId)) {
-                return batch.remove(jobId); // read once: a second load of the job in the batch reads the store
-            }
-            return events.lastSequenceNumberFor(jobId).orElse(null);
-        }
-
-        /** The batch's cached jobs' versions in the store, read at the first load that needs them; null outside one. */
-        private Map<String, Long> batchVersions(String jobId) {
+        /**
+         * Leaves the check to the batch's commit; false outside a batch, and for a job the batch loads a second time
+         * (after a refusal undid its first load), which is checked at once.
+         */
+        private boolean checkAtCommit(String jobId, EventSourcedAggregate<Job> job) {
             if (!CurrentUnitOfWork.isStarted()) {
-                return null;
+                return false;
             }
             UnitOfWork<?> root = CurrentUnitOfWork.get().root();
-            Set<String> jobs = root.getResource(BATCH);
-            if (jobs == null || !jobs.contains(jobId)) {
-                return null;
+            if (root.getResource(BATCH) == null) {
+                return false;
             }
-            return root.getOrComputeResource(
-                    BATCH_VERSIONS,
-                    key -> stored.lastSequenceNumbers(
-                            jobs.stream().filter(cache::containsKey).toList()));
+            Map<String, Loaded> unchecked = root.getOrComputeResource(UNCHECKED, key -> {
+                Map<String, Loaded> loaded = new LinkedHashMap<>();
+                // Whether this runs before or after the batch's append, the jobs it reads recorded nothing in the
+                // batch: their versions in the store are what others recorded.
+                root.onPrepareCommit(committing -> verify(loaded));
+                return loaded;
+            });
+            return unchecked.putIfAbsent(jobId, new Loaded(job, job.version())) == null;
+        }
+
+        private void verify(Map<String, Loaded> loaded) {
+            List<String> unmoved = new ArrayList<>();
+            loaded.forEach((jobId, job) -> {
+                if (Objects.equals(job.aggregate().version(), job.version())) {
+                    unmoved.add(jobId);
+                }
+            });
+            if (unmoved.isEmpty()) {
+                return;
+            }
+            Map<String, Long> versions = stored.lastSequenceNumbers(unmoved);
+            for (String jobId : unmoved) {
+                if (!Objects.equals(versions.get(jobId), loaded.get(jobId).version())) {
+                    cache.remove(jobId);
+                    throw new StaleJobException(jobId);
+                }
+            }
+        }
+
+        /** A job as the batch loaded it from the cache, and its version then. */
+        private record Loaded(EventSourcedAggregate<Job> aggregate, Long version) {}
+    }
+
+    /** A cached job that another instance moved: its batch is undone, and its commands decided on what is stored. */
+    static final class StaleJobException extends RuntimeException {
+
+        StaleJobException(String jobId) {
+            super("Job " + jobId + " was recorded elsewhere since it was cached");
         }
     }
 

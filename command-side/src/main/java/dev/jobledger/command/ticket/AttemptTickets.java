@@ -42,8 +42,12 @@ public class AttemptTickets {
      */
     private static final Duration RELOAD_AT_MOST_EVERY = Duration.ofSeconds(5);
 
-    /** A signing key. Its secret never leaves this class: not in a ticket, a log line or a {@code toString}. */
-    record Key(String id, SecretKeySpec secret) {
+    /**
+     * A signing key. Its secret never leaves this class: not in a ticket, a log line or a {@code toString}. It is held
+     * as a {@link Mac} keyed once, which each signature clones: finding the provider and keying it cost more than the
+     * hash itself, and a {@code Mac} is not safe to share between threads.
+     */
+    record Key(String id, Mac keyed) {
 
         @Override
         public String toString() {
@@ -129,17 +133,24 @@ public class AttemptTickets {
 
     /** The canonical text is the job id's standard form and the attempt's decimal digits, on lines of their own. */
     private static String mac(Key key, UUID jobId, int attempt) {
+        Mac mac;
         try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key.secret());
-            byte[] text = ("job-ledger attempt ticket\n" + jobId + "\n" + attempt).getBytes(StandardCharsets.US_ASCII);
-            return BASE64URL.encodeToString(mac.doFinal(text));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+            mac = (Mac) key.keyed().clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("The HMAC-SHA256 provider cannot copy a keyed MAC", e);
         }
+        byte[] text = ("job-ledger attempt ticket\n" + jobId + "\n" + attempt).getBytes(StandardCharsets.US_ASCII);
+        return BASE64URL.encodeToString(mac.doFinal(text));
     }
 
     static Key key(String id, byte[] secret) {
-        return new Key(id, new SecretKeySpec(secret, ALGORITHM));
+        try {
+            Mac keyed = Mac.getInstance(ALGORITHM);
+            keyed.init(new SecretKeySpec(secret, ALGORITHM));
+            keyed.clone(); // a provider that cannot copy it fails here, at startup, not at the first ticket
+            return new Key(id, keyed);
+        } catch (GeneralSecurityException | CloneNotSupportedException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
     }
 }
