@@ -571,6 +571,11 @@ class Job {
         updatedAt = at;
     }
 
+    /** Whether only an operator (a retry, a redrive) can move the job any more: the cache lets it go (JobCache). */
+    boolean isFinished() {
+        return JobLifecycle.isFinished(status);
+    }
+
     JobView view() {
         return new JobView(
                 jobId,

@@ -134,6 +134,19 @@ class JobCache {
         }
 
         /**
+         * A finished job leaves the cache once its end is recorded: another command for it is rare (a repeated
+         * delivery, an operator's retry) and reads it from the store, and the cache holds the jobs in flight, not the
+         * last ten thousand that ran, which the collector would otherwise keep copying and marking.
+         */
+        @Override
+        protected void doSaveWithLock(EventSourcedAggregate<Job> job) {
+            super.doSaveWithLock(job);
+            if (job.invoke(Job::isFinished)) {
+                cache.remove(job.identifierAsString());
+            }
+        }
+
+        /**
          * Leaves the check to the batch's commit; false outside a batch, and for a job the batch loads a second time
          * (after a refusal undid its first load), which is checked at once.
          */
