@@ -28,23 +28,16 @@ class KeepingJobsInMemoryTest extends LedgerIntegrationTest {
     @Autowired
     private EventStore events;
 
+    /** Each test's own user (a new instance per test), who owns the jobs it submits. */
+    private final String owner = newUser();
+
     @Test
     void aJobAnotherInstanceChangedSinceThisOneLastSawItIsDecidedOnWhatIsStored() {
-        String token = Tokens.user(newUser());
-        String jobId = submit(token, Map.of("jobType", "example"));
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(20))
-                .until(() -> eventTypes(jobId, token), types -> types.contains("JobDispatched"));
+        String jobId = dispatchedJobs(1).get(0);
         // This instance starts the attempt: the job it keeps in memory is RUNNING.
         assertThat(start(jobId).path("answer").path("decision").asText()).isEqualTo("PROCEED");
 
-        // Another instance records the attempt's end: its event reaches the store, not this instance's memory.
-        long last = events.lastSequenceNumberFor(jobId).orElseThrow();
-        events.publish(new GenericDomainEventMessage<>(
-                "Job",
-                jobId,
-                last + 1,
-                new JobCompleted(UUID.fromString(jobId), 1, Map.of(), Actor.bridge("elsewhere", "m-1", "r-1"), null)));
+        completedElsewhere(jobId);
 
         // SQS delivers the message again. Decided on the job in memory, the repeated start of a running attempt would
         // answer PROCEED (and recording nothing, nothing would contradict it): the finished job would run again.
@@ -56,25 +49,14 @@ class KeepingJobsInMemoryTest extends LedgerIntegrationTest {
 
     @Test
     void inOneBatchOfStartsEachCachedJobIsCheckedAgainstTheStore() {
-        String token = Tokens.user(newUser());
-        String changed = submit(token, Map.of("jobType", "example"));
-        String untouched = submit(token, Map.of("jobType", "example"));
-        for (String jobId : List.of(changed, untouched)) {
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(20))
-                    .until(() -> eventTypes(jobId, token), types -> types.contains("JobDispatched"));
-        }
+        List<String> jobs = dispatchedJobs(2);
+        String changed = jobs.get(0);
+        String untouched = jobs.get(1);
         assertThat(start(changed, untouched))
                 .extracting(outcome -> outcome.path("answer").path("decision").asText())
                 .containsExactly("PROCEED", "PROCEED");
 
-        long last = events.lastSequenceNumberFor(changed).orElseThrow();
-        events.publish(new GenericDomainEventMessage<>(
-                "Job",
-                changed,
-                last + 1,
-                new JobCompleted(
-                        UUID.fromString(changed), 1, Map.of(), Actor.bridge("elsewhere", "m-1", "r-1"), null)));
+        completedElsewhere(changed);
 
         // Neither start records anything, so before it commits the batch reads the store's versions of both jobs at
         // once: the changed one has moved, the batch is undone, and each start is decided again on what is stored.
@@ -88,22 +70,12 @@ class KeepingJobsInMemoryTest extends LedgerIntegrationTest {
 
     @Test
     void aCachedJobAnotherInstanceMovedRecordsNothingOnItsStaleStateInABatch() {
-        String token = Tokens.user(newUser());
-        String changed = submit(token, Map.of("jobType", "example"));
-        String untouched = submit(token, Map.of("jobType", "example"));
-        for (String jobId : List.of(changed, untouched)) {
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(20))
-                    .until(() -> eventTypes(jobId, token), types -> types.contains("JobDispatched"));
-        }
+        List<String> jobs = dispatchedJobs(2);
+        String changed = jobs.get(0);
+        String untouched = jobs.get(1);
         start(changed, untouched);
-        long last = events.lastSequenceNumberFor(changed).orElseThrow();
-        events.publish(new GenericDomainEventMessage<>(
-                "Job",
-                changed,
-                last + 1,
-                new JobCompleted(
-                        UUID.fromString(changed), 1, Map.of(), Actor.bridge("elsewhere", "m-1", "r-1"), null)));
+
+        completedElsewhere(changed);
 
         // Decided on the job in memory (RUNNING), the failure would be recorded after the end the store already has:
         // its event takes the sequence number the other instance's end took, the store refuses it, and the batch is
@@ -120,7 +92,34 @@ class KeepingJobsInMemoryTest extends LedgerIntegrationTest {
                 .isEqualTo(409);
         assertThat(outcomes.get(0).path("detail").asText()).contains("COMPLETED");
         assertThat(outcomes.get(1).path("job").path("status").asText()).isEqualTo("RETRYING");
-        assertThat(eventTypes(changed, token)).endsWith("JobCompleted").doesNotContain("JobAttemptFailed");
+        assertThat(eventTypes(changed, Tokens.user(owner)))
+                .endsWith("JobCompleted")
+                .doesNotContain("JobAttemptFailed");
+    }
+
+    /** Jobs of the test's user whose first attempt was dispatched: its message is in the queue. */
+    private List<String> dispatchedJobs(int count) {
+        String token = Tokens.user(owner);
+        List<String> jobIds = new ArrayList<>();
+        for (int index = 0; index < count; index++) {
+            jobIds.add(submit(token, Map.of("jobType", "example")));
+        }
+        for (String jobId : jobIds) {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> eventTypes(jobId, token), types -> types.contains("JobDispatched"));
+        }
+        return jobIds;
+    }
+
+    /** Another instance records the end of the job's first attempt: its event reaches the store, not this memory. */
+    private void completedElsewhere(String jobId) {
+        long last = events.lastSequenceNumberFor(jobId).orElseThrow();
+        events.publish(new GenericDomainEventMessage<>(
+                "Job",
+                jobId,
+                last + 1,
+                new JobCompleted(UUID.fromString(jobId), 1, Map.of(), Actor.bridge("elsewhere", "m-1", "r-1"), null)));
     }
 
     /** The end of attempt 1 as a failure the ledger may retry. */
