@@ -36,10 +36,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *
  * <p>Another instance of the service may have recorded events of a cached job since (behind a load balancer, any
  * instance takes any call). Appending on a stale job would fail at the store's unique sequence, but a stale job could
- * also refuse a command, or answer a repeat, without appending anything. So a cached job is used only when the store's
- * last sequence number for it is the one it has; otherwise it is read from the store as if it had not been cached. A
- * unit of work that rolls back removes the jobs it loaded from the cache (Axon's caching repository), so the cache
- * never holds a state the store does not.
+ * also refuse a command, or answer a repeat, without appending anything. So a cached job's decision counts only when
+ * the store's last sequence number for it is the one it has ({@link Checked}); otherwise the job is read from the store
+ * as if it had not been cached. A unit of work that rolls back removes the jobs it loaded from the cache (Axon's
+ * caching repository), so the cache never holds a state the store does not.
  */
 @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
 class JobCache {
@@ -148,7 +148,7 @@ class JobCache {
 
         /**
          * Leaves the check to the batch's commit; false outside a batch, and for a job the batch loads a second time
-         * (after a refusal undid its first load), which is checked at once.
+         * (its first load undone by a refusal), which is checked at once.
          */
         private boolean checkAtCommit(String jobId, EventSourcedAggregate<Job> job) {
             if (!CurrentUnitOfWork.isStarted()) {
