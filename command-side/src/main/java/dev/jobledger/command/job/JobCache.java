@@ -123,12 +123,12 @@ class JobCache {
             // Under the job's lock: no command of this instance changes the job or its cache entry meanwhile.
             boolean cached = cache.containsKey(jobId);
             EventSourcedAggregate<Job> job = super.doLoadWithLock(jobId, expectedVersion);
-            if (cached && !checkAtCommit(jobId, job)) {
-                if (!Objects.equals(
-                        job.version(), events.lastSequenceNumberFor(jobId).orElse(null))) {
-                    cache.remove(jobId);
-                    job = super.doLoadWithLock(jobId, expectedVersion);
-                }
+            if (cached
+                    && !checkAtCommit(jobId, job)
+                    && !Objects.equals(
+                            job.version(), events.lastSequenceNumberFor(jobId).orElse(null))) {
+                cache.remove(jobId);
+                job = super.doLoadWithLock(jobId, expectedVersion);
             }
             return job;
         }
