@@ -35,6 +35,7 @@ public final class LedgerBenchmark {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         boolean batched = args.length > 2 && args[2].equals("batch");
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         System.setProperty("jobledger.local.workers", "1");
         Path data = Files.createTempDirectory("job-ledger-ledger-bench");
         try (LocalJobLedger.Running stack = LocalJobLedger.start(
@@ -52,7 +53,18 @@ public final class LedgerBenchmark {
             AttemptTickets tickets = stack.service().getBean(AttemptTickets.class);
 
             run(base, user, admin, bridge, tickets, 1000, clients, batched, "warm-up");
-            run(base, user, admin, bridge, tickets, jobs, clients, batched, "ledger");
+            for (int round = 1; round <= rounds; round++) {
+                run(
+                        base,
+                        user,
+                        admin,
+                        bridge,
+                        tickets,
+                        jobs,
+                        clients,
+                        batched,
+                        rounds == 1 ? "ledger" : "ledger round " + round);
+            }
         }
         FileSystemUtils.deleteRecursively(data);
         System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, max heap "

@@ -131,15 +131,18 @@ class AxonConfiguration {
      *     follow the head; a processor further behind reads the store itself until it has caught up
      */
     @ConfigurationProperties("jobledger.event-store")
-    record EventStoreSettings(@DefaultValue("64") int cachedEvents) {}
+    record EventStoreSettings(@DefaultValue("1024") int cachedEvents) {}
 
     /**
      * Axon's embedded event store as its autoconfiguration builds it, keeping fewer of the latest events than Axon's
-     * 10,000. A job's payload or result may be 256 KB of JSON and a log call 4 MB: the storage engine keeps such
-     * payloads as stored and deserialised only while used ({@link PayloadKeptWhileUsed}), but even their stored bytes
-     * times 10,000 could exceed a heap. Sixty-four events cover the processors' lag while they keep up (256 moved no
-     * more jobs in the benchmark); one that falls further behind loses nothing, it reads from the database until it
-     * has caught up.
+     * 10,000. A job's payload or result may be 256 KB of JSON and a log call megabytes: the storage engine keeps a
+     * payload above 4 KiB as stored and deserialised only while used ({@link PayloadKeptWhileUsed}), and one above
+     * {@value LedgerEventStorageEngine#KEPT_PAYLOAD_BYTES} bytes not at all (it is read again when used), so a kept
+     * event weighs at most that much. The processors must not fall behind what is kept: under concurrent writes one
+     * that did seldom finds its way back (Axon rejoins on an equal token, and the gaps of concurrent commits make its
+     * token differ from every kept one), and then reads every event from the database itself until the service is
+     * idle. With 64 kept events all three processors and the head follower did so under load, five reads of every
+     * event; with 1,024, one and a half to two (docs/benchmarks.md, eighteenth round).
      */
     @Bean(name = "eventBus")
     @Qualifier("eventStore")

@@ -1,5 +1,6 @@
 package dev.jobledger.app.axon;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.DateTimeException;
@@ -12,6 +13,7 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.axonframework.common.DateTimeUtils;
+import org.axonframework.common.jdbc.JdbcUtils;
 import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
@@ -22,17 +24,20 @@ import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.LazyDeserializingObject;
 import org.axonframework.serialization.SerializedMessage;
+import org.axonframework.serialization.SerializedType;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.serialization.upcasting.event.InitialEventRepresentation;
 import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
 
 /**
  * Axon's JDBC storage engine, with each stored event's timestamp read once and without a formatter, and tracked events
- * that keep their payloads only while they are used. Axon keeps an event's timestamp as the stored text and parses it
+ * that keep their payloads only while they are used (large ones not even as stored). Axon keeps an event's timestamp as the stored text and parses it
  * with a {@code DateTimeFormatter} whenever it is asked for it: once while reading, to decide about gaps, and again
  * when the message is made. In a read-model rebuild that was an eighth of the processors' CPU.
  *
@@ -49,6 +54,14 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
 
     /** Payloads up to this size keep the copy first deserialised; larger ones only while used. */
     private static final int SMALL_PAYLOAD_BYTES = 4096;
+
+    /**
+     * Payloads above this size are not kept by a read event at all, neither as stored nor deserialised: it reads them
+     * again from the store, by its identifier, whenever a processor asks. The event store keeps the latest events for
+     * the processors ({@code jobledger.event-store.cached-events}), and a log call may store megabytes: with this, a
+     * kept event weighs at most about this much, whatever was logged.
+     */
+    static final int KEPT_PAYLOAD_BYTES = 64 * 1024;
 
     private final EventSchema schema;
 
@@ -81,7 +94,12 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
                 .map(event -> tracked(event, serializer));
     }
 
-    private static TrackedEventMessage<?> tracked(IntermediateEventRepresentation event, Serializer serializer) {
+    private TrackedEventMessage<?> tracked(IntermediateEventRepresentation event, Serializer serializer) {
+        if (event instanceof InitialEventRepresentation
+                && event.getData().getData() instanceof byte[] stored
+                && stored.length > KEPT_PAYLOAD_BYTES) {
+            return trackedWithoutPayload(event, serializer);
+        }
         SerializedMessage<?> message =
                 new SerializedMessage<>(event.getMessageIdentifier(), payload(event, serializer), event.getMetaData());
         TrackingToken token = event.getTrackingToken().orElseThrow();
@@ -95,6 +113,53 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
                     event::getTimestamp);
         }
         return new GenericTrackedEventMessage<>(token, message, event::getTimestamp);
+    }
+
+    /**
+     * The event without anything that holds its stored row: the representation keeps the row (its payload) and so
+     * would a supplier of its timestamp, so the timestamp is read now and the payload is read again when asked for.
+     */
+    private TrackedEventMessage<?> trackedWithoutPayload(IntermediateEventRepresentation event, Serializer serializer) {
+        String identifier = event.getMessageIdentifier();
+        SerializedType type = event.getType();
+        Instant timestamp = event.getTimestamp();
+        SerializedMessage<?> message = new SerializedMessage<>(
+                identifier,
+                new PayloadKeptWhileUsed<>(
+                        () -> new SimpleSerializedObject<>(storedPayload(identifier), byte[].class, type),
+                        type,
+                        serializer),
+                event.getMetaData());
+        TrackingToken token = event.getTrackingToken().orElseThrow();
+        if (event.getAggregateIdentifier().isPresent()) {
+            return new GenericTrackedDomainEventMessage<>(
+                    token,
+                    event.getAggregateType().orElse(null),
+                    event.getAggregateIdentifier().get(),
+                    event.getSequenceNumber().orElseThrow(),
+                    message,
+                    () -> timestamp);
+        }
+        return new GenericTrackedEventMessage<>(token, message, () -> timestamp);
+    }
+
+    private byte[] storedPayload(String eventIdentifier) {
+        return JdbcUtils.executeQuery(
+                getConnection(),
+                connection -> {
+                    PreparedStatement select = connection.prepareStatement("SELECT " + schema.payloadColumn()
+                            + " FROM " + schema.domainEventTable() + " WHERE " + schema.eventIdentifierColumn()
+                            + " = ?");
+                    select.setString(1, eventIdentifier);
+                    return select;
+                },
+                resultSet -> {
+                    if (!resultSet.next()) {
+                        throw new EventStoreException("The payload of event " + eventIdentifier + " is not stored");
+                    }
+                    return readPayload(resultSet, schema.payloadColumn());
+                },
+                e -> new EventStoreException("Could not read the payload of event " + eventIdentifier, e));
     }
 
     /**

@@ -3,10 +3,22 @@ package dev.jobledger.app.axon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobledger.testing.LedgerIntegrationTest;
+import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -16,6 +28,7 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventStream;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -88,6 +101,97 @@ class KeepingFewEventsInMemoryTest extends LedgerIntegrationTest {
         } finally {
             store.shutDown();
         }
+    }
+
+    @Test
+    void anEventWithAPayloadAboveSixtyFourKibibytesKeepsNoneOfItAndReadsItAgainWhenAsked() throws Exception {
+        EmbeddedEventStore store = storeKeeping(64);
+        try (var stream = followingTheHead(store)) {
+            String aggregate = "probe-" + UUID.randomUUID();
+            Probe large = new Probe("x".repeat(LedgerEventStorageEngine.KEPT_PAYLOAD_BYTES));
+            Probe small = new Probe("y".repeat(LedgerEventStorageEngine.KEPT_PAYLOAD_BYTES / 2));
+            store.publish(
+                    new GenericDomainEventMessage<>("Probe", aggregate, 0, large),
+                    new GenericDomainEventMessage<>("Probe", aggregate, 1, small));
+            TrackedEventMessage<?> readLarge = nextProbe(stream);
+            TrackedEventMessage<?> readSmall = nextProbe(stream);
+
+            // As the store keeps them, before any processor asks for their payloads.
+            assertThat(largestArrayHeldBy(readLarge)).isLessThan(1_000);
+            assertThat(largestArrayHeldBy(readSmall)).isGreaterThan(LedgerEventStorageEngine.KEPT_PAYLOAD_BYTES / 2);
+            assertThat(readLarge.getPayload()).isEqualTo(large);
+            assertThat(readLarge.getTimestamp()).isNotNull();
+            assertThat(readSmall.getPayload()).isEqualTo(small);
+        } finally {
+            store.shutDown();
+        }
+    }
+
+    /**
+     * The length of the largest array or text the message holds through fields of Axon's, the service's and the JDK's
+     * collections. Not followed: references that do not keep what they point at (weak, soft), and the serializer and
+     * storage engine the message may use, which are shared by every message and hold no event.
+     */
+    private static int largestArrayHeldBy(Object message) throws IllegalAccessException {
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Object> next = new ArrayDeque<>(List.of(message));
+        int largest = 0;
+        while (!next.isEmpty()) {
+            Object object = next.pop();
+            if (!seen.add(object) || object instanceof Reference<?> || object instanceof Class<?>) {
+                continue;
+            }
+            Class<?> type = object.getClass();
+            if (type.isArray()) {
+                largest = Math.max(largest, Array.getLength(object));
+                if (!type.getComponentType().isPrimitive()) {
+                    for (Object element : (Object[]) object) {
+                        if (element != null) {
+                            next.push(element);
+                        }
+                    }
+                }
+                continue;
+            }
+            if (object instanceof String text) {
+                largest = Math.max(largest, text.length());
+                continue;
+            }
+            if (object instanceof Collection<?> elements) {
+                elements.stream().filter(Objects::nonNull).forEach(next::push);
+                continue;
+            }
+            if (object instanceof Map<?, ?> entries) {
+                entries.forEach((key, value) -> {
+                    next.push(key);
+                    if (value != null) {
+                        next.push(value);
+                    }
+                });
+                continue;
+            }
+            if (type.getModule().isNamed()
+                    || type.getName().startsWith("java.")
+                    || object instanceof Serializer
+                    || object instanceof EventStorageEngine) {
+                continue;
+            }
+            for (Class<?> declaring = type;
+                    declaring != null && !declaring.getName().startsWith("java.");
+                    declaring = declaring.getSuperclass()) {
+                for (Field field : declaring.getDeclaredFields()) {
+                    if (!Modifier.isStatic(field.getModifiers())
+                            && !field.getType().isPrimitive()) {
+                        field.setAccessible(true);
+                        Object value = field.get(object);
+                        if (value != null) {
+                            next.push(value);
+                        }
+                    }
+                }
+            }
+        }
+        return largest;
     }
 
     private EmbeddedEventStore storeKeeping(int cachedEvents) {
