@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -95,41 +96,28 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
     }
 
     private TrackedEventMessage<?> tracked(IntermediateEventRepresentation event, Serializer serializer) {
+        String identifier = event.getMessageIdentifier();
         if (event instanceof InitialEventRepresentation
                 && event.getData().getData() instanceof byte[] stored
                 && stored.length > KEPT_PAYLOAD_BYTES) {
-            return trackedWithoutPayload(event, serializer);
+            // Nothing may hold the stored row: the representation keeps it, and so would a supplier of its timestamp.
+            SerializedType type = event.getType();
+            Instant timestamp = event.getTimestamp();
+            LazyDeserializingObject<?> readAgain = new PayloadKeptWhileUsed<>(
+                    () -> new SimpleSerializedObject<>(storedPayload(identifier), byte[].class, type),
+                    type,
+                    serializer);
+            return tracked(event, new SerializedMessage<>(identifier, readAgain, event.getMetaData()), () -> timestamp);
         }
-        SerializedMessage<?> message =
-                new SerializedMessage<>(event.getMessageIdentifier(), payload(event, serializer), event.getMetaData());
-        TrackingToken token = event.getTrackingToken().orElseThrow();
-        if (event.getAggregateIdentifier().isPresent()) {
-            return new GenericTrackedDomainEventMessage<>(
-                    token,
-                    event.getAggregateType().orElse(null),
-                    event.getAggregateIdentifier().get(),
-                    event.getSequenceNumber().orElseThrow(),
-                    message,
-                    event::getTimestamp);
-        }
-        return new GenericTrackedEventMessage<>(token, message, event::getTimestamp);
+        return tracked(
+                event,
+                new SerializedMessage<>(identifier, payload(event, serializer), event.getMetaData()),
+                event::getTimestamp);
     }
 
-    /**
-     * The event without anything that holds its stored row: the representation keeps the row (its payload) and so
-     * would a supplier of its timestamp, so the timestamp is read now and the payload is read again when asked for.
-     */
-    private TrackedEventMessage<?> trackedWithoutPayload(IntermediateEventRepresentation event, Serializer serializer) {
-        String identifier = event.getMessageIdentifier();
-        SerializedType type = event.getType();
-        Instant timestamp = event.getTimestamp();
-        SerializedMessage<?> message = new SerializedMessage<>(
-                identifier,
-                new PayloadKeptWhileUsed<>(
-                        () -> new SimpleSerializedObject<>(storedPayload(identifier), byte[].class, type),
-                        type,
-                        serializer),
-                event.getMetaData());
+    /** The message keeps the payload and timestamp given, and only the identifying fields of the representation. */
+    private static TrackedEventMessage<?> tracked(
+            IntermediateEventRepresentation event, SerializedMessage<?> message, Supplier<Instant> timestamp) {
         TrackingToken token = event.getTrackingToken().orElseThrow();
         if (event.getAggregateIdentifier().isPresent()) {
             return new GenericTrackedDomainEventMessage<>(
@@ -138,9 +126,9 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
                     event.getAggregateIdentifier().get(),
                     event.getSequenceNumber().orElseThrow(),
                     message,
-                    () -> timestamp);
+                    timestamp);
         }
-        return new GenericTrackedEventMessage<>(token, message, () -> timestamp);
+        return new GenericTrackedEventMessage<>(token, message, timestamp);
     }
 
     private byte[] storedPayload(String eventIdentifier) {
