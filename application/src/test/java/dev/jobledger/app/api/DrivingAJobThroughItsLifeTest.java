@@ -75,6 +75,32 @@ class DrivingAJobThroughItsLifeTest extends LedgerIntegrationTest {
                 .containsExactly("slow");
     }
 
+    /**
+     * The event store keeps no payload above 64 KiB in memory for the processors; they read it again from the store
+     * when they handle the event, and the read models come out whole.
+     */
+    @Test
+    void aJobWhosePayloadLogsAndResultAreLargerThanTheEventStoreKeepsIsProjectedWhole() {
+        String token = Tokens.user(newUser());
+        String text = "x".repeat(100_000);
+        String jobId = submit(token, Map.of("jobType", "example", "payload", Map.of("text", text)));
+        report(jobId, "attempts", Map.of("attempt", 1));
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (int line = 0; line < 20; line++) {
+            lines.add(Map.of("level", "INFO", "message", line + "y".repeat(5_000)));
+        }
+        report(jobId, "logs", Map.of("attempt", 1, "entries", lines));
+        report(jobId, "complete", Map.of("attempt", 1, "result", Map.of("text", text + "z")));
+
+        JsonNode job = awaitJob(token, jobId, status("COMPLETED")).body();
+        assertThat(job.path("payload").path("text").asText()).isEqualTo(text);
+        assertThat(job.path("result").path("text").asText()).isEqualTo(text + "z");
+        JsonNode logs = awaitLogs(token, jobId, "?pageSize=20", 20);
+        assertThat(messages(logs))
+                .containsExactlyElementsOf(
+                        lines.stream().map(line -> (String) line.get("message")).toList());
+    }
+
     @Test
     void duplicateDeliveriesAreSkippedAndRepeatedReportsChangeNothing() {
         String token = Tokens.user(newUser());
