@@ -47,7 +47,8 @@ class JobMetrics {
 
     private static final Logger log = LoggerFactory.getLogger(JobMetrics.class);
 
-    // Enough for every job that is in flight; an evicted job's type is read back from the job table.
+    // Enough for every job that is in flight (a finished one is forgotten at once); an evicted or retried job's type is
+    // read back from the job table.
     private static final int REMEMBERED_JOBS = 50_000;
     private static final String UNKNOWN_TYPE = "unknown";
 
@@ -105,6 +106,7 @@ class JobMetrics {
         withJob(event.jobId(), job -> {
             count("completed", job);
             attemptEnded(job, "completed", at);
+            jobs.remove(event.jobId());
         });
     }
 
@@ -119,6 +121,7 @@ class JobMetrics {
         withJob(event.jobId(), job -> {
             count("failed", job);
             attemptEnded(job, "failed", at);
+            jobs.remove(event.jobId());
         });
     }
 
@@ -128,7 +131,7 @@ class JobMetrics {
             if (event.previousStatus() == JobStatus.RUNNING) {
                 attemptEnded(job, "cancelled", at);
             }
-            job.dueAt = null;
+            jobs.remove(event.jobId());
         });
     }
 

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.JobCompleted;
+import dev.jobledger.messages.JobFailed;
 import dev.jobledger.messages.JobLogsAppended;
+import dev.jobledger.messages.JobRetried;
 import dev.jobledger.messages.JobStarted;
+import dev.jobledger.messages.JobStatus;
 import dev.jobledger.messages.JobSubmitted;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -145,6 +148,42 @@ class MovingJobMetersOnCommitTest {
                         .count())
                 .isEqualTo(1);
         assertThat(lockHeldWhileReading).containsExactly(false);
+    }
+
+    @Test
+    void aFinishedJobIsForgottenAndOneRetriedLaterHasItsTypeReadBack() {
+        List<UUID> readBack = new ArrayList<>();
+        JdbcTemplate readModel = new JdbcTemplate() {
+            @Override
+            public <T> List<T> query(String sql, RowMapper<T> rowMapper, Object... args) {
+                readBack.add((UUID) args[0]);
+                @SuppressWarnings("unchecked")
+                List<T> types = (List<T>) List.of("csv-import");
+                return types;
+            }
+        };
+        JobMetrics metrics = new JobMetrics(registry, readModel);
+        UUID completed = UUID.randomUUID();
+        UUID failed = UUID.randomUUID();
+
+        metrics.stored(List.of(
+                at(SUBMITTED, submitted(completed)),
+                at(SUBMITTED, submitted(failed)),
+                at(SUBMITTED.plusSeconds(1), new JobStarted(completed, 1, null, WORKER)),
+                at(SUBMITTED.plusSeconds(1), new JobStarted(failed, 1, null, WORKER)),
+                at(SUBMITTED.plusSeconds(2), new JobCompleted(completed, 1, Map.of(), WORKER)),
+                at(SUBMITTED.plusSeconds(2), new JobFailed(failed, 1, "bad file", false, WORKER))));
+        assertThat(readBack).isEmpty();
+        metrics.stored(List.of(
+                at(SUBMITTED.plusSeconds(10), new JobRetried(failed, JobStatus.FAILED, 3, 2, Actor.user("user-1"))),
+                at(SUBMITTED.plusSeconds(14), new JobStarted(failed, 2, null, WORKER))));
+
+        assertThat(readBack).containsExactly(failed);
+        Timer wait = registry.get("jobledger.jobs.queue.wait")
+                .tag("job_type", "csv-import")
+                .timer();
+        assertThat(wait.count()).isEqualTo(3);
+        assertThat(wait.max(TimeUnit.SECONDS)).isEqualTo(4);
     }
 
     private double submittedCount() {
