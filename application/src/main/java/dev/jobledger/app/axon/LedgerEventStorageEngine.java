@@ -38,9 +38,10 @@ import org.axonframework.serialization.upcasting.event.IntermediateEventRepresen
 
 /**
  * Axon's JDBC storage engine, with each stored event's timestamp read once and without a formatter, and tracked events
- * that keep their payloads only while they are used (large ones not even as stored). Axon keeps an event's timestamp as the stored text and parses it
- * with a {@code DateTimeFormatter} whenever it is asked for it: once while reading, to decide about gaps, and again
- * when the message is made. In a read-model rebuild that was an eighth of the processors' CPU.
+ * that keep their payloads only while they are used (large ones not even as stored). Axon keeps an event's timestamp
+ * as the stored text and parses it with a {@code DateTimeFormatter} whenever it is asked for it: once while reading, to
+ * decide about gaps, and again when the message is made. In a read-model rebuild that was an eighth of the processors'
+ * CPU.
  *
  * <p>Reading tracked events repeats Axon's own token logic ({@code JdbcEventStorageEngine#getTrackedEventData} in
  * 4.13), with the gap settings this class sets on the builder.
