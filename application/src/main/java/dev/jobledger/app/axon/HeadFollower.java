@@ -14,9 +14,10 @@ import org.springframework.stereotype.Component;
  *
  * <p>Axon's embedded event store reads the head of the store for the processors that follow it, and keeps the latest
  * events ({@code jobledger.event-store.cached-events}). A processor further behind reads the database itself, and
- * rejoins once it has caught up, by finding its position among the kept events. But the reader only reads while some
- * stream follows it: when a burst (a batch of 100 submissions is 100 events in one commit) puts every processor
- * behind at once, it stops, its kept events grow old, no processor finds its position among them again, and each one
+ * rejoins once it has caught up, by finding its position among the kept events (an equal token: under concurrent
+ * writes, seldom before they pause; see {@link AxonConfiguration}). But the reader only reads while some stream
+ * follows it: when a burst (a batch of 100 submissions is 100 events in one commit) puts every processor behind at
+ * once, it stops, its kept events grow old, no processor finds its position among them again, and each one
  * then notices new events only when its wait for them times out: about a second per hop, measured as 1 s of idle
  * latency from then on, until a restart.
  *
