@@ -9,7 +9,6 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -66,10 +65,13 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
     static final int KEPT_PAYLOAD_BYTES = 64 * 1024;
 
     private final EventSchema schema;
+    private final String payloadById;
 
     private LedgerEventStorageEngine(Builder builder, EventSchema schema) {
         super(builder);
         this.schema = schema;
+        this.payloadById = "SELECT " + schema.payloadColumn() + " FROM " + schema.domainEventTable() + " WHERE "
+                + schema.eventIdentifierColumn() + " = ?";
     }
 
     static LedgerEventStorageEngine of(Builder builder, EventSchema schema) {
@@ -83,8 +85,9 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
     /**
      * The events after the token, made as Axon makes them ({@code EventUtils#upcastAndDeserializeTrackedEvents} in
      * 4.13) but with payloads of more than {@value #SMALL_PAYLOAD_BYTES} bytes {@linkplain PayloadKeptWhileUsed kept
-     * only while used}: the event store keeps the latest of these messages in memory for the processors, and what it
-     * keeps should weigh about what was stored. A job's own events are a few hundred bytes and keep their one copy,
+     * only while used}, and those of more than {@value #KEPT_PAYLOAD_BYTES} read again when used: the event store keeps
+     * the latest of these messages in memory for the processors, and what it keeps should weigh at most about what was
+     * stored, and never more than the larger bound. A job's own events are a few hundred bytes and keep their one copy,
      * which the processors that read them at different times share.
      */
     @Override
@@ -96,30 +99,15 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
                 .map(event -> tracked(event, serializer));
     }
 
+    /**
+     * The message keeps its payload as {@link #payload} decides, and the timestamp as read: a supplier of it would hold
+     * the representation, and with it the stored row.
+     */
     private TrackedEventMessage<?> tracked(IntermediateEventRepresentation event, Serializer serializer) {
-        String identifier = event.getMessageIdentifier();
-        if (event instanceof InitialEventRepresentation
-                && event.getData().getData() instanceof byte[] stored
-                && stored.length > KEPT_PAYLOAD_BYTES) {
-            // Nothing may hold the stored row: the representation keeps it, and so would a supplier of its timestamp.
-            SerializedType type = event.getType();
-            Instant timestamp = event.getTimestamp();
-            LazyDeserializingObject<?> readAgain = new PayloadKeptWhileUsed<>(
-                    () -> new SimpleSerializedObject<>(storedPayload(identifier), byte[].class, type),
-                    type,
-                    serializer);
-            return tracked(event, new SerializedMessage<>(identifier, readAgain, event.getMetaData()), () -> timestamp);
-        }
-        return tracked(
-                event,
-                new SerializedMessage<>(identifier, payload(event, serializer), event.getMetaData()),
-                event::getTimestamp);
-    }
-
-    /** The message keeps the payload and timestamp given, and only the identifying fields of the representation. */
-    private static TrackedEventMessage<?> tracked(
-            IntermediateEventRepresentation event, SerializedMessage<?> message, Supplier<Instant> timestamp) {
+        SerializedMessage<?> message =
+                new SerializedMessage<>(event.getMessageIdentifier(), payload(event, serializer), event.getMetaData());
         TrackingToken token = event.getTrackingToken().orElseThrow();
+        Instant timestamp = event.getTimestamp();
         if (event.getAggregateIdentifier().isPresent()) {
             return new GenericTrackedDomainEventMessage<>(
                     token,
@@ -127,18 +115,38 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
                     event.getAggregateIdentifier().get(),
                     event.getSequenceNumber().orElseThrow(),
                     message,
-                    timestamp);
+                    () -> timestamp);
         }
-        return new GenericTrackedEventMessage<>(token, message, timestamp);
+        return new GenericTrackedEventMessage<>(token, message, () -> timestamp);
+    }
+
+    /**
+     * Only a payload read as it was stored is weighed: an upcast one has no stored size, and each look at its data
+     * upcasts it again, so it keeps Axon's holder, which upcasts and deserialises once. Upcasts concern old events,
+     * which the processors read from the database rather than from the cache of the latest.
+     */
+    private LazyDeserializingObject<?> payload(IntermediateEventRepresentation event, Serializer serializer) {
+        SerializedType type = event.getType();
+        if (event instanceof InitialEventRepresentation && event.getData().getData() instanceof byte[] stored) {
+            if (stored.length > KEPT_PAYLOAD_BYTES) {
+                String identifier = event.getMessageIdentifier();
+                return new PayloadKeptWhileUsed<>(
+                        () -> new SimpleSerializedObject<>(storedPayload(identifier), byte[].class, type),
+                        type,
+                        serializer);
+            }
+            if (stored.length > SMALL_PAYLOAD_BYTES) {
+                return new PayloadKeptWhileUsed<>(event::getData, type, serializer);
+            }
+        }
+        return new LazyDeserializingObject<>(event::getData, type, serializer);
     }
 
     private byte[] storedPayload(String eventIdentifier) {
         return JdbcUtils.executeQuery(
                 getConnection(),
                 connection -> {
-                    PreparedStatement select = connection.prepareStatement("SELECT " + schema.payloadColumn()
-                            + " FROM " + schema.domainEventTable() + " WHERE " + schema.eventIdentifierColumn()
-                            + " = ?");
+                    PreparedStatement select = connection.prepareStatement(payloadById);
                     select.setString(1, eventIdentifier);
                     return select;
                 },
@@ -149,20 +157,6 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
                     return readPayload(resultSet, schema.payloadColumn());
                 },
                 e -> new EventStoreException("Could not read the payload of event " + eventIdentifier, e));
-    }
-
-    /**
-     * Only a payload read as it was stored is weighed: an upcast one has no stored size, and each look at its data
-     * upcasts it again, so it keeps Axon's holder, which upcasts and deserialises once. Upcasts concern old events,
-     * which the processors read from the database rather than from the cache of the latest.
-     */
-    private static LazyDeserializingObject<?> payload(IntermediateEventRepresentation event, Serializer serializer) {
-        if (event instanceof InitialEventRepresentation
-                && event.getData().getData() instanceof byte[] stored
-                && stored.length > SMALL_PAYLOAD_BYTES) {
-            return new PayloadKeptWhileUsed<>(event::getData, event.getType(), serializer);
-        }
-        return new LazyDeserializingObject<>(event::getData, event.getType(), serializer);
     }
 
     @Override
