@@ -3,6 +3,7 @@ package dev.jobledger.query.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.Delivery;
 import dev.jobledger.messages.JobAttemptFailed;
@@ -20,13 +21,19 @@ import dev.jobledger.messages.LogLevel;
 import dev.jobledger.messages.Progress;
 import dev.jobledger.messages.StoredFile;
 import dev.jobledger.testing.LedgerIntegrationTest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The {@code job} projection on the real table: events fed in as a tracking processor feeds them, including again and
@@ -249,5 +256,52 @@ class JobProjectionTest extends LedgerIntegrationTest {
 
         assertThat(row().payload()).isEqualTo(Map.of("note", "nul\uFFFDbyte"));
         assertThat(row().errorReason()).isEqualTo("bad\uFFFDreason");
+    }
+
+    /**
+     * A new database's job table grows from empty within seconds under load, long before PostgreSQL analyzes it. A
+     * plan the connection cached while the table held a few rows (a sequential scan, right then) must not stay: it
+     * made every batch read a scan of the whole table, 0.9 ms per batch at 9,000 jobs and growing.
+     */
+    @Test
+    void aJobsRowIsFoundByItsKeyAfterTheTableGrewFromEmpty(
+            @Autowired DataSource dataSource, @Autowired ObjectMapper json) throws SQLException {
+        String schema = "growing_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection connection = dataSource.getConnection();
+                Statement sql = connection.createStatement()) {
+            sql.execute("CREATE SCHEMA " + schema);
+            try {
+                sql.execute("CREATE TABLE " + schema + ".job (LIKE public.job INCLUDING ALL)");
+                sql.execute("SET search_path = " + schema);
+                JdbcTemplate oneConnection = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
+                JobProjection growing = new JobProjection(oneConnection, json);
+                List<UUID> jobs = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    UUID id = UUID.randomUUID();
+                    growing.on(
+                            new JobSubmitted(id, "example", "alice", "jobs", 3, Map.of(), null, Map.of(), USER),
+                            0,
+                            T0,
+                            null);
+                    jobs.add(id);
+                }
+                sql.execute("INSERT INTO job SELECT (jsonb_populate_record(NULL::job, to_jsonb(j)"
+                        + " || jsonb_build_object('id', gen_random_uuid()))).* FROM job j, generate_series(1, 2000)");
+
+                connection.setAutoCommit(false);
+                growing.on(
+                        new JobStarted(jobs.get(0), 1, new Delivery("m-1", "r-1"), BRIDGE), 1, T0.plusSeconds(1), null);
+                Map<String, Object> scans = oneConnection.queryForMap(
+                        "SELECT seq_scan, idx_scan FROM pg_stat_xact_user_tables WHERE relid = 'job'::regclass");
+                connection.commit();
+
+                assertThat(scans).containsEntry("seq_scan", 0L);
+                assertThat((Long) scans.get("idx_scan")).isPositive();
+            } finally {
+                connection.setAutoCommit(true);
+                sql.execute("RESET search_path");
+                sql.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
     }
 }
