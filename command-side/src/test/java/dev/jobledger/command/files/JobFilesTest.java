@@ -6,9 +6,15 @@ import dev.jobledger.command.aws.AwsSettings;
 import dev.jobledger.messages.StoredFile;
 import dev.jobledger.standins.LocalS3;
 import java.io.ByteArrayInputStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +108,48 @@ class JobFilesTest {
             assertThat(s3.headObject(head -> head.bucket(BUCKET).key(stored.key()))
                             .contentLength())
                     .isEqualTo(content.length);
+        }
+    }
+
+    @Test
+    void aLargeFileReadFromDiskLeavesNoPartSizedBufferWithTheThreadThatStoredIt() throws Exception {
+        Path upload = Files.createTempFile("upload", ".bin");
+        try {
+            Files.write(upload, new byte[JobFiles.PART_SIZE + 10]);
+            JobFiles files = files(null);
+            BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                    .filter(pool -> pool.getName().equals("direct"))
+                    .findFirst()
+                    .orElseThrow();
+            AtomicLong kept = new AtomicLong();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            // A thread of its own, with nothing kept from earlier reads, measured before it ends (a thread's buffers
+            // are freed when it ends; a request thread of the server lives on).
+            Thread uploader = new Thread(() -> {
+                try {
+                    long before = direct.getMemoryUsed();
+                    files.store(
+                            UUID.randomUUID(),
+                            "alice",
+                            "big.bin",
+                            "application/octet-stream",
+                            Files.size(upload),
+                            () -> Files.newInputStream(upload));
+                    kept.set(direct.getMemoryUsed() - before);
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            uploader.start();
+            uploader.join();
+
+            assertThat(failure.get()).isNull();
+            assertThat(sent)
+                    .filteredOn(request -> request.rawQueryParameters().containsKey("partNumber"))
+                    .hasSize(2);
+            assertThat(kept.get()).isLessThan(JobFiles.PART_SIZE / 8);
+        } finally {
+            Files.delete(upload);
         }
     }
 
