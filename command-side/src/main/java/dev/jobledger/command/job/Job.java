@@ -340,6 +340,12 @@ class Job {
 
     @CommandHandler
     void handle(RecordJobDispatch command) {
+        if (command.attempt() <= attempt || JobLifecycle.isFinished(status)) {
+            // Reported after its attempt started or the job ended (a sender that claimed the row just before, a
+            // crash between its send and its report): that message's worker is told to skip, and the history keeps
+            // what happened to the job rather than a send that no longer matters.
+            return;
+        }
         boolean resent = command.attempt() == lastDispatchedAttempt && redispatchPending;
         if (command.attempt() < lastDispatchedAttempt || (command.attempt() == lastDispatchedAttempt && !resent)) {
             return;

@@ -605,6 +605,30 @@ class JobTest {
     }
 
     @Test
+    void aSendReportedAfterItsAttemptStartedOrTheJobEndedIsNotRecorded() {
+        RecordJobDispatch resentFirst = new RecordJobDispatch(JOB, 1, "queue-url", "msg-1-again", JobEvents.DISPATCHER);
+        fixture.given(aJob().submitted().dispatched().redispatched().started().list())
+                .when(resentFirst)
+                .expectNoEvents();
+        fixture.given(aJob().submitted()
+                        .dispatched()
+                        .redispatched()
+                        .started()
+                        .completed()
+                        .list())
+                .when(resentFirst)
+                .expectNoEvents();
+        fixture.given(aJob().submitted()
+                        .dispatched()
+                        .started()
+                        .attemptFailed()
+                        .cancelled(JobStatus.RETRYING)
+                        .list())
+                .when(new RecordJobDispatch(JOB, 2, "queue-url", "msg-2", JobEvents.DISPATCHER))
+                .expectNoEvents();
+    }
+
+    @Test
     void anAttemptStillInTheOutboxOrAFinishedJobIsNeverSentAgain() {
         fixture.given(aJob().submitted().list())
                 .when(recoverAfter(Duration.ofDays(1)))
