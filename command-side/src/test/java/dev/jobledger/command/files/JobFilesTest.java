@@ -147,7 +147,8 @@ class JobFilesTest {
             assertThat(sent)
                     .filteredOn(request -> request.rawQueryParameters().containsKey("partNumber"))
                     .hasSize(2);
-            assertThat(kept.get()).isLessThan(JobFiles.PART_SIZE / 8);
+            // A part-sized buffer kept is 8 MiB; the stand-in server in this JVM may pool a few small ones meanwhile.
+            assertThat(kept.get()).isLessThan(JobFiles.PART_SIZE / 2);
         } finally {
             Files.delete(upload);
         }
