@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,34 +121,32 @@ class JobFilesTest {
                     .filter(pool -> pool.getName().equals("direct"))
                     .findFirst()
                     .orElseThrow();
-            AtomicLong kept = new AtomicLong();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
             // A thread of its own, with nothing kept from earlier reads, measured before it ends (a thread's buffers
             // are freed when it ends; a request thread of the server lives on).
-            Thread uploader = new Thread(() -> {
-                try {
-                    long before = direct.getMemoryUsed();
-                    files.store(
-                            UUID.randomUUID(),
-                            "alice",
-                            "big.bin",
-                            "application/octet-stream",
-                            Files.size(upload),
-                            () -> Files.newInputStream(upload));
-                    kept.set(direct.getMemoryUsed() - before);
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            uploader.start();
-            uploader.join();
+            ExecutorService uploader = Executors.newSingleThreadExecutor();
+            long kept;
+            try {
+                kept = uploader.submit(() -> {
+                            long before = direct.getMemoryUsed();
+                            files.store(
+                                    UUID.randomUUID(),
+                                    "alice",
+                                    "big.bin",
+                                    "application/octet-stream",
+                                    Files.size(upload),
+                                    () -> Files.newInputStream(upload));
+                            return direct.getMemoryUsed() - before;
+                        })
+                        .get();
+            } finally {
+                uploader.shutdown();
+            }
 
-            assertThat(failure.get()).isNull();
             assertThat(sent)
                     .filteredOn(request -> request.rawQueryParameters().containsKey("partNumber"))
                     .hasSize(2);
             // A part-sized buffer kept is 8 MiB; the stand-in server in this JVM may pool a few small ones meanwhile.
-            assertThat(kept.get()).isLessThan(JobFiles.PART_SIZE / 2);
+            assertThat(kept).isLessThan(JobFiles.PART_SIZE / 2);
         } finally {
             Files.delete(upload);
         }
