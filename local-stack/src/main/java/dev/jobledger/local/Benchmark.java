@@ -43,6 +43,7 @@ public final class Benchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int WARM_UP_JOBS = 20;
+    private static final byte[] SINGLE_JOB = "{\"jobType\":\"example\"}".getBytes(StandardCharsets.UTF_8);
 
     private Benchmark() {}
 
@@ -173,16 +174,12 @@ public final class Benchmark {
         }
     }
 
-    private static String submit(String base, String user) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/jobs"))
-                .header("Authorization", "Bearer " + user)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jobType\":\"example\"}"))
-                .build();
-        return JSON.readTree(
-                        HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body())
-                .path("jobId")
-                .asText();
+    private static String submit(String base, String user) throws IOException {
+        BenchmarkHttp.Answer answer = BenchmarkHttp.post(base + "/api/jobs", user, "application/json", SINGLE_JOB);
+        if (answer.status() != 202) {
+            throw new IllegalStateException("The submission was answered " + answer.status() + ": " + answer.text());
+        }
+        return JSON.readTree(answer.body()).path("jobId").asText();
     }
 
     private static int submitBatch(String base, String user, int count) throws IOException {
