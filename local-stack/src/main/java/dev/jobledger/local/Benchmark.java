@@ -4,15 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +35,6 @@ import org.springframework.util.FileSystemUtils;
 public final class Benchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int WARM_UP_JOBS = 20;
     private static final byte[] SINGLE_JOB = "{\"jobType\":\"example\"}".getBytes(StandardCharsets.UTF_8);
 
@@ -175,11 +168,7 @@ public final class Benchmark {
     }
 
     private static String submit(String base, String user) throws IOException {
-        BenchmarkHttp.Answer answer = BenchmarkHttp.post(base + "/api/jobs", user, "application/json", SINGLE_JOB);
-        if (answer.status() != 202) {
-            throw new IllegalStateException("The submission was answered " + answer.status() + ": " + answer.text());
-        }
-        return JSON.readTree(answer.body()).path("jobId").asText();
+        return accepted(BenchmarkHttp.post(base + "/api/jobs", user, "application/json", SINGLE_JOB));
     }
 
     private static int submitBatch(String base, String user, int count) throws IOException {
@@ -196,7 +185,7 @@ public final class Benchmark {
     }
 
     private static String submitFile(String base, String user, String jobType, String payload, Path file)
-            throws IOException, InterruptedException {
+            throws IOException {
         String boundary = "bench" + System.nanoTime();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jobType\"\r\n\r\n" + jobType
                         + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"payload\"\r\n\r\n" + payload
@@ -205,27 +194,22 @@ public final class Benchmark {
                         + "Content-Type: text/csv\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/jobs"))
-                .header("Authorization", "Bearer " + user)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.fromPublisher(
-                        HttpRequest.BodyPublishers.ofInputStream(() -> stream(head, file, tail)),
-                        head.length + Files.size(file) + tail.length))
-                .build();
-        return JSON.readTree(
-                        HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body())
-                .path("jobId")
-                .asText();
+        return accepted(BenchmarkHttp.post(
+                base + "/api/jobs",
+                user,
+                "multipart/form-data; boundary=" + boundary,
+                head.length + Files.size(file) + tail.length,
+                new SequenceInputStream(
+                        new SequenceInputStream(new ByteArrayInputStream(head), Files.newInputStream(file)),
+                        new ByteArrayInputStream(tail))));
     }
 
-    private static InputStream stream(byte[] head, Path file, byte[] tail) {
-        try {
-            return new SequenceInputStream(
-                    new SequenceInputStream(new ByteArrayInputStream(head), Files.newInputStream(file)),
-                    new ByteArrayInputStream(tail));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The job id of a submission's answer, which must be 202 Accepted. */
+    private static String accepted(BenchmarkHttp.Answer answer) throws IOException {
+        if (answer.status() != 202) {
+            throw new IllegalStateException("The submission was answered " + answer.status() + ": " + answer.text());
         }
+        return JSON.readTree(answer.body()).path("jobId").asText();
     }
 
     /**
