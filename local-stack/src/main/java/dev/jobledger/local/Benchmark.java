@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.springframework.util.FileSystemUtils;
 
@@ -82,7 +81,7 @@ public final class Benchmark {
             throws Exception {
         ProcessFigures before = ProcessFigures.now();
         Instant start = Instant.now();
-        ExecutorService clients = Executors.newFixedThreadPool(16);
+        ExecutorService clients = ProcessFigures.clients(16);
         List<Future<?>> submitted = new ArrayList<>();
         for (int first = 0; first < jobs; first += perRequest) {
             int count = Math.min(perRequest, jobs - first);
@@ -91,7 +90,6 @@ public final class Benchmark {
         for (Future<?> job : submitted) {
             job.get();
         }
-        clients.shutdown();
         Instant accepted = Instant.now();
         awaitAllCompleted(base, admin, (long) jobs * round + WARM_UP_JOBS);
         Duration all = Duration.between(start, Instant.now());
@@ -108,6 +106,7 @@ public final class Benchmark {
                 System.getProperty("jobledger.local.workers"));
         System.out.println("throughput round " + round + " "
                 + ProcessFigures.now().since(before).describe(jobs));
+        clients.shutdown();
     }
 
     private static void latency(String base, String user, int singles) throws Exception {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.springframework.util.FileSystemUtils;
 
@@ -87,7 +86,7 @@ public final class LedgerBenchmark {
         long alreadyCompleted = completed(base, admin);
         ProcessFigures before = ProcessFigures.now();
         long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        ExecutorService pool = ProcessFigures.clients(clients);
         List<Future<?>> work = new ArrayList<>();
         for (int batch = 0; batch < jobs / BATCH; batch++) {
             work.add(pool.submit(() -> {
@@ -98,7 +97,6 @@ public final class LedgerBenchmark {
         for (Future<?> done : work) {
             done.get();
         }
-        pool.shutdown();
         double accepted = (System.nanoTime() - start) / 1e9;
         Benchmark.awaitAllCompleted(base, admin, alreadyCompleted + jobs);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -113,6 +111,7 @@ public final class LedgerBenchmark {
                 seconds,
                 jobs / seconds);
         System.out.println(name + " " + ProcessFigures.now().since(before).describe(jobs));
+        pool.shutdown();
     }
 
     private static List<String> submit(String base, String user, boolean batched) throws Exception {

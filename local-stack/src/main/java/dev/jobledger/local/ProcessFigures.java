@@ -4,24 +4,30 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * CPU time and memory of the local stack, read from the JVM and from {@code /proc}: the stack's JVM (service,
  * stand-ins, function and load generator) and its PostgreSQL server processes, which are the JVM's descendants. Of
- * the JVM's time, the JIT compilers' and the SQS stand-in's (ElasticMQ's threads) are told apart: on two cores the
- * compilers may take one of them for minutes, and the stand-in, which AWS runs in production, takes a good part of
- * the pipeline's CPU; a figure must not hide either.
+ * the JVM's time, the JIT compilers', the SQS stand-in's (ElasticMQ's threads) and the benchmark's clients' ({@link
+ * #clients}) are told apart: on two cores the compilers may take one of them for minutes, the stand-in, which AWS
+ * runs in production, takes a good part of the pipeline's CPU, and the clients would run elsewhere; a figure must not
+ * hide any of them.
  */
 record ProcessFigures(
         double jvmCpuSeconds,
         Map<String, Double> compilerThreadCpuSeconds,
         Map<String, Double> sqsStandInThreadCpuSeconds,
+        Map<String, Double> clientThreadCpuSeconds,
         double postgresCpuSeconds,
         double sqsStandInPostgresCpuSeconds,
         long jvmRssBytes,
@@ -29,6 +35,23 @@ record ProcessFigures(
 
     /** Linux reports process times in clock ticks of 1/100 s on every platform the JDK runs on here. */
     private static final double TICKS_PER_SECOND = 100.0;
+
+    /** Linux keeps the first 15 characters of a thread's name: "bench-client-16" is whole. */
+    private static final String CLIENT_THREAD = "bench-client-";
+
+    /**
+     * The benchmark's clients: threads whose CPU time the figures tell apart. Shut the pool down only after the
+     * figures are read, since a thread that ended takes its time with it.
+     */
+    static ExecutorService clients(int count) {
+        AtomicInteger next = new AtomicInteger();
+        return Executors.newFixedThreadPool(count, work -> {
+            Thread client = new Thread(work, CLIENT_THREAD + next.incrementAndGet());
+            // A benchmark that fails ends its JVM; its clients do not keep it alive.
+            client.setDaemon(true);
+            return client;
+        });
+    }
 
     static ProcessFigures now() {
         double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -53,6 +76,7 @@ record ProcessFigures(
                 // Linux keeps the first 15 characters of a thread's name: "elasticmq-pekko.actor.default-dispatcher-7"
                 // is "elasticmq-pekko", the stand-in's scheduler "elasticmq-sched".
                 threadsNow(name -> name.startsWith("elasticmq")),
+                threadsNow(name -> name.startsWith(CLIENT_THREAD)),
                 postgres,
                 standInPostgres,
                 statusBytes("VmRSS"),
@@ -69,6 +93,7 @@ record ProcessFigures(
                 jvmCpuSeconds - start.jvmCpuSeconds,
                 since(compilerThreadCpuSeconds, start.compilerThreadCpuSeconds),
                 since(sqsStandInThreadCpuSeconds, start.sqsStandInThreadCpuSeconds),
+                since(clientThreadCpuSeconds, start.clientThreadCpuSeconds),
                 postgresCpuSeconds - start.postgresCpuSeconds,
                 sqsStandInPostgresCpuSeconds - start.sqsStandInPostgresCpuSeconds,
                 jvmRssBytes,
@@ -82,15 +107,23 @@ record ProcessFigures(
     }
 
     String describe(int jobs) {
-        double standIn = sum(sqsStandInThreadCpuSeconds);
+        List<String> parts = new ArrayList<>(List.of(
+                String.format("the JIT compilers %.1f s", sum(compilerThreadCpuSeconds)),
+                String.format("the SQS stand-in %.2f ms per job", sum(sqsStandInThreadCpuSeconds) * 1000 / jobs)));
+        // Calls made from the main thread (an upload, the polls for completion) have no client threads to tell apart.
+        if (!clientThreadCpuSeconds.isEmpty()) {
+            parts.add(String.format(
+                    "the benchmark's clients %.2f ms per job", sum(clientThreadCpuSeconds) * 1000 / jobs));
+        }
+        String last = parts.remove(parts.size() - 1);
         return String.format(
-                "cpu: %.1f s in the stack's JVM (%.2f ms per job, of which the JIT compilers %.1f s and the SQS"
-                        + " stand-in %.2f ms per job) + %.1f s in PostgreSQL (%.2f ms per job, of which the SQS"
-                        + " stand-in's database %.2f ms per job); JVM RSS %d MiB (peak %d MiB)",
+                "cpu: %.1f s in the stack's JVM (%.2f ms per job, of which %s and %s) + %.1f s in PostgreSQL (%.2f ms"
+                        + " per job, of which the SQS stand-in's database %.2f ms per job); JVM RSS %d MiB (peak %d"
+                        + " MiB)",
                 jvmCpuSeconds,
                 jvmCpuSeconds * 1000 / jobs,
-                sum(compilerThreadCpuSeconds),
-                standIn * 1000 / jobs,
+                String.join(", ", parts),
+                last,
                 postgresCpuSeconds,
                 postgresCpuSeconds * 1000 / jobs,
                 sqsStandInPostgresCpuSeconds * 1000 / jobs,
