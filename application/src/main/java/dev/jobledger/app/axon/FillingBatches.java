@@ -28,8 +28,7 @@ import org.springframework.stereotype.Component;
  * <p>How: Axon's {@code TrackingEventProcessor} (4.13) starts a batch with {@link BlockingStream#hasNextAvailable(int,
  * TimeUnit)} and fills it while {@link BlockingStream#peek()} finds another event; this stream's {@code peek} waits
  * for one within the batch's window. Anything else it passes on as it is. Were a later Axon to fill its batches
- * otherwise, nothing would wait: its batches would again be what is there, which {@code FillingBatchesTest} would
- * show by its model of that loop.
+ * otherwise, nothing would wait: its batches would again be what is there.
  */
 @Component
 class FillingBatches implements StreamableMessageSource<TrackedEventMessage<?>> {
