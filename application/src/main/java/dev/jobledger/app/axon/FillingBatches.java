@@ -40,7 +40,15 @@ class FillingBatches implements StreamableMessageSource<TrackedEventMessage<?>> 
     @ConfigurationProperties("jobledger.event-processors.batch-filling")
     record Settings(
             @DefaultValue("10ms") Duration window,
-            @DefaultValue("4") int busyBatch) {}
+            @DefaultValue("4") int busyBatch) {
+
+        Settings {
+            if (window.isNegative() || busyBatch < 1) {
+                throw new IllegalArgumentException("jobledger.event-processors.batch-filling needs a window of 0 or"
+                        + " more and a busy batch of 1 or more, not " + window + " and " + busyBatch);
+            }
+        }
+    }
 
     private final LedgerEventStore events;
     private final Settings settings;

@@ -2,6 +2,7 @@ package dev.jobledger.app.axon;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -93,6 +94,16 @@ class FillingBatchesTest {
         store.has(1).arrivesWhileWaiting(1);
         assertThat(nextBatch()).hasSize(2);
         assertThat(store.waits).isNotEmpty();
+    }
+
+    @Test
+    void settingsThatWouldWaitBackwardsOrAfterEveryBatchAreRefused() {
+        assertThatThrownBy(() -> new FillingBatches.Settings(Duration.ofMillis(-1), 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("window");
+        assertThatThrownBy(() -> new FillingBatches.Settings(WAIT, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("busy batch");
     }
 
     /**
