@@ -35,7 +35,8 @@ public final class Benchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int WARM_UP_JOBS = 20;
-    private static final byte[] SINGLE_JOB = "{\"jobType\":\"example\"}".getBytes(StandardCharsets.UTF_8);
+    private static final String EXAMPLE_JOB = "{\"jobType\":\"example\"}";
+    private static final byte[] SINGLE_JOB = EXAMPLE_JOB.getBytes(StandardCharsets.UTF_8);
 
     private Benchmark() {}
 
@@ -167,19 +168,16 @@ public final class Benchmark {
     }
 
     private static String submit(String base, String user) throws IOException {
-        return accepted(BenchmarkHttp.post(base + "/api/jobs", user, "application/json", SINGLE_JOB));
+        return jobId(BenchmarkHttp.post(base + "/api/jobs", user, "application/json", SINGLE_JOB));
     }
 
     private static int submitBatch(String base, String user, int count) throws IOException {
-        String jobs = String.join(",", Collections.nCopies(count, "{\"jobType\":\"example\"}"));
-        BenchmarkHttp.Answer answer = BenchmarkHttp.post(
+        String jobs = String.join(",", Collections.nCopies(count, EXAMPLE_JOB));
+        accepted(BenchmarkHttp.post(
                 base + "/api/jobs/batch",
                 user,
                 "application/json",
-                ("{\"jobs\":[" + jobs + "]}").getBytes(StandardCharsets.UTF_8));
-        if (answer.status() != 202) {
-            throw new IllegalStateException("The batch was answered " + answer.status() + ": " + answer.text());
-        }
+                ("{\"jobs\":[" + jobs + "]}").getBytes(StandardCharsets.UTF_8)));
         return count;
     }
 
@@ -193,7 +191,7 @@ public final class Benchmark {
                         + "Content-Type: text/csv\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        return accepted(BenchmarkHttp.post(
+        return jobId(BenchmarkHttp.post(
                 base + "/api/jobs",
                 user,
                 "multipart/form-data; boundary=" + boundary,
@@ -203,12 +201,16 @@ public final class Benchmark {
                         new ByteArrayInputStream(tail))));
     }
 
-    /** The job id of a submission's answer, which must be 202 Accepted. */
-    private static String accepted(BenchmarkHttp.Answer answer) throws IOException {
+    /** A submission's answer, which must be 202 Accepted (a batch's: every job accepted). */
+    private static BenchmarkHttp.Answer accepted(BenchmarkHttp.Answer answer) {
         if (answer.status() != 202) {
             throw new IllegalStateException("The submission was answered " + answer.status() + ": " + answer.text());
         }
-        return JSON.readTree(answer.body()).path("jobId").asText();
+        return answer;
+    }
+
+    private static String jobId(BenchmarkHttp.Answer answer) throws IOException {
+        return JSON.readTree(accepted(answer).body()).path("jobId").asText();
     }
 
     /**

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,23 +106,21 @@ record ProcessFigures(
     }
 
     String describe(int jobs) {
-        List<String> parts = new ArrayList<>(List.of(
-                String.format("the JIT compilers %.1f s", sum(compilerThreadCpuSeconds)),
-                String.format("the SQS stand-in %.2f ms per job", sum(sqsStandInThreadCpuSeconds) * 1000 / jobs)));
+        String compilers = String.format("the JIT compilers %.1f s", sum(compilerThreadCpuSeconds));
+        String standIn =
+                String.format("the SQS stand-in %.2f ms per job", sum(sqsStandInThreadCpuSeconds) * 1000 / jobs);
         // Calls made from the main thread (an upload, the polls for completion) have no client threads to tell apart.
-        if (!clientThreadCpuSeconds.isEmpty()) {
-            parts.add(String.format(
-                    "the benchmark's clients %.2f ms per job", sum(clientThreadCpuSeconds) * 1000 / jobs));
-        }
-        String last = parts.remove(parts.size() - 1);
+        String parts = clientThreadCpuSeconds.isEmpty()
+                ? compilers + " and " + standIn
+                : String.format(
+                        "%s, %s and the benchmark's clients %.2f ms per job",
+                        compilers, standIn, sum(clientThreadCpuSeconds) * 1000 / jobs);
         return String.format(
-                "cpu: %.1f s in the stack's JVM (%.2f ms per job, of which %s and %s) + %.1f s in PostgreSQL (%.2f ms"
-                        + " per job, of which the SQS stand-in's database %.2f ms per job); JVM RSS %d MiB (peak %d"
-                        + " MiB)",
+                "cpu: %.1f s in the stack's JVM (%.2f ms per job, of which %s) + %.1f s in PostgreSQL (%.2f ms per job,"
+                        + " of which the SQS stand-in's database %.2f ms per job); JVM RSS %d MiB (peak %d MiB)",
                 jvmCpuSeconds,
                 jvmCpuSeconds * 1000 / jobs,
-                String.join(", ", parts),
-                last,
+                parts,
                 postgresCpuSeconds,
                 postgresCpuSeconds * 1000 / jobs,
                 sqsStandInPostgresCpuSeconds * 1000 / jobs,
