@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -113,7 +114,8 @@ class AxonConfiguration {
             org.axonframework.config.Configuration configuration,
             ConnectionProvider connectionProvider,
             TransactionManager transactionManager,
-            EventSchema schema) {
+            EventSchema schema,
+            EventStoreSettings settings) {
         return LedgerEventStorageEngine.of(
                 JdbcEventStorageEngine.builder()
                         .snapshotSerializer(defaultSerializer)
@@ -123,15 +125,28 @@ class AxonConfiguration {
                         .snapshotFilter(configuration.snapshotFilter())
                         .connectionProvider(connectionProvider)
                         .transactionManager(new ReadsWithoutTransaction(transactionManager)),
-                schema);
+                schema,
+                PacedHeadReads.of(
+                        settings.headReads().interval(), settings.headReads().busy()));
     }
 
     /**
      * @param cachedEvents how many of the latest events the event store keeps in memory for the event processors that
      *     follow the head; a processor further behind reads the store itself until it has caught up
+     * @param headReads how often the event store reads the latest events under load ({@link PacedHeadReads})
      */
     @ConfigurationProperties("jobledger.event-store")
-    record EventStoreSettings(@DefaultValue("1024") int cachedEvents) {}
+    record EventStoreSettings(
+            @DefaultValue("1024") int cachedEvents,
+            @DefaultValue HeadReads headReads) {}
+
+    /**
+     * @param interval the least time between two reads of the latest events after a busy one; zero never waits
+     * @param busy the events a read must have found for the next one to wait
+     */
+    record HeadReads(
+            @DefaultValue("5ms") Duration interval,
+            @DefaultValue("2") int busy) {}
 
     /**
      * Axon's embedded event store as its autoconfiguration builds it, keeping fewer of the latest events than Axon's

@@ -66,20 +66,22 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
 
     private final EventSchema schema;
     private final String payloadById;
+    private final PacedHeadReads headReads;
 
-    private LedgerEventStorageEngine(Builder builder, EventSchema schema) {
+    private LedgerEventStorageEngine(Builder builder, EventSchema schema, PacedHeadReads headReads) {
         super(builder);
         this.schema = schema;
+        this.headReads = headReads;
         this.payloadById = "SELECT " + schema.payloadColumn() + " FROM " + schema.domainEventTable() + " WHERE "
                 + schema.eventIdentifierColumn() + " = ?";
     }
 
-    static LedgerEventStorageEngine of(Builder builder, EventSchema schema) {
+    static LedgerEventStorageEngine of(Builder builder, EventSchema schema, PacedHeadReads headReads) {
         builder.schema(schema)
                 .lowestGlobalSequence(LOWEST_GLOBAL_SEQUENCE)
                 .maxGapOffset(MAX_GAP_OFFSET)
                 .gapTimeout(GAP_TIMEOUT_MILLIS);
-        return new LedgerEventStorageEngine(builder, schema);
+        return new LedgerEventStorageEngine(builder, schema, headReads);
     }
 
     /**
@@ -92,10 +94,25 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
      */
     @Override
     public Stream<? extends TrackedEventMessage<?>> readEvents(TrackingToken trackingToken, boolean mayBlock) {
+        // Only the event store's reader of the latest events asks with mayBlock, and only it is paced.
+        return mayBlock
+                ? headReads.read(() -> tracked(oneBatchAfter(trackingToken)))
+                : tracked(readEventData(trackingToken, false));
+    }
+
+    /**
+     * One query for the reader of the latest events. Axon's stream of tracked events fetches until a fetch comes back
+     * empty, and an empty fetch adds the extended gap check: every read that found events cost three queries. The
+     * reader reads again at once after a read that found events, so what a fuller fetch would have found it finds then.
+     */
+    private Stream<? extends TrackedEventData<?>> oneBatchAfter(TrackingToken trackingToken) {
+        return fetchTrackedEvents(trackingToken, batchSize()).stream();
+    }
+
+    private Stream<TrackedEventMessage<?>> tracked(Stream<? extends TrackedEventData<?>> entries) {
         Serializer serializer = getEventSerializer();
         return upcasterChain
-                .upcast(readEventData(trackingToken, mayBlock)
-                        .map(entry -> new InitialEventRepresentation(entry, serializer)))
+                .upcast(entries.map(entry -> new InitialEventRepresentation(entry, serializer)))
                 .map(event -> tracked(event, serializer));
     }
 

@@ -41,10 +41,13 @@ class FollowingTheHeadTest extends LedgerIntegrationTest {
     @Autowired
     private Configuration axon;
 
+    @Autowired
+    private AxonConfiguration.EventStoreSettings settings;
+
     @Test
     void aStreamThatFellBehindTheCacheWithEveryOtherIsWokenByTheNextEvent() throws Exception {
-        LedgerEventStore store =
-                new AxonConfiguration().eventStore(storage, axon, new AxonConfiguration.EventStoreSettings(2));
+        LedgerEventStore store = new AxonConfiguration()
+                .eventStore(storage, axon, new AxonConfiguration.EventStoreSettings(2, settings.headReads()));
         HeadFollower follower = new HeadFollower(store);
         ExecutorService waiter = Executors.newSingleThreadExecutor(task -> new Thread(task, WAITER));
         follower.start();

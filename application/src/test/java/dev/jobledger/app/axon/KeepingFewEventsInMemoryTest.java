@@ -49,6 +49,9 @@ class KeepingFewEventsInMemoryTest extends LedgerIntegrationTest {
     @Autowired
     private Configuration axon;
 
+    @Autowired
+    private AxonConfiguration.EventStoreSettings settings;
+
     @Test
     void payloadsOfEventsPastTheCacheCanBeCollectedOnceTheProcessorsHaveReadThem() throws Exception {
         EmbeddedEventStore store = storeKeeping(16);
@@ -196,7 +199,8 @@ class KeepingFewEventsInMemoryTest extends LedgerIntegrationTest {
 
     private EmbeddedEventStore storeKeeping(int cachedEvents) {
         return new AxonConfiguration()
-                .eventStore(storage, axon, new AxonConfiguration.EventStoreSettings(cachedEvents));
+                .eventStore(
+                        storage, axon, new AxonConfiguration.EventStoreSettings(cachedEvents, settings.headReads()));
     }
 
     /** A stream that reads the store's shared reader of the latest events, as processors that keep up do. */

@@ -1,0 +1,79 @@
+package dev.jobledger.app.axon;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The pace of the event store's reader of the latest events: under load, at most one read per {@code interval}.
+ *
+ * <p>Axon's embedded event store has one reader that follows the head of the store for the processors. It reads
+ * again as soon as a read found events, and after an empty read as soon as the next commit: under load it read the
+ * head some 400 times a second, each read finding two or three events, and more than half of the reads ended empty
+ * with Axon's extended gap check. Those queries, and the wake-ups of every processor after each read, were a twentieth
+ * of the pipeline's CPU (docs/benchmarks.md, twenty-first round). While the last read that found events found at least
+ * {@code busy}, a read waits until {@code interval} has passed since the previous one started, so that it finds what
+ * arrived meanwhile in one query. After a read that found fewer (an idle service: one commit, one event) nothing waits,
+ * so idle latency does not move.
+ *
+ * <p>Axon asks its storage engine for the head with {@code mayBlock} set, which allows the engine to wait for events
+ * ({@code EventStorageEngine#readEvents(TrackingToken, boolean)}): the engine waits here, on the reader's own thread.
+ */
+final class PacedHeadReads {
+
+    private final long intervalNanos;
+    private final int busy;
+    private final LongSupplier nanoTime;
+    private final Sleeper sleeper;
+    private final AtomicLong lastStarted = new AtomicLong();
+    private final AtomicInteger foundByLast = new AtomicInteger();
+    private volatile boolean busyLately;
+
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(long nanos) throws InterruptedException;
+    }
+
+    PacedHeadReads(Duration interval, int busy, LongSupplier nanoTime, Sleeper sleeper) {
+        if (interval.isNegative() || busy < 1) {
+            throw new IllegalArgumentException("jobledger.event-store.head-reads needs an interval of 0 or more and a"
+                    + " busy read of 1 or more events, not " + interval + " and " + busy);
+        }
+        this.intervalNanos = interval.toNanos();
+        this.busy = busy;
+        this.nanoTime = nanoTime;
+        this.sleeper = sleeper;
+    }
+
+    static PacedHeadReads of(Duration interval, int busy) {
+        return new PacedHeadReads(interval, busy, System::nanoTime, TimeUnit.NANOSECONDS::sleep);
+    }
+
+    /** Reads once the previous read is an interval old, if the head has been busy; counts what the read finds. */
+    <T> Stream<T> read(Supplier<Stream<T>> read) {
+        if (intervalNanos == 0) {
+            return read.get();
+        }
+        int found = foundByLast.getAndSet(0);
+        if (found > 0) {
+            busyLately = found >= busy;
+        }
+        if (busyLately) {
+            long left = lastStarted.get() + intervalNanos - nanoTime.getAsLong();
+            if (left > 0) {
+                try {
+                    sleeper.sleep(left);
+                } catch (InterruptedException stopping) {
+                    // The event store is shutting down: this read goes ahead, and its reader sees the flag next.
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        lastStarted.set(nanoTime.getAsLong());
+        return read.get().peek(event -> foundByLast.incrementAndGet());
+    }
+}
