@@ -453,7 +453,10 @@ public final class LedgerClient {
             connection.setInstanceFollowRedirects(false);
             connection.setRequestMethod("POST");
             connection.setDoOutput(true);
-            connection.setFixedLengthStreamingMode(body.length);
+            // The body is sent from the connection's buffer, not streamed: before a streamed POST on a kept-alive
+            // connection the JDK probes the connection with a read that waits a millisecond and throws, on every call.
+            // A buffered one it sends again, once, if a kept-alive connection turns out closed; every call is
+            // idempotent.
             connection.setRequestProperty("Authorization", "Bearer " + bearer);
             connection.setRequestProperty("Content-Type", "application/json");
             connection.setRequestProperty("Accept", "application/json");

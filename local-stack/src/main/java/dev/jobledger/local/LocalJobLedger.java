@@ -117,7 +117,7 @@ public final class LocalJobLedger {
                 BUCKET,
                 LocalSqs.REGION.id(),
                 s3.endpoint(),
-                sqs.client(),
+                sqs.serviceSideClient(),
                 new LocalEventSourceMapping.Settings(queues.queueUrl(), 10, Duration.ofMinutes(2), workers()));
         return new Running(service, worker, sqs, s3, postgres);
     }

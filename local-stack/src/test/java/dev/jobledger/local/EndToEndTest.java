@@ -53,7 +53,7 @@ class EndToEndTest extends LedgerIntegrationTest {
                     TestStack.BUCKET,
                     "us-east-1",
                     TestStack.s3().endpoint(),
-                    TestStack.sqs().client(),
+                    TestStack.sqs().serviceSideClient(),
                     new LocalEventSourceMapping.Settings(TestStack.queues().queueUrl(), 10, Duration.ofSeconds(60), 2));
         }
     }

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 class StandInsTest {
 
@@ -36,6 +40,41 @@ class StandInsTest {
                         .messages();
             }
             assertThat(moved).extracting(Message::body).containsExactly("hello");
+        }
+    }
+
+    @Test
+    void theServiceSideClientReceivesAndDeletesWithoutSigningAsAwssOwnPollerDoes() {
+        try (LocalSqs local = LocalSqs.start(0);
+                SqsClient service = local.client();
+                SqsClient poller = local.serviceSideClient()) {
+            LocalSqs.QueuePair queues = local.createQueueWithDeadLetterQueue("jobs", 30, 3);
+            service.sendMessage(send -> send.queueUrl(queues.queueUrl())
+                    .messageBody("hello")
+                    .messageAttributes(Map.of(
+                            "jobId",
+                            MessageAttributeValue.builder()
+                                    .dataType("String")
+                                    .stringValue("job-1")
+                                    .build())));
+
+            List<Message> received = poller.receiveMessage(r -> r.queueUrl(queues.queueUrl())
+                            .messageAttributeNames("All")
+                            .waitTimeSeconds(5))
+                    .messages();
+            assertThat(received).extracting(Message::body).containsExactly("hello");
+            assertThat(received.get(0).messageAttributes().get("jobId").stringValue())
+                    .isEqualTo("job-1");
+            poller.deleteMessage(delete -> delete.queueUrl(queues.queueUrl())
+                    .receiptHandle(received.get(0).receiptHandle()));
+
+            assertThat(service.getQueueAttributes(get -> get.queueUrl(queues.queueUrl())
+                                    .attributeNames(
+                                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                            .attributes())
+                    .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")
+                    .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0");
         }
     }
 
