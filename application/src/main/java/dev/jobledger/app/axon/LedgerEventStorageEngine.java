@@ -43,7 +43,8 @@ import org.axonframework.serialization.upcasting.event.IntermediateEventRepresen
  * CPU.
  *
  * <p>Reading tracked events repeats Axon's own token logic ({@code JdbcEventStorageEngine#getTrackedEventData} in
- * 4.13), with the gap settings this class sets on the builder.
+ * 4.13), with the gap settings this class sets on the builder. The event store's reader of the latest events gets one
+ * fetch per read, at the pace {@link PacedHeadReads} sets.
  */
 final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
 
