@@ -60,7 +60,9 @@ public final class Benchmark {
             for (int round = 1; round <= rounds; round++) {
                 throughput(base, user, admin, jobs, perRequest, round);
             }
-            latency(base, user, singles);
+            if (singles > 0) {
+                latency(base, user, singles);
+            }
             csv(base, user, csvRows, csvRuns, data);
         }
         // The data directory holds a database of the benchmark's size: gigabytes for the replay.
