@@ -455,8 +455,8 @@ public final class LedgerClient {
             connection.setDoOutput(true);
             // The body is sent from the connection's buffer, not streamed: before a streamed POST on a kept-alive
             // connection the JDK probes the connection with a read that waits a millisecond and throws, on every call.
-            // A buffered one it sends again, once, if a kept-alive connection turns out closed; every call is
-            // idempotent.
+            // A buffered one the JDK sends again, once, when reading the answer fails (a kept-alive connection the
+            // ledger closed, among others), unseen by the retries here: each call is idempotent per attempt.
             connection.setRequestProperty("Authorization", "Bearer " + bearer);
             connection.setRequestProperty("Content-Type", "application/json");
             connection.setRequestProperty("Accept", "application/json");

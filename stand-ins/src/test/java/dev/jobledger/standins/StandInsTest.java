@@ -44,7 +44,7 @@ class StandInsTest {
     }
 
     @Test
-    void theServiceSideClientReceivesAndDeletesWithoutSigningAsAwssOwnPollerDoes() {
+    void theServiceSideClientReceivesAndDeletesUnsignedAsLambdasOwnPollerDoes() {
         try (LocalSqs local = LocalSqs.start(0);
                 SqsClient service = local.client();
                 SqsClient poller = local.serviceSideClient()) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -97,17 +98,30 @@ final class LedgerEventStorageEngine extends JdbcEventStorageEngine {
     public Stream<? extends TrackedEventMessage<?>> readEvents(TrackingToken trackingToken, boolean mayBlock) {
         // Only the event store's reader of the latest events asks with mayBlock, and only it is paced.
         return mayBlock
-                ? headReads.read(() -> tracked(oneBatchAfter(trackingToken)))
+                ? headReads.read(batchSize(), () -> oneBatchAfter(trackingToken))
                 : tracked(readEventData(trackingToken, false));
     }
 
     /**
      * One query for the reader of the latest events. Axon's stream of tracked events fetches until a fetch comes back
      * empty, and an empty fetch adds the extended gap check: every read that found events cost three queries. The
-     * reader reads again at once after a read that found events, so what a fuller fetch would have found it finds then.
+     * reader reads again after a read that found events, so what a fuller fetch would have found it finds then. Only
+     * when upcasting drops every event of a fetch does it fetch on past them, as Axon's stream would: an empty answer
+     * would leave the reader's position where it was, and it would fetch the same events again for good.
      */
-    private Stream<? extends TrackedEventData<?>> oneBatchAfter(TrackingToken trackingToken) {
-        return fetchTrackedEvents(trackingToken, batchSize()).stream();
+    private Stream<TrackedEventMessage<?>> oneBatchAfter(TrackingToken trackingToken) {
+        TrackingToken from = trackingToken;
+        while (true) {
+            List<? extends TrackedEventData<?>> stored = fetchTrackedEvents(from, batchSize());
+            if (stored.isEmpty()) {
+                return Stream.empty();
+            }
+            List<TrackedEventMessage<?>> events = tracked(stored.stream()).toList();
+            if (!events.isEmpty()) {
+                return events.stream();
+            }
+            from = stored.get(stored.size() - 1).trackingToken();
+        }
     }
 
     private Stream<TrackedEventMessage<?>> tracked(Stream<? extends TrackedEventData<?>> entries) {

@@ -17,11 +17,12 @@ import java.util.stream.Stream;
  * with Axon's extended gap check. Those queries, and the wake-ups of every processor after each read, were a twentieth
  * of the pipeline's CPU (docs/benchmarks.md, twenty-first round). While the last read that found events found at least
  * {@code busy}, a read waits until {@code interval} has passed since the previous one started, so that it finds what
- * arrived meanwhile in one query. After a read that found fewer (an idle service: one commit, one event) nothing waits,
- * so idle latency does not move.
+ * arrived meanwhile in one query; empty reads keep that pace. A read that found fewer (an idle service: one commit,
+ * one event) ends it, so idle latency does not move, and a full batch never waits: a backlog is read at once.
  *
  * <p>Axon asks its storage engine for the head with {@code mayBlock} set, which allows the engine to wait for events
  * ({@code EventStorageEngine#readEvents(TrackingToken, boolean)}): the engine waits here, on the reader's own thread.
+ * The service has one event store, so one reader; the state here is shared by whatever asks with {@code mayBlock}.
  */
 final class PacedHeadReads {
 
@@ -53,8 +54,11 @@ final class PacedHeadReads {
         return new PacedHeadReads(interval, busy, System::nanoTime, TimeUnit.NANOSECONDS::sleep);
     }
 
-    /** Reads once the previous read is an interval old, if the head has been busy; counts what the read finds. */
-    <T> Stream<T> read(Supplier<Stream<T>> read) {
+    /**
+     * Reads once the previous read is an interval old, if the head has been busy and the previous read was not a full
+     * batch of {@code fullBatch} events; counts what the read finds.
+     */
+    <T> Stream<T> read(int fullBatch, Supplier<Stream<T>> read) {
         if (intervalNanos == 0) {
             return read.get();
         }
@@ -62,13 +66,14 @@ final class PacedHeadReads {
         if (found > 0) {
             busyLately = found >= busy;
         }
-        if (busyLately) {
+        if (busyLately && found < fullBatch) {
             long left = lastStarted.get() + intervalNanos - nanoTime.getAsLong();
             if (left > 0) {
                 try {
                     sleeper.sleep(left);
-                } catch (InterruptedException stopping) {
-                    // The event store is shutting down: this read goes ahead, and its reader sees the flag next.
+                } catch (InterruptedException interrupted) {
+                    // Not Axon's shutdown, which closes the reader without interrupting it: the read goes ahead, and
+                    // the reader's next wait ends on the restored flag.
                     Thread.currentThread().interrupt();
                 }
             }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class PacingHeadReadsTest {
 
     private static final Duration INTERVAL = Duration.ofMillis(5);
+    private static final int FULL = 100;
 
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private final List<Long> sleeps = new ArrayList<>();
@@ -65,6 +66,17 @@ class PacingHeadReadsTest {
     }
 
     @Test
+    void aReadAfterAFullBatchGoesAheadAtOnceSoThatABacklogIsReadWithoutPause() {
+        read(FULL);
+        read(FULL);
+        read(3);
+
+        read(0);
+
+        assertThat(sleeps).containsExactly(INTERVAL.toNanos());
+    }
+
+    @Test
     void aReadWaitsForNothingOnceTheIntervalHasPassed() {
         read(3);
         clock.addAndGet(INTERVAL.toNanos());
@@ -76,15 +88,15 @@ class PacingHeadReadsTest {
 
     @Test
     void everyReadIsHandedTheEventsItRead() {
-        assertThat(reads.read(() -> events(3)).toList()).containsExactly(0, 1, 2);
+        assertThat(reads.read(FULL, () -> events(3)).toList()).containsExactly(0, 1, 2);
     }
 
     @Test
     void aZeroIntervalNeverWaits() {
         PacedHeadReads unpaced = new PacedHeadReads(Duration.ZERO, 1, clock::get, nanos -> sleeps.add(nanos));
 
-        unpaced.read(() -> events(10)).forEach(event -> {});
-        unpaced.read(() -> events(10)).forEach(event -> {});
+        unpaced.read(FULL, () -> events(10)).forEach(event -> {});
+        unpaced.read(FULL, () -> events(10)).forEach(event -> {});
 
         assertThat(sleeps).isEmpty();
     }
@@ -101,7 +113,7 @@ class PacingHeadReadsTest {
 
     /** A read as Axon's reader makes it: every event it finds is taken before the next read. */
     private void read(int found) {
-        reads.read(() -> events(found)).forEach(event -> {});
+        reads.read(FULL, () -> events(found)).forEach(event -> {});
     }
 
     private static Stream<Integer> events(int count) {
