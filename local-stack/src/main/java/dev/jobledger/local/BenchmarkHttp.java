@@ -30,10 +30,7 @@ final class BenchmarkHttp {
      * it closes, a benchmark does not meet that.
      */
     static Answer post(String url, String token, String contentType, byte[] body) throws IOException {
-        HttpURLConnection connection = open(url, token);
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", contentType);
+        HttpURLConnection connection = posting(url, token, contentType);
         try (OutputStream out = connection.getOutputStream()) {
             out.write(body);
         }
@@ -42,11 +39,8 @@ final class BenchmarkHttp {
 
     /** Streams {@code length} bytes of {@code body} (a file of a gigabyte needs no array of its size). */
     static Answer post(String url, String token, String contentType, long length, InputStream body) throws IOException {
-        HttpURLConnection connection = open(url, token);
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
+        HttpURLConnection connection = posting(url, token, contentType);
         connection.setFixedLengthStreamingMode(length);
-        connection.setRequestProperty("Content-Type", contentType);
         try (body;
                 OutputStream out = connection.getOutputStream()) {
             body.transferTo(out);
@@ -56,6 +50,14 @@ final class BenchmarkHttp {
 
     static Answer get(String url, String token) throws IOException {
         return answer(open(url, token));
+    }
+
+    private static HttpURLConnection posting(String url, String token, String contentType) throws IOException {
+        HttpURLConnection connection = open(url, token);
+        connection.setRequestMethod("POST");
+        connection.setDoOutput(true);
+        connection.setRequestProperty("Content-Type", contentType);
+        return connection;
     }
 
     private static HttpURLConnection open(String url, String token) throws IOException {

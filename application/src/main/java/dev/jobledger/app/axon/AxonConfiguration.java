@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -126,8 +125,7 @@ class AxonConfiguration {
                         .connectionProvider(connectionProvider)
                         .transactionManager(new ReadsWithoutTransaction(transactionManager)),
                 schema,
-                PacedHeadReads.of(
-                        settings.headReads().interval(), settings.headReads().busy()));
+                PacedHeadReads.of(settings.headReads()));
     }
 
     /**
@@ -138,15 +136,7 @@ class AxonConfiguration {
     @ConfigurationProperties("jobledger.event-store")
     record EventStoreSettings(
             @DefaultValue("1024") int cachedEvents,
-            @DefaultValue HeadReads headReads) {}
-
-    /**
-     * @param interval the least time between two reads of the latest events after a busy one; zero never waits
-     * @param busy the events a read must have found for the next one to wait
-     */
-    record HeadReads(
-            @DefaultValue("5ms") Duration interval,
-            @DefaultValue("2") int busy) {}
+            @DefaultValue PacedHeadReads.Settings headReads) {}
 
     /**
      * Axon's embedded event store as its autoconfiguration builds it, keeping fewer of the latest events than Axon's

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The pace of the event store's reader of the latest events: under load, at most one read per {@code interval}.
@@ -34,24 +35,38 @@ final class PacedHeadReads {
     private final AtomicInteger foundByLast = new AtomicInteger();
     private volatile boolean busyLately;
 
+    /**
+     * {@code jobledger.event-store.head-reads}.
+     *
+     * @param interval the least time between two reads of the latest events after a busy one; zero never waits
+     * @param busy the events a read must have found for the next one to wait
+     */
+    record Settings(
+            @DefaultValue("5ms") Duration interval,
+            @DefaultValue("2") int busy) {
+
+        Settings {
+            if (interval.isNegative() || busy < 1) {
+                throw new IllegalArgumentException("jobledger.event-store.head-reads needs an interval of 0 or more"
+                        + " and a busy read of 1 or more events, not " + interval + " and " + busy);
+            }
+        }
+    }
+
     @FunctionalInterface
     interface Sleeper {
         void sleep(long nanos) throws InterruptedException;
     }
 
-    PacedHeadReads(Duration interval, int busy, LongSupplier nanoTime, Sleeper sleeper) {
-        if (interval.isNegative() || busy < 1) {
-            throw new IllegalArgumentException("jobledger.event-store.head-reads needs an interval of 0 or more and a"
-                    + " busy read of 1 or more events, not " + interval + " and " + busy);
-        }
-        this.intervalNanos = interval.toNanos();
-        this.busy = busy;
+    PacedHeadReads(Settings settings, LongSupplier nanoTime, Sleeper sleeper) {
+        this.intervalNanos = settings.interval().toNanos();
+        this.busy = settings.busy();
         this.nanoTime = nanoTime;
         this.sleeper = sleeper;
     }
 
-    static PacedHeadReads of(Duration interval, int busy) {
-        return new PacedHeadReads(interval, busy, System::nanoTime, TimeUnit.NANOSECONDS::sleep);
+    static PacedHeadReads of(Settings settings) {
+        return new PacedHeadReads(settings, System::nanoTime, TimeUnit.NANOSECONDS::sleep);
     }
 
     /**

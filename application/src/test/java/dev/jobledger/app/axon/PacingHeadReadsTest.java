@@ -18,10 +18,11 @@ class PacingHeadReadsTest {
 
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private final List<Long> sleeps = new ArrayList<>();
-    private final PacedHeadReads reads = new PacedHeadReads(INTERVAL, 2, clock::get, nanos -> {
-        sleeps.add(nanos);
-        clock.addAndGet(nanos);
-    });
+    private final PacedHeadReads reads =
+            new PacedHeadReads(new PacedHeadReads.Settings(INTERVAL, 2), clock::get, nanos -> {
+                sleeps.add(nanos);
+                clock.addAndGet(nanos);
+            });
 
     @Test
     void readsAfterReadsThatFoundOneEventOrNoneGoAheadAtOnce() {
@@ -93,7 +94,8 @@ class PacingHeadReadsTest {
 
     @Test
     void aZeroIntervalNeverWaits() {
-        PacedHeadReads unpaced = new PacedHeadReads(Duration.ZERO, 1, clock::get, nanos -> sleeps.add(nanos));
+        PacedHeadReads unpaced = new PacedHeadReads(
+                new PacedHeadReads.Settings(Duration.ZERO, 1), clock::get, nanos -> sleeps.add(nanos));
 
         unpaced.read(FULL, () -> events(10)).forEach(event -> {});
         unpaced.read(FULL, () -> events(10)).forEach(event -> {});
@@ -103,10 +105,10 @@ class PacingHeadReadsTest {
 
     @Test
     void settingsThatWouldWaitBackwardsOrAfterEveryReadAreRefused() {
-        assertThatThrownBy(() -> PacedHeadReads.of(Duration.ofMillis(-1), 2))
+        assertThatThrownBy(() -> new PacedHeadReads.Settings(Duration.ofMillis(-1), 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("jobledger.event-store.head-reads");
-        assertThatThrownBy(() -> PacedHeadReads.of(INTERVAL, 0))
+        assertThatThrownBy(() -> new PacedHeadReads.Settings(INTERVAL, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("jobledger.event-store.head-reads");
     }

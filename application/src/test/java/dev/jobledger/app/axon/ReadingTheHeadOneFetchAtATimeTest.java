@@ -98,7 +98,7 @@ class ReadingTheHeadOneFetchAtATimeTest extends LedgerIntegrationTest {
                         .connectionProvider(connections)
                         .transactionManager(transactions),
                 schema,
-                PacedHeadReads.of(Duration.ofMillis(5), 2));
+                PacedHeadReads.of(new PacedHeadReads.Settings(Duration.ofMillis(5), 2)));
         TrackingToken before = engine.createHeadToken();
         engine.appendEvents(probes(aggregate, probes));
 
