@@ -56,12 +56,21 @@ public final class LocalJobLedger {
     }
 
     public static void main(String[] args) throws IOException {
-        Running running = start(
-                Path.of(env("JOBLEDGER_LOCAL_DATA", ".local-data")),
-                Integer.parseInt(env("JOBLEDGER_LOCAL_PG_PORT", "54329")),
-                Integer.parseInt(env("JOBLEDGER_LOCAL_SQS_PORT", "9324")),
-                Integer.parseInt(env("JOBLEDGER_LOCAL_S3_PORT", "9090")),
-                args);
+        Running running;
+        try {
+            running = start(
+                    Path.of(env("JOBLEDGER_LOCAL_DATA", ".local-data")),
+                    Integer.parseInt(env("JOBLEDGER_LOCAL_PG_PORT", "54329")),
+                    Integer.parseInt(env("JOBLEDGER_LOCAL_SQS_PORT", "9324")),
+                    Integer.parseInt(env("JOBLEDGER_LOCAL_S3_PORT", "9090")),
+                    args);
+        } catch (RuntimeException failed) {
+            // A setting the service refuses, a port in use: said, and ./run-local ends instead of waiting on the
+            // stand-ins' threads.
+            System.err.println("The local stack did not start: " + failed);
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "local-stop"));
     }
 
@@ -108,7 +117,14 @@ public final class LocalJobLedger {
         app.setDefaultProperties(defaults);
         // The service stops first, then what it uses: Spring's own shutdown hook would race the stand-ins' ones.
         app.setRegisterShutdownHook(false);
-        ConfigurableApplicationContext service = app.run(args);
+        ConfigurableApplicationContext service;
+        try {
+            service = app.run(args);
+        } catch (RuntimeException failed) {
+            // Spring has said why; what was started for the service stops with it.
+            stopStandIns(sqs, s3, postgres);
+            throw failed;
+        }
 
         // The job processor: the Lambda function's handler, fed as Lambda's event source mapping would feed it.
         LocalEventSourceMapping worker = LocalWorker.start(
@@ -150,6 +166,14 @@ public final class LocalJobLedger {
         try {
             worker.close();
             service.close();
+        } catch (Exception e) {
+            System.err.println("Could not stop the service cleanly: " + e.getMessage());
+        }
+        stopStandIns(sqs, s3, postgres);
+    }
+
+    private static void stopStandIns(LocalSqs sqs, LocalS3 s3, EmbeddedPostgres postgres) {
+        try {
             sqs.close();
             s3.close();
             postgres.close();

@@ -69,6 +69,29 @@ final class LocalStackProcess {
 
     /** Starts the stack's JVM and waits until the service answers UP. */
     void start() {
+        launch();
+        await().atMost(STARTUP).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("The local stack stopped while starting (exit " + process.exitValue()
+                        + "); the end of its log:\n" + logTail());
+            }
+            return isUp();
+        });
+    }
+
+    /** Starts the stack's JVM and waits, as long as a start may take, for it to end by itself: its exit value. */
+    int startAndAwaitItsEnd() {
+        launch();
+        await().atMost(STARTUP).pollInterval(Duration.ofMillis(250)).until(() -> !process.isAlive());
+        return process.exitValue();
+    }
+
+    /** Whether the PostgreSQL of this data directory runs. */
+    boolean databaseRuns() {
+        return postmaster().isPresent();
+    }
+
+    private void launch() {
         starts++;
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -102,13 +125,6 @@ final class LocalStackProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        await().atMost(STARTUP).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("The local stack stopped while starting (exit " + process.exitValue()
-                        + "); the end of its log:\n" + logTail());
-            }
-            return isUp();
-        });
     }
 
     /** SIGKILL of the stack's JVM: the service, its worker and the SQS and S3 stand-ins die at once. */
