@@ -13,7 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -51,11 +54,11 @@ public final class LocalJobLedger {
 
         @Override
         public void close() {
-            stop(worker, service, sqs, s3, postgres);
+            stopInOrder(List.of(worker, service, s3, sqs, postgres));
         }
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         Running running;
         try {
             running = start(
@@ -64,7 +67,7 @@ public final class LocalJobLedger {
                     Integer.parseInt(env("JOBLEDGER_LOCAL_SQS_PORT", "9324")),
                     Integer.parseInt(env("JOBLEDGER_LOCAL_S3_PORT", "9090")),
                     args);
-        } catch (RuntimeException failed) {
+        } catch (Exception failed) {
             // A setting the service refuses, a port in use: said, and ./run-local ends instead of waiting on the
             // stand-ins' threads.
             System.err.println("The local stack did not start: " + failed);
@@ -74,7 +77,24 @@ public final class LocalJobLedger {
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "local-stop"));
     }
 
+    /**
+     * Starts the stack, or, when a part of it fails to start (a port in use, a setting the service refuses), stops what
+     * had started before it, newest first, and throws: a PostgreSQL left behind would outlive the JVM and hold the
+     * data directory and its port.
+     */
     static Running start(Path dataDir, int pgPort, int sqsPort, int s3Port, String... args) throws IOException {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            return start(started, dataDir, pgPort, sqsPort, s3Port, args);
+        } catch (Exception failed) {
+            stopInOrder(started);
+            throw failed;
+        }
+    }
+
+    private static Running start(
+            Deque<AutoCloseable> started, Path dataDir, int pgPort, int sqsPort, int s3Port, String... args)
+            throws IOException {
         Path pgData = Files.createDirectories(dataDir.toAbsolutePath().resolve("postgres"));
         Path s3Data = Files.createDirectories(dataDir.toAbsolutePath().resolve("s3"));
 
@@ -89,9 +109,12 @@ public final class LocalJobLedger {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .start();
+        started.push(postgres);
         LocalSqs sqs = LocalSqs.start(sqsPort, queueStorage(postgres));
+        started.push(sqs);
         LocalSqs.QueuePair queues = sqs.createQueueWithDeadLetterQueue(QUEUE, 900, 12);
         LocalS3 s3 = LocalS3.start(s3Port, s3Data);
+        started.push(s3);
         s3.createBucket(BUCKET);
 
         // The SDK's default credential chain reads these, as it reads a role's credentials in AWS.
@@ -117,14 +140,8 @@ public final class LocalJobLedger {
         app.setDefaultProperties(defaults);
         // The service stops first, then what it uses: Spring's own shutdown hook would race the stand-ins' ones.
         app.setRegisterShutdownHook(false);
-        ConfigurableApplicationContext service;
-        try {
-            service = app.run(args);
-        } catch (RuntimeException failed) {
-            // Spring has said why; what was started for the service stops with it.
-            stopStandIns(sqs, s3, postgres);
-            throw failed;
-        }
+        ConfigurableApplicationContext service = app.run(args);
+        started.push(service);
 
         // The job processor: the Lambda function's handler, fed as Lambda's event source mapping would feed it.
         LocalEventSourceMapping worker = LocalWorker.start(
@@ -157,28 +174,14 @@ public final class LocalJobLedger {
         return new LocalSqs.Storage(postgres.getJdbcUrl("postgres", QUEUE_DATABASE), "postgres", "");
     }
 
-    private static void stop(
-            LocalEventSourceMapping worker,
-            ConfigurableApplicationContext service,
-            LocalSqs sqs,
-            LocalS3 s3,
-            EmbeddedPostgres postgres) {
-        try {
-            worker.close();
-            service.close();
-        } catch (Exception e) {
-            System.err.println("Could not stop the service cleanly: " + e.getMessage());
-        }
-        stopStandIns(sqs, s3, postgres);
-    }
-
-    private static void stopStandIns(LocalSqs sqs, LocalS3 s3, EmbeddedPostgres postgres) {
-        try {
-            sqs.close();
-            s3.close();
-            postgres.close();
-        } catch (Exception e) {
-            System.err.println("Could not stop the local stand-ins cleanly: " + e.getMessage());
+    /** Each part is stopped even when one before it could not be: PostgreSQL last, as everything else uses it. */
+    private static void stopInOrder(Iterable<? extends AutoCloseable> parts) {
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                System.err.println("Could not stop " + part.getClass().getSimpleName() + " cleanly: " + e);
+            }
         }
     }
 

@@ -2,15 +2,20 @@ package dev.jobledger.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code ./run-local} with a setting the service refuses: it says why and ends, instead of waiting on the threads of the
- * stand-ins it started for the service, and leaves no PostgreSQL running.
+ * {@code ./run-local} that cannot start, because of a setting the service refuses or a stand-in's port in use: it says
+ * why and ends, instead of waiting on the threads of what it started before, and leaves no PostgreSQL running.
  */
 class EndingWhenTheServiceRefusesToStartTest {
 
@@ -30,6 +35,24 @@ class EndingWhenTheServiceRefusesToStartTest {
             assertThat(stack.databaseRuns()).isFalse();
         } finally {
             stack.cleanUp();
+        }
+    }
+
+    /** The SQS stand-in starts after PostgreSQL, the S3 one after both. */
+    @ParameterizedTest
+    @ValueSource(strings = {"JOBLEDGER_LOCAL_SQS_PORT", "JOBLEDGER_LOCAL_S3_PORT"})
+    void aStandInsPortInUseEndsTheLocalStackWithWhatStartedBeforeItStopped(String portVariable) throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            LocalStackProcess stack = new LocalStackProcess(
+                    data, Map.of(portVariable, Integer.toString(taken.getLocalPort())), List.of());
+            try {
+                assertThat(stack.startAndAwaitItsEnd()).as(stack.logTail()).isEqualTo(1);
+
+                assertThat(stack.logTail()).contains("The local stack did not start");
+                assertThat(stack.databaseRuns()).isFalse();
+            } finally {
+                stack.cleanUp();
+            }
         }
     }
 }

@@ -66,10 +66,20 @@ public final class LocalS3 implements AutoCloseable {
                 Thread.onSpinWait();
             }
         } catch (Exception e) {
+            stopQuietly(proxy);
             store.close();
             throw new IllegalStateException("Could not start the local S3", e);
         }
         return new LocalS3(proxy, store, URI.create("http://localhost:" + proxy.getPort()));
+    }
+
+    /** A server that failed to start may have started some of its threads. */
+    private static void stopQuietly(S3Proxy proxy) {
+        try {
+            proxy.stop();
+        } catch (Exception stopping) {
+            // What failed to start is what the caller hears about.
+        }
     }
 
     public URI endpoint() {

@@ -111,7 +111,9 @@ public final class LocalSqs implements AutoCloseable {
                     .start();
             int bound = server.waitUntilStarted().localAddress().getPort();
             return new LocalSqs(actors, server, bound);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Scala hands on checked exceptions undeclared (a BindException when the port is taken): the actors'
+            // threads would keep the JVM alive.
             terminate(actors);
             throw e;
         }
