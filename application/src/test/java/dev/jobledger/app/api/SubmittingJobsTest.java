@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobledger.testing.Api;
 import dev.jobledger.testing.LedgerIntegrationTest;
 import dev.jobledger.testing.Tokens;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +35,16 @@ class SubmittingJobsTest extends LedgerIntegrationTest {
         assertThat(read.body().path("payload").path("rows").asInt()).isEqualTo(3);
         assertThat(read.body().path("jobType").asText()).isEqualTo("example");
         assertThat(read.body().path("attempts").asInt()).isZero();
+    }
+
+    @Test
+    void theAnswerIsSentWholeWithItsLengthNotInChunks() {
+        Api.Answer answer = api.post("/api/jobs", Tokens.user(newUser()), Map.of("jobType", "example"));
+
+        assertThat(answer.status()).isEqualTo(202);
+        assertThat(answer.header("Transfer-Encoding")).isNull();
+        assertThat(answer.header("Content-Length"))
+                .isEqualTo(Integer.toString(answer.raw().body().getBytes(StandardCharsets.UTF_8).length));
     }
 
     @Test
