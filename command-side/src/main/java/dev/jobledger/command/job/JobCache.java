@@ -243,8 +243,14 @@ class JobCache {
         private final ConcurrentMap<Object, Object> entries;
 
         Bounded(int size) {
-            this.entries =
-                    Caffeine.newBuilder().maximumSize(size).softValues().build().asMap();
+            this.entries = Caffeine.newBuilder()
+                    .maximumSize(size)
+                    .softValues()
+                    // Its upkeep (evictions, values the collector cleared) runs a little at a time on the thread that
+                    // wrote: on the shared pool, nearly every write woke a pool thread to do it.
+                    .executor(Runnable::run)
+                    .build()
+                    .asMap();
         }
 
         @Override
