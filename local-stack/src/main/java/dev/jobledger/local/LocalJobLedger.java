@@ -67,10 +67,10 @@ public final class LocalJobLedger {
                     Integer.parseInt(env("JOBLEDGER_LOCAL_SQS_PORT", "9324")),
                     Integer.parseInt(env("JOBLEDGER_LOCAL_S3_PORT", "9090")),
                     args);
-        } catch (Exception failed) {
+        } catch (Throwable failed) {
             // A setting the service refuses, a port in use: said, and ./run-local ends instead of waiting on the
             // stand-ins' threads.
-            System.err.println("The local stack did not start: " + failed);
+            System.err.println("The local stack did not start: " + reasons(failed));
             System.exit(1);
             return;
         }
@@ -86,10 +86,21 @@ public final class LocalJobLedger {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             return start(started, dataDir, pgPort, sqsPort, s3Port, args);
-        } catch (Exception failed) {
+        } catch (Throwable failed) {
             stopInOrder(started);
             throw failed;
         }
+    }
+
+    /** A wrapper's message alone can hide the reason (S3Proxy's says only that it could not start). */
+    private static String reasons(Throwable failed) {
+        StringBuilder reasons = new StringBuilder(failed.toString());
+        for (Throwable cause = failed.getCause();
+                cause != null && cause != cause.getCause();
+                cause = cause.getCause()) {
+            reasons.append(", caused by ").append(cause);
+        }
+        return reasons.toString();
     }
 
     private static Running start(

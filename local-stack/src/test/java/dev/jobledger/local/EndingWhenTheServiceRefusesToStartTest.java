@@ -42,13 +42,17 @@ class EndingWhenTheServiceRefusesToStartTest {
     @ParameterizedTest
     @ValueSource(strings = {"JOBLEDGER_LOCAL_SQS_PORT", "JOBLEDGER_LOCAL_S3_PORT"})
     void aStandInsPortInUseEndsTheLocalStackWithWhatStartedBeforeItStopped(String portVariable) throws IOException {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            LocalStackProcess stack = new LocalStackProcess(
-                    data, Map.of(portVariable, Integer.toString(taken.getLocalPort())), List.of());
+        // Where the stand-ins listen.
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            LocalStackProcess stack =
+                    new LocalStackProcess(data, Map.of(portVariable, Integer.toString(port)), List.of());
             try {
                 assertThat(stack.startAndAwaitItsEnd()).as(stack.logTail()).isEqualTo(1);
 
-                assertThat(stack.logTail()).contains("The local stack did not start");
+                assertThat(stack.logTail())
+                        .containsPattern("The local stack did not start: .*127\\.0\\.0\\.1:" + port)
+                        .doesNotContain("Started JobLedgerApplication");
                 assertThat(stack.databaseRuns()).isFalse();
             } finally {
                 stack.cleanUp();

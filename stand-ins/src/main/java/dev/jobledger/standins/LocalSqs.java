@@ -112,9 +112,13 @@ public final class LocalSqs implements AutoCloseable {
             int bound = server.waitUntilStarted().localAddress().getPort();
             return new LocalSqs(actors, server, bound);
         } catch (Exception e) {
-            // Scala hands on checked exceptions undeclared (a BindException when the port is taken): the actors'
-            // threads would keep the JVM alive.
-            terminate(actors);
+            // Any failure, the checked ones Scala's Await hands on undeclared (a timeout, an interrupt) included: the
+            // actors' threads would keep the JVM alive.
+            try {
+                terminate(actors);
+            } catch (RuntimeException stopping) {
+                e.addSuppressed(stopping);
+            }
             throw e;
         }
     }

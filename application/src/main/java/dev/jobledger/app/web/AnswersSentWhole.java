@@ -14,13 +14,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Lets Tomcat send an answer whole, with its Content-Length, in one write. Spring flushes after writing a body (its
- * message converters flush the stream, spring-framework#35427, and a {@code ResponseEntity} is flushed once more),
- * which commits the response before the handler is done: the headers and the body left as a chunked transfer in two
- * writes, the flushes a twentieth of the request threads' CPU under load. An answer of a handler that returns is
- * complete when it returns, so until then its flushes wait for the end of the request. Asynchronous answers, the
- * ones that stream (live streams, downloads), flush as they ask; a body larger than Tomcat's buffer leaves as it is
- * written either way.
+ * Lets Tomcat send the API's answers whole, with their Content-Length, in one write. Spring flushes after writing a
+ * body (its message converters flush the stream, spring-framework#35427, and a {@code ResponseEntity} is flushed once
+ * more), which commits the response before the handler is done: the headers and the body left as a chunked transfer
+ * in two writes, the flushes a twentieth of the request threads' CPU under load. An answer of a handler that returns
+ * is complete when it returns, so until then the flushes of its stream wait for the end of the request. Asynchronous
+ * answers, the ones that stream (live streams, downloads), flush as they ask; a body larger than Tomcat's buffer leaves
+ * as it is written either way. Pages written through a {@code Writer} flush it as before.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)

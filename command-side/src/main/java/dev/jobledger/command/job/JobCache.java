@@ -246,8 +246,9 @@ class JobCache {
             this.entries = Caffeine.newBuilder()
                     .maximumSize(size)
                     .softValues()
-                    // Its upkeep (evictions, values the collector cleared) runs a little at a time on the thread that
-                    // wrote: on the shared pool, nearly every write woke a pool thread to do it.
+                    // Its upkeep (evictions, values the collector cleared) runs on the thread that wrote, usually a few
+                    // entries; on the shared pool, nearly every write woke a pool thread to do it. After a collection
+                    // that cleared many jobs, one writer drops them all, a rare pause of a few milliseconds.
                     .executor(Runnable::run)
                     .build()
                     .asMap();
