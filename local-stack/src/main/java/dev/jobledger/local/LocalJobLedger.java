@@ -95,9 +95,7 @@ public final class LocalJobLedger {
     /** A wrapper's message alone can hide the reason (S3Proxy's says only that it could not start). */
     private static String reasons(Throwable failed) {
         StringBuilder reasons = new StringBuilder(failed.toString());
-        for (Throwable cause = failed.getCause();
-                cause != null && cause != cause.getCause();
-                cause = cause.getCause()) {
+        for (Throwable cause = failed.getCause(); cause != null; cause = cause.getCause()) {
             reasons.append(", caused by ").append(cause);
         }
         return reasons.toString();

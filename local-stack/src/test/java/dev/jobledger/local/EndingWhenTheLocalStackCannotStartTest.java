@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code ./run-local} that cannot start, because of a setting the service refuses or a stand-in's port in use: it says
  * why and ends, instead of waiting on the threads of what it started before, and leaves no PostgreSQL running.
  */
-class EndingWhenTheServiceRefusesToStartTest {
+class EndingWhenTheLocalStackCannotStartTest {
 
     @TempDir
     Path data;
