@@ -13,23 +13,31 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 import org.springframework.util.FileSystemUtils;
 
 /**
  * The benchmark command (see docs/benchmarks.md): starts the whole local stack on a fresh data directory, drives it
  * over HTTP as clients would, and prints the figures. Not a test: it measures, it does not judge.
  *
- * <p>Arguments: {@code [jobs=5000] [singles=100] [csvRows=1000000] [workers=2] [csvRuns=5] [jobsPerSubmission=1]
- * [rounds=2]}, workers being the function invocations the local event source mapping runs at once. The throughput
+ * <p>Arguments: {@code [jobs=5000] [singles=100] [csvRows=1000000] [workers=4] [csvRuns=5] [jobsPerSubmission=1]
+ * [rounds=2] [loadRates=100,250]}, workers being the function invocations the local event source mapping runs at
+ * once. The throughput
  * phase runs {@code rounds} times in the same JVM, each printed: the first from a fresh start, while the JIT compiles
  * (with C2, most of a core for minutes), the later ones nearer the service's steady state. The import is one job of a
  * second or a few: the first one runs while the JIT compiles the handler's and the log calls' code, later ones on
  * compiled code, and each moves by a fifth on a shared machine. It runs {@code csvRuns} times; each run is printed,
  * then the first and the median of the others.
+ *
+ * <p>Between the throughput rounds and the idle latency, the latency under load: for each of {@code loadRates} (jobs
+ * per second, comma-separated; 0 for none), single submissions arrive at that steady rate for {@value #LOAD_SECONDS}
+ * seconds, whatever the service answers (an open loop, as independent users submit), and each job's time from its
+ * submission to its completion is taken from the ledger's own timestamps ({@code createdAt}, {@code finishedAt}).
  */
 public final class Benchmark {
 
@@ -37,6 +45,7 @@ public final class Benchmark {
     private static final int WARM_UP_JOBS = 20;
     private static final String EXAMPLE_JOB = "{\"jobType\":\"example\"}";
     private static final byte[] SINGLE_JOB = EXAMPLE_JOB.getBytes(StandardCharsets.UTF_8);
+    private static final int LOAD_SECONDS = 10;
 
     private Benchmark() {}
 
@@ -48,6 +57,11 @@ public final class Benchmark {
         int csvRuns = args.length > 4 ? Integer.parseInt(args[4]) : 5;
         int perRequest = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         int rounds = args.length > 6 ? Integer.parseInt(args[6]) : 2;
+        List<Integer> loadRates = Arrays.stream((args.length > 7 ? args[7] : "100,250").split(","))
+                .map(String::strip)
+                .map(Integer::parseInt)
+                .filter(rate -> rate > 0)
+                .toList();
         System.setProperty("jobledger.local.workers", Integer.toString(workers));
         Path data = Files.createTempDirectory("job-ledger-bench");
         try (LocalJobLedger.Running stack =
@@ -59,6 +73,9 @@ public final class Benchmark {
             warmUp(base, user);
             for (int round = 1; round <= rounds; round++) {
                 throughput(base, user, admin, jobs, perRequest, round);
+            }
+            for (int rate : loadRates) {
+                latencyUnderLoad(base, user, rate);
             }
             if (singles > 0) {
                 latency(base, user, singles);
@@ -124,6 +141,71 @@ public final class Benchmark {
         System.out.printf(
                 "latency (submit -> COMPLETED visible, %d single jobs, idle service): p50 %d ms, p95 %d ms, p99 %d ms%n",
                 singles, percentile(millis, 50), percentile(millis, 95), percentile(millis, 99));
+    }
+
+    /**
+     * Submissions are paced from the start of the phase, not from the previous answer, so a slow answer or a pause of
+     * the service does not slow the arrivals: what it costs shows in the jobs' times, as it would for users.
+     */
+    private static void latencyUnderLoad(String base, String user, int rate) throws Exception {
+        int jobs = rate * LOAD_SECONDS;
+        ExecutorService clients = ProcessFigures.clients(64);
+        List<Future<String>> submitted = new ArrayList<>(jobs);
+        long start = System.nanoTime();
+        for (int i = 0; i < jobs; i++) {
+            long due = start + i * 1_000_000_000L / rate;
+            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            submitted.add(clients.submit(() -> submit(base, user)));
+        }
+        double arrivals = jobs / seconds(Duration.ofNanos(System.nanoTime() - start));
+        List<Long> millis = new ArrayList<>(jobs);
+        String slowest = null;
+        long slowestMillis = -1;
+        for (Future<String> submission : submitted) {
+            String jobId = submission.get();
+            JsonNode job = awaitStatus(base, user, jobId, "COMPLETED", Duration.ofMinutes(5), Duration.ofMillis(50));
+            long took = Duration.between(
+                            Instant.parse(job.path("createdAt").asText()),
+                            Instant.parse(job.path("finishedAt").asText()))
+                    .toMillis();
+            millis.add(took);
+            if (took > slowestMillis) {
+                slowest = jobId;
+                slowestMillis = took;
+            }
+        }
+        clients.shutdown();
+        Collections.sort(millis);
+        System.out.printf(
+                "latency under load (%d single jobs arriving at %d jobs/s, %.1f reached; submitted -> COMPLETED"
+                        + " recorded): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
+                jobs,
+                rate,
+                arrivals,
+                percentile(millis, 50),
+                percentile(millis, 95),
+                percentile(millis, 99),
+                millis.get(millis.size() - 1));
+        System.out.println("latency under load at " + rate + " jobs/s, the slowest job: " + path(base, user, slowest));
+    }
+
+    /** Where a job's time went: each event of its history, in milliseconds after the first. */
+    private static String path(String base, String user, String jobId) throws IOException {
+        StringBuilder path = new StringBuilder(jobId);
+        Instant submitted = null;
+        for (JsonNode event :
+                get(base + "/api/jobs/" + jobId + "/history", user).path("items")) {
+            Instant at = Instant.parse(event.path("timestamp").asText());
+            submitted = submitted == null ? at : submitted;
+            path.append(submitted == at ? ": " : ", ")
+                    .append(event.path("type").asText())
+                    .append(" +")
+                    .append(Duration.between(submitted, at).toMillis())
+                    .append(" ms");
+        }
+        return path.toString();
     }
 
     private static void csv(String base, String user, int rows, int runs, Path dir) throws Exception {
