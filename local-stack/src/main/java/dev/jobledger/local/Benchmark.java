@@ -28,10 +28,10 @@ import org.springframework.util.FileSystemUtils;
  * <p>Arguments: {@code [jobs=5000] [singles=100] [csvRows=1000000] [workers=4] [csvRuns=5] [jobsPerSubmission=1]
  * [rounds=2] [loadRates=100,250]}, workers being the function invocations the local event source mapping runs at
  * once. The throughput phase runs {@code rounds} times in the same JVM, each printed: the first from a fresh start,
- * while the JIT compiles (with C2, most of a core for minutes), the later ones nearer the service's steady state. The import is one job of a
- * second or a few: the first one runs while the JIT compiles the handler's and the log calls' code, later ones on
- * compiled code, and each moves by a fifth on a shared machine. It runs {@code csvRuns} times; each run is printed,
- * then the first and the median of the others.
+ * while the JIT compiles (with C2, most of a core for minutes), the later ones nearer the service's steady state. The
+ * import is one job of a second or a few: the first one runs while the JIT compiles the handler's and the log calls'
+ * code, later ones on compiled code, and each moves by a fifth on a shared machine. It runs {@code csvRuns} times;
+ * each run is printed, then the first and the median of the others.
  *
  * <p>Between the throughput rounds and the idle latency, the latency under load: for each of {@code loadRates} (jobs
  * per second, comma-separated; 0 for none), single submissions arrive at that steady rate for {@value #LOAD_SECONDS}
@@ -197,8 +197,12 @@ public final class Benchmark {
         for (JsonNode event :
                 get(base + "/api/jobs/" + jobId + "/history", user).path("items")) {
             Instant at = Instant.parse(event.path("timestamp").asText());
-            path.append(submitted == null ? ": " : ", ");
-            submitted = submitted == null ? at : submitted;
+            if (submitted == null) {
+                submitted = at;
+                path.append(": ");
+            } else {
+                path.append(", ");
+            }
             path.append(event.path("type").asText())
                     .append(" +")
                     .append(Duration.between(submitted, at).toMillis())
