@@ -69,6 +69,7 @@ public final class Benchmark {
             String user = LocalWorker.token(stack.devSecret(), "bench", "job:Create", "job:Read");
             String admin = LocalWorker.token(stack.devSecret(), "bench-admin", "job:Read", "job:Admin");
 
+            System.out.println(MachinePace.measure(data).describe("before the rounds"));
             warmUp(base, user);
             for (int round = 1; round <= rounds; round++) {
                 throughput(base, user, admin, jobs, perRequest, round);
@@ -80,12 +81,11 @@ public final class Benchmark {
                 latency(base, user, singles);
             }
             csv(base, user, csvRows, csvRuns, data);
+            System.out.println(MachinePace.measure(data).describe("after them"));
         }
         // The data directory holds a database of the benchmark's size: gigabytes for the replay.
         FileSystemUtils.deleteRecursively(data);
-        System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
-                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB, Java "
-                + System.getProperty("java.version"));
+        System.out.println(MachinePace.machine());
         System.exit(0);
     }
 

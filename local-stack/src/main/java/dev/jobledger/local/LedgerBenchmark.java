@@ -51,6 +51,7 @@ public final class LedgerBenchmark {
             String bridge = LocalWorker.token(stack.devSecret(), "bench-bridge", "job:Report");
             AttemptTickets tickets = stack.service().getBean(AttemptTickets.class);
 
+            System.out.println(MachinePace.measure(data).describe("before the rounds"));
             run(base, user, admin, bridge, tickets, 1000, clients, batched, "warm-up");
             for (int round = 1; round <= rounds; round++) {
                 run(
@@ -64,11 +65,10 @@ public final class LedgerBenchmark {
                         batched,
                         rounds == 1 ? "ledger" : "ledger round " + round);
             }
+            System.out.println(MachinePace.measure(data).describe("after them"));
         }
         FileSystemUtils.deleteRecursively(data);
-        System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
-                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB, Java "
-                + System.getProperty("java.version"));
+        System.out.println(MachinePace.machine());
         System.exit(0);
     }
 

@@ -77,6 +77,7 @@ public final class ReplayBenchmark {
             processing.eventProcessors().values().forEach(processor -> processor.shutDown());
             EventStorageEngine store = stack.service().getBean(EventStorageEngine.class);
 
+            System.out.println(MachinePace.measure(data).describe("before the seeding"));
             Instant seeding = Instant.now();
             Instant clock = Instant.now().minus(Duration.ofDays(30));
             List<DomainEventMessage<?>> batch = new ArrayList<>();
@@ -106,12 +107,11 @@ public final class ReplayBenchmark {
                     "caught up: every processor followed the seeded events in %.1f s%n",
                     Benchmark.seconds(Duration.between(catchingUp, Instant.now())));
             rebuild(base, admin);
+            System.out.println(MachinePace.measure(data).describe("after the rebuild"));
         }
         // The data directory holds a database of the benchmark's size: gigabytes for the replay.
         FileSystemUtils.deleteRecursively(data);
-        System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
-                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB, Java "
-                + System.getProperty("java.version"));
+        System.out.println(MachinePace.machine());
         System.exit(0);
     }
 
