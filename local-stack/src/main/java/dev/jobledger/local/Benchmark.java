@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
@@ -26,8 +27,9 @@ import org.springframework.util.FileSystemUtils;
  * over HTTP as clients would, and prints the figures. Not a test: it measures, it does not judge.
  *
  * <p>Arguments: {@code [jobs=5000] [singles=100] [csvRows=1000000] [workers=4] [csvRuns=5] [jobsPerSubmission=1]
- * [rounds=2] [loadRates=100,250]}, workers being the function invocations the local event source mapping runs at
- * once. The throughput phase runs {@code rounds} times in the same JVM, each printed: the first from a fresh start,
+ * [rounds=2] [loadRates=100,250] [idempotencyKeys=without|with]}, workers being the function invocations the local
+ * event source mapping runs at once; {@code with}, every single submission carries an idempotency key of its own, as
+ * a client that retries safely sends. The throughput phase runs {@code rounds} times in the same JVM, each printed: the first from a fresh start,
  * while the JIT compiles (with C2, most of a core for minutes), the later ones nearer the service's steady state. The
  * import is one job of a second or a few: the first one runs while the JIT compiles the handler's and the log calls'
  * code, later ones on compiled code, and each moves by a fifth on a shared machine. It runs {@code csvRuns} times;
@@ -46,6 +48,9 @@ public final class Benchmark {
     private static final byte[] SINGLE_JOB = EXAMPLE_JOB.getBytes(StandardCharsets.UTF_8);
     private static final int LOAD_SECONDS = 10;
 
+    /** Whether single submissions carry an idempotency key: set once, from the arguments, before any is sent. */
+    private static boolean idempotencyKeys;
+
     private Benchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -61,6 +66,7 @@ public final class Benchmark {
                 .map(Integer::parseInt)
                 .filter(rate -> rate > 0)
                 .toList();
+        idempotencyKeys = args.length > 8 && args[8].equals("with");
         System.setProperty("jobledger.local.workers", Integer.toString(workers));
         Path data = Files.createTempDirectory("job-ledger-bench");
         try (LocalJobLedger.Running stack =
@@ -113,12 +119,13 @@ public final class Benchmark {
         awaitAllCompleted(base, admin, (long) jobs * round + WARM_UP_JOBS);
         Duration all = Duration.between(start, Instant.now());
         System.out.printf(
-                "throughput round %d (%s): %d example jobs submitted (%d per request) in %.1f s, all COMPLETED in the"
-                        + " read model after %.1f s: %.1f jobs/s (%s function invocations at once)%n",
+                "throughput round %d (%s): %d example jobs submitted (%d per request%s) in %.1f s, all COMPLETED in"
+                        + " the read model after %.1f s: %.1f jobs/s (%s function invocations at once)%n",
                 round,
                 round == 1 ? "a fresh JVM, compiling as it goes" : "the same JVM, warmer",
                 jobs,
                 perRequest,
+                perRequest == 1 && idempotencyKeys ? ", each with an idempotency key" : "",
                 seconds(Duration.between(start, accepted)),
                 seconds(all),
                 jobs / seconds(all),
@@ -255,7 +262,12 @@ public final class Benchmark {
     }
 
     private static String submit(String base, String user) throws IOException {
-        return jobId(BenchmarkHttp.post(base + "/api/jobs", user, "application/json", SINGLE_JOB));
+        return jobId(BenchmarkHttp.post(
+                base + "/api/jobs",
+                user,
+                "application/json",
+                SINGLE_JOB,
+                idempotencyKeys ? UUID.randomUUID().toString() : null));
     }
 
     private static int submitBatch(String base, String user, int count) throws IOException {

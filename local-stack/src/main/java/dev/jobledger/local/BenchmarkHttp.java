@@ -30,7 +30,16 @@ final class BenchmarkHttp {
      * it closes, a benchmark does not meet that.
      */
     static Answer post(String url, String token, String contentType, byte[] body) throws IOException {
+        return post(url, token, contentType, body, null);
+    }
+
+    /** As {@link #post(String, String, String, byte[])}, with an {@code Idempotency-Key} unless it is null. */
+    static Answer post(String url, String token, String contentType, byte[] body, String idempotencyKey)
+            throws IOException {
         HttpURLConnection connection = posting(url, token, contentType);
+        if (idempotencyKey != null) {
+            connection.setRequestProperty("Idempotency-Key", idempotencyKey);
+        }
         try (OutputStream out = connection.getOutputStream()) {
             out.write(body);
         }

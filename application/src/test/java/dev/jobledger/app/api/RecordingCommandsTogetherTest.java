@@ -3,23 +3,36 @@ package dev.jobledger.app.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.jobledger.command.job.BatchedCommands;
+import dev.jobledger.command.jobtype.JobTypes;
 import dev.jobledger.messages.Actor;
 import dev.jobledger.messages.Delivery;
+import dev.jobledger.messages.JobCommand;
+import dev.jobledger.messages.JobView;
 import dev.jobledger.messages.StartAnswer;
 import dev.jobledger.messages.StartJobAttempt;
+import dev.jobledger.messages.SubmitJob;
+import dev.jobledger.messages.SubmitNewJob;
 import dev.jobledger.testing.Api;
 import dev.jobledger.testing.LedgerIntegrationTest;
 import dev.jobledger.testing.Tokens;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.NoHandlerForCommandException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.Registration;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -31,6 +44,15 @@ class RecordingCommandsTogetherTest extends LedgerIntegrationTest {
 
     @Autowired
     private BatchedCommands batches;
+
+    @Autowired
+    private CommandGateway gateway;
+
+    @Autowired
+    private CommandBus commandBus;
+
+    @Autowired
+    private JobTypes jobTypes;
 
     @Test
     void submissionsThatArriveTogetherAreEachRecordedAndARefusedOneDoesNotFailTheOthers() throws Exception {
@@ -64,6 +86,110 @@ class RecordingCommandsTogetherTest extends LedgerIntegrationTest {
         assertThat(answers.stream().map(answer -> answer.body().path("jobId").asText()))
                 .doesNotHaveDuplicates()
                 .allSatisfy(jobId -> awaitJob(token, jobId, status("PENDING")));
+    }
+
+    @Test
+    void keyedSubmissionsOfNewKeysAreRecordedWithTheirKeysAndARepeatAmongThemAnswersTheSameJob() {
+        String owner = newUser();
+        String token = Tokens.user(owner);
+        SubmitJob first = keyedSubmission(owner, "first");
+        SubmitJob second = keyedSubmission(owner, "second");
+
+        List<BatchedCommands.Outcome<JobView>> outcomes = batches.sendAll(List.of(first, second, first));
+
+        assertThat(outcomes).noneMatch(BatchedCommands.Outcome::refused);
+        assertThat(outcomes)
+                .extracting(outcome -> outcome.result().jobId())
+                .containsExactly(first.jobId(), second.jobId(), first.jobId());
+        awaitJob(token, first.jobId().toString(), status("PENDING"));
+        assertThat(eventTypes(first.jobId().toString(), token))
+                .filteredOn("JobSubmitted"::equals)
+                .hasSize(1);
+        assertThat(history(first.jobId(), token)
+                        .get(0)
+                        .path("facts")
+                        .path("meta")
+                        .path("idempotencyKey")
+                        .asText())
+                .isEqualTo("first");
+    }
+
+    @Test
+    void aKeyedSubmissionOfAKeyThatNamesNoJobIsACreationAndAKeyThatDoesIsReadFirst() {
+        String owner = newUser();
+        SubmitJob together = keyedSubmission(owner, "together");
+        SubmitJob beside = keyedSubmission(owner, "beside");
+        SubmitJob alone = keyedSubmission(owner, "alone");
+        Set<UUID> jobIds = Set.of(together.jobId(), beside.jobId(), alone.jobId());
+        List<Object> handled = new CopyOnWriteArrayList<>();
+        Registration watching = commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
+            if (unitOfWork.getMessage().getPayload() instanceof JobCommand command
+                    && jobIds.contains(command.jobId())) {
+                handled.add(command);
+            }
+            return chain.proceed();
+        });
+        try {
+            batches.sendAll(List.of(together, beside));
+            batches.sendAll(List.of(alone));
+            batches.sendAll(List.of(alone));
+        } finally {
+            watching.cancel();
+        }
+
+        assertThat(handled)
+                .extracting(command -> command.getClass().getSimpleName())
+                .containsExactly("SubmitNewJob", "SubmitNewJob", "SubmitNewJob", "SubmitJob");
+        assertThat(handled.subList(0, 3))
+                .extracting(command -> ((SubmitNewJob) command).idempotencyKey())
+                .containsExactly("together", "beside", "alone");
+    }
+
+    @Test
+    void aCreationUnderAnIdThatAJobHasIsRefusedByTheStoreAndTheSubmissionSentAgainAnswersThatJob() {
+        String owner = newUser();
+        String token = Tokens.user(owner);
+        SubmitJob submission = keyedSubmission(owner, "raced");
+        batches.sendAll(List.of(submission));
+        // What a submission decided on a stale check would send: the job's creation, although the job exists.
+        SubmitNewJob creation = new SubmitNewJob(
+                submission.jobId(),
+                submission.jobType(),
+                owner,
+                submission.queue(),
+                submission.maxAttempts(),
+                submission.payload(),
+                null,
+                submission.idempotencyKey(),
+                submission.actor());
+
+        assertThatThrownBy(() -> gateway.sendAndWait(creation)).isInstanceOf(AggregateStreamCreationException.class);
+        List<BatchedCommands.Outcome<JobView>> again = batches.sendAll(List.of(submission));
+
+        assertThat(again.get(0).result().jobId()).isEqualTo(submission.jobId());
+        awaitJob(token, submission.jobId().toString(), status("PENDING"));
+        assertThat(eventTypes(submission.jobId().toString(), token))
+                .filteredOn("JobSubmitted"::equals)
+                .hasSize(1);
+    }
+
+    private SubmitJob keyedSubmission(String owner, String key) {
+        return new SubmitJob(
+                UUID.nameUUIDFromBytes((owner + "/" + key).getBytes(StandardCharsets.UTF_8)),
+                "example",
+                owner,
+                jobTypes.queueOf(jobTypes.find("example").orElseThrow()),
+                3,
+                Map.of(),
+                null,
+                key,
+                Actor.user(owner));
+    }
+
+    private List<JsonNode> history(UUID jobId, String token) {
+        List<JsonNode> events = new ArrayList<>();
+        api.get("/api/jobs/" + jobId + "/history", token).body().path("items").forEach(events::add);
+        return events;
     }
 
     @Test

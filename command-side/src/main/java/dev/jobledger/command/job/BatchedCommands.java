@@ -39,13 +39,19 @@ public class BatchedCommands {
     private final CommandBus commandBus;
     private final CommandGateway gateway;
     private final TransactionManager transactions;
+    private final FirstSubmissions firstSubmissions;
     private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final ReentrantLock committing = new ReentrantLock();
 
-    BatchedCommands(CommandBus commandBus, CommandGateway gateway, TransactionManager transactions) {
+    BatchedCommands(
+            CommandBus commandBus,
+            CommandGateway gateway,
+            TransactionManager transactions,
+            FirstSubmissions firstSubmissions) {
         this.commandBus = commandBus;
         this.gateway = gateway;
         this.transactions = transactions;
+        this.firstSubmissions = firstSubmissions;
     }
 
     /** A command's answer: its result, or the refusal that is its answer. */
@@ -160,13 +166,15 @@ public class BatchedCommands {
     }
 
     /**
-     * One command through the gateway, which sends it again when it lost a race for a version of its job. A creation
-     * race (two submissions with one idempotency key) surfaces as another exception: sent again, the loser is decided
+     * One command through the gateway, which sends it again when it lost a race for a version of its job. A keyed
+     * submission of an id no job has yet goes as a creation ({@link FirstSubmissions}). A creation race (two
+     * submissions with one idempotency key) surfaces as another exception: sent again as it was, the loser is decided
      * on the winner's job, and answers it.
      */
     private <R> R viaGateway(Object command) {
         try {
-            return gateway.sendAndWait(command);
+            return gateway.sendAndWait(
+                    firstSubmissions.withoutReads(List.of(command)).get(0));
         } catch (AggregateStreamCreationException lostCreationRace) {
             return gateway.sendAndWait(command);
         }
@@ -178,7 +186,8 @@ public class BatchedCommands {
         try {
             batch.attachTransaction(transactions);
             batch.resources().put(JobCache.BATCH, Boolean.TRUE);
-            for (Object command : commands) {
+            // Undone, the batch's commands are sent again one by one as they came, not as sent here.
+            for (Object command : firstSubmissions.withoutReads(commands)) {
                 // Dispatched on the bus, not the gateway: a command is handled in a unit of work nested in the batch,
                 // and the gateway's retry of a lost race would run on another thread, outside it.
                 FutureCallback<Object, R> answer = new FutureCallback<>();

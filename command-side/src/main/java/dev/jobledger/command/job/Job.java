@@ -124,26 +124,12 @@ class Job {
         if (status != null) {
             return answerRepeatedSubmission(command);
         }
-        return submit(
-                new SubmitNewJob(
-                        command.jobId(),
-                        command.jobType(),
-                        command.userId(),
-                        command.queue(),
-                        command.maxAttempts(),
-                        command.payload(),
-                        command.file(),
-                        command.actor()),
-                command.idempotencyKey() == null ? Map.of() : Map.of("idempotencyKey", command.idempotencyKey()));
+        return handle(asNew(command));
     }
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
     JobView handle(SubmitNewJob command) {
-        return submit(command, Map.of());
-    }
-
-    private JobView submit(SubmitNewJob command, Map<String, Object> submissionMeta) {
         apply(new JobSubmitted(
                 command.jobId(),
                 command.jobType(),
@@ -152,9 +138,23 @@ class Job {
                 command.maxAttempts(),
                 command.payload() == null ? Map.of() : command.payload(),
                 command.file(),
-                submissionMeta,
+                command.idempotencyKey() == null ? Map.of() : Map.of("idempotencyKey", command.idempotencyKey()),
                 command.actor()));
         return view();
+    }
+
+    /** The submission of a key whose id no job has: the job it creates is the one the key names from now on. */
+    static SubmitNewJob asNew(SubmitJob command) {
+        return new SubmitNewJob(
+                command.jobId(),
+                command.jobType(),
+                command.userId(),
+                command.queue(),
+                command.maxAttempts(),
+                command.payload(),
+                command.file(),
+                command.idempotencyKey(),
+                command.actor());
     }
 
     private JobView answerRepeatedSubmission(SubmitJob command) {

@@ -226,8 +226,10 @@ class JobCache {
                         return statement;
                     },
                     (ResultSet row) -> {
+                        String jobId = row.getString(1);
+                        // wasNull() speaks of the column read last, so the id is read before the number.
                         long last = row.getLong(2);
-                        versions.put(row.getString(1), row.wasNull() ? null : last);
+                        versions.put(jobId, row.wasNull() ? null : last);
                     });
             return versions;
         }

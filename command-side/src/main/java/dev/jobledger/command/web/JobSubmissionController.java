@@ -272,7 +272,8 @@ class JobSubmissionController {
 
     /**
      * Without a key the job's id is random, so no job can have it yet: {@link SubmitNewJob} creates it without reading
-     * the store. A key names the same id every time, which a job may already have: {@link SubmitJob} answers it.
+     * the store. A key names the same id every time, which a job may already have: {@link SubmitJob} answers it (and
+     * {@link BatchedCommands} creates it without reading the store too when the store holds no job under that id).
      */
     private JobCommand submitJobCommand(
             JobTypes.JobType type,
@@ -286,7 +287,15 @@ class JobSubmissionController {
         int maxAttempts = request.maxAttempts() == null ? type.defaultMaxAttempts() : request.maxAttempts();
         if (idempotencyKey == null) {
             return new SubmitNewJob(
-                    jobId, request.jobType(), userId, queue, maxAttempts, request.payload(), file, Actor.user(userId));
+                    jobId,
+                    request.jobType(),
+                    userId,
+                    queue,
+                    maxAttempts,
+                    request.payload(),
+                    file,
+                    null,
+                    Actor.user(userId));
         }
         return new SubmitJob(
                 jobId,

@@ -97,10 +97,26 @@ class JobTest {
     @Test
     void submittingWithoutAKeyRecordsAPendingJobUnderItsNewId() {
         fixture.givenNoPriorActivity()
-                .when(new SubmitNewJob(JOB, "example", OWNER, "jobs", 2, null, null, USER))
+                .when(new SubmitNewJob(JOB, "example", OWNER, "jobs", 2, null, null, null, USER))
                 .expectEvents(new JobSubmitted(JOB, "example", OWNER, "jobs", 2, Map.of(), null, Map.of(), USER))
                 .expectResultMessagePayloadMatching(
                         matches((JobView job) -> job.status() == JobStatus.PENDING && job.maxAttempts() == 2));
+    }
+
+    @Test
+    void submittingUnderAKeyThatNamesNoJobYetRecordsTheKeyWithTheNewJob() {
+        fixture.givenNoPriorActivity()
+                .when(Job.asNew(submit(Map.of("rows", 10))))
+                .expectEvents(new JobSubmitted(
+                        JOB,
+                        "example",
+                        OWNER,
+                        "jobs",
+                        3,
+                        Map.of("rows", 10),
+                        null,
+                        Map.of("idempotencyKey", "key-1"),
+                        USER));
     }
 
     @Test
