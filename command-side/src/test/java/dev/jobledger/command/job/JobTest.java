@@ -76,20 +76,17 @@ class JobTest {
         return new SubmitJob(JOB, "example", OWNER, "jobs", 3, payload, null, "key-1", USER);
     }
 
+    /** What {@link #submit} records when no job has its id yet. */
+    private static JobSubmitted submittedUnderKey(Map<String, Object> payload) {
+        return new JobSubmitted(
+                JOB, "example", OWNER, "jobs", 3, payload, null, Map.of("idempotencyKey", "key-1"), USER);
+    }
+
     @Test
     void submittingRecordsAPendingJob() {
         fixture.givenNoPriorActivity()
                 .when(submit(Map.of("rows", 10)))
-                .expectEvents(new JobSubmitted(
-                        JOB,
-                        "example",
-                        OWNER,
-                        "jobs",
-                        3,
-                        Map.of("rows", 10),
-                        null,
-                        Map.of("idempotencyKey", "key-1"),
-                        USER))
+                .expectEvents(submittedUnderKey(Map.of("rows", 10)))
                 .expectResultMessagePayloadMatching(matches((JobView job) ->
                         job.status() == JobStatus.PENDING && job.attempt() == 0 && job.maxAttempts() == 3));
     }
@@ -107,16 +104,7 @@ class JobTest {
     void submittingUnderAKeyThatNamesNoJobYetRecordsTheKeyWithTheNewJob() {
         fixture.givenNoPriorActivity()
                 .when(Job.asNew(submit(Map.of("rows", 10))))
-                .expectEvents(new JobSubmitted(
-                        JOB,
-                        "example",
-                        OWNER,
-                        "jobs",
-                        3,
-                        Map.of("rows", 10),
-                        null,
-                        Map.of("idempotencyKey", "key-1"),
-                        USER));
+                .expectEvents(submittedUnderKey(Map.of("rows", 10)));
     }
 
     @Test
