@@ -42,13 +42,24 @@ public final class Api {
     }
 
     public Answer get(String path, String token) {
-        return send(request(path, token).GET());
+        return get(path, token, Map.of());
+    }
+
+    public Answer get(String path, String token, Map<String, String> headers) {
+        HttpRequest.Builder request = request(path, token).GET();
+        headers.forEach(request::header);
+        return send(request);
     }
 
     /** A GET whose answer is not JSON (Prometheus text, CSV): its body is only in {@code raw}. */
     public Answer getText(String path, String token) {
         HttpResponse<String> response = getPage(path, token);
         return new Answer(response.statusCode(), response, JSON.missingNode());
+    }
+
+    /** A request of any method, without a body. */
+    public Answer send(String method, String path, String token) {
+        return send(request(path, token).method(method, HttpRequest.BodyPublishers.noBody()));
     }
 
     public Answer post(String path, String token, Object body) {

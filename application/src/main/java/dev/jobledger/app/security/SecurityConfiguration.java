@@ -35,6 +35,7 @@ import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
@@ -102,9 +103,13 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain api(
-            HttpSecurity http, ObjectMapper json, SecuritySettings jwt, ObjectProvider<SessionTokens> sessionTokens)
+            HttpSecurity http,
+            ObjectMapper json,
+            SecuritySettings jwt,
+            ObjectProvider<SessionTokens> sessionTokens,
+            ObjectProvider<HandlerMappingIntrospector> endpoints)
             throws Exception {
-        ProblemAuthenticationHandlers problems = new ProblemAuthenticationHandlers(json);
+        ProblemAuthenticationHandlers problems = new ProblemAuthenticationHandlers(json, endpoints);
         // With an identity provider configured, the dashboard signs in there (DashboardSignIn) and its browser sends
         // a session cookie instead of a header: the session's access token authenticates its requests.
         SessionTokens sessions = sessionTokens.getIfAvailable();

@@ -22,9 +22,11 @@ import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Every request error as an RFC 9457 problem with a detail a client can act on; unexpected failures as a bare 500
@@ -51,7 +53,9 @@ class RequestProblems extends ResponseEntityExceptionHandler {
     private static String unreadable(HttpMessageNotReadableException ex) {
         Throwable cause = ex.getMostSpecificCause();
         if (cause instanceof StreamConstraintsException limit) {
-            return "The request body is beyond a limit of the JSON reader: " + limit.getOriginalMessage();
+            // Jackson names the Java method that sets the limit; a client needs only the limit.
+            return "The request body is beyond a limit of the JSON reader: "
+                    + limit.getOriginalMessage().replaceAll(", from `[^`]*`", "");
         }
         if (cause instanceof UnrecognizedPropertyException unknown) {
             return "Unknown field '" + unknown.getPropertyName() + "'; known fields are "
@@ -72,6 +76,16 @@ class RequestProblems extends ResponseEntityExceptionHandler {
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining("."))
                 .replace(".[", "[");
+    }
+
+    /** Spring's own detail speaks of a "static resource", which a client of an API did not ask for. */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(
+            NoResourceFoundException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String path = request instanceof ServletWebRequest servlet
+                ? servlet.getRequest().getRequestURI()
+                : "/" + ex.getResourcePath();
+        return problem(ex, status, headers, request, "No endpoint answers " + ex.getHttpMethod() + " " + path);
     }
 
     @Override

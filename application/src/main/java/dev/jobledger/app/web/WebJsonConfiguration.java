@@ -1,11 +1,14 @@
 package dev.jobledger.app.web;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.util.List;
 import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** JSON reading limits of the web layer, tighter than Jackson's defaults. */
+/** The web layer speaks JSON only, with reading limits tighter than Jackson's defaults. */
 @Configuration(proxyBeanMethods = false)
 class WebJsonConfiguration {
 
@@ -19,5 +22,21 @@ class WebJsonConfiguration {
         return builder -> builder.postConfigurer(mapper -> mapper.getFactory()
                 .setStreamReadConstraints(
                         StreamReadConstraints.builder().maxNestingDepth(64).build()));
+    }
+
+    /**
+     * The local stack's stand-ins bring Jackson's XML module onto the classpath, and Spring MVC would then answer XML
+     * to a client asking for it, locally only: the service's own jar has no XML. Fewer converters are also fewer
+     * asked whether they can write each answer.
+     */
+    @Bean
+    WebMvcConfigurer jsonOnly() {
+        return new WebMvcConfigurer() {
+            @Override
+            public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
+                converters.removeIf(converter ->
+                        converter.getSupportedMediaTypes().stream().anyMatch(type -> "xml".equals(type.getSubtype())));
+            }
+        };
     }
 }

@@ -52,6 +52,22 @@ class AccessControlTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aMethodNoEndpointHasIsNotAllowedRatherThanForbiddenAndTheAnswerNamesTheMethodsThere() {
+        String admin = Tokens.admin(newUser());
+
+        Api.Answer delete = api.send("DELETE", "/api/jobs/" + UUID.randomUUID(), admin);
+        Api.Answer put = api.send("PUT", "/api/jobs", admin);
+
+        assertThat(delete.status()).as(delete.toString()).isEqualTo(405);
+        assertThat(delete.contentType()).startsWith("application/problem+json");
+        assertThat(delete.header("Allow")).isEqualTo("GET");
+        assertThat(delete.body().path("detail").asText()).contains("No endpoint answers DELETE /api/jobs/");
+        assertThat(put.status()).isEqualTo(405);
+        assertThat(put.header("Allow")).isEqualTo("GET, POST");
+        assertThat(api.send("DELETE", "/api/jobs", null).status()).isEqualTo(401);
+    }
+
+    @Test
     void theBridgesEndpointsRefuseUsersAndAdminsAndTheBridgeTokenReachesNothingElse() {
         String jobId = submit(Tokens.user(newUser()), Map.of("jobType", "example"));
         String attempts = "/internal/jobs/" + jobId + "/attempts";

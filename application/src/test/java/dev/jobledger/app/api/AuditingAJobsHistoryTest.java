@@ -222,9 +222,9 @@ class AuditingAJobsHistoryTest extends LedgerIntegrationTest {
                 first(history(jobId, token), "JobSubmitted").path("timestamp").asText());
         String stranger = Tokens.user(newUser());
 
-        assertThat(api.get("/api/jobs/" + jobId + "?asOf=" + submittedAt.minusMillis(1), token)
-                        .status())
-                .isEqualTo(404);
+        Api.Answer before = api.get("/api/jobs/" + jobId + "?asOf=" + submittedAt.minusMillis(1), token);
+        assertThat(before.status()).isEqualTo(404);
+        assertThat(before.body().path("detail").asText()).contains("did not exist yet at");
         assertThat(api.get("/api/jobs/" + jobId + "/history", stranger).status())
                 .isEqualTo(404);
         assertThat(api.get("/api/jobs/" + jobId + "?asOf=" + submittedAt, stranger)

@@ -101,6 +101,17 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aBodyDeeperThanTheJsonReaderReadsIsRefusedInWordsAClientKnows() {
+        String deep = "{\"a\":".repeat(70) + "1" + "}".repeat(70);
+
+        Api.Answer answer =
+                api.post("/api/jobs", Tokens.user(newUser()), "{\"jobType\":\"example\",\"payload\":" + deep + "}");
+
+        assertProblem(answer, 400, "exceeds the maximum allowed (64)");
+        assertThat(answer.body().path("detail").asText()).doesNotContain("StreamReadConstraints");
+    }
+
+    @Test
     void aFilePartWithAnOverlongContentTypeIsRefusedBeforeAnythingIsStored() {
         String token = Tokens.user(newUser());
 
@@ -136,6 +147,28 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
         Api.Answer answer = api.get("/api/jobs//logs", Tokens.user(newUser()));
 
         assertProblem(answer, 400, "empty path segment");
+    }
+
+    @Test
+    void aUrlTheContainerRefusesBeforeTheServiceIsAProblemNotTheContainersErrorPage() {
+        String token = Tokens.user(newUser());
+
+        for (String refused : List.of("/api/jobs/a%2Fb", "/api/jobs/a%5Cb", "/api/jobs/a%00b")) {
+            assertProblem(api.get(refused, token), 400, "encoded slash (%2F)");
+        }
+        assertThat(api.get("/api/jobs", token).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aPathNoEndpointAnswersIsAProblemNamingIt() {
+        assertProblem(api.get("/api/nope", Tokens.user(newUser())), 404, "No endpoint answers GET /api/nope");
+    }
+
+    @Test
+    void theApiAnswersJsonOnlyEvenWhereXmlCouldBeWritten() {
+        Api.Answer answer = api.get("/api/jobs", Tokens.user(newUser()), Map.of("Accept", "application/xml"));
+
+        assertThat(answer.status()).isEqualTo(406);
     }
 
     @Test

@@ -136,7 +136,7 @@ class SubmittingJobsInBatchesTest extends LedgerIntegrationTest {
         assertThat(tooMany.contentType()).startsWith("application/problem+json");
         assertThat(tooMany.body().path("detail").asText()).contains("jobs[1].maxAttempts");
         assertThat(unknownType.status()).isEqualTo(400);
-        assertThat(unknownType.body().path("detail").asText()).contains("mine-bitcoin");
+        assertThat(unknownType.body().path("detail").asText()).contains("jobs[1]", "mine-bitcoin");
         assertThat(needsFile.status()).isEqualTo(400);
         assertThat(needsFile.body().path("detail").asText()).contains("jobs[0]", "needs a file");
         assertThat(unstorable.status()).isEqualTo(400);

@@ -93,7 +93,7 @@ class JobSubmissionController {
                     @Pattern(regexp = "[\\x21-\\x7E]+", message = "must be visible ASCII characters")
                     String idempotencyKey,
             Caller caller) {
-        JobTypes.JobType type = registered(request.jobType());
+        JobTypes.JobType type = registered(request.jobType(), "");
         if (type.requiresFile()) {
             throw badRequest("Job type '" + request.jobType() + "' needs a file: submit it as multipart/form-data");
         }
@@ -130,7 +130,7 @@ class JobSubmissionController {
         List<JobCommand> commands = new ArrayList<>(items.size());
         for (int index = 0; index < items.size(); index++) {
             SubmitJobBatchRequest.Item item = items.get(index);
-            JobTypes.JobType type = registered(item.jobType());
+            JobTypes.JobType type = registered(item.jobType(), "jobs[" + index + "]: ");
             if (type.requiresFile()) {
                 throw badRequest("jobs[" + index + "]: job type '" + item.jobType()
                         + "' needs a file: submit it alone as multipart/form-data");
@@ -183,7 +183,7 @@ class JobSubmissionController {
             ConstraintViolation<SubmitJobRequest> first = violations.iterator().next();
             throw badRequest(first.getPropertyPath() + " " + first.getMessage());
         }
-        JobTypes.JobType type = registered(jobType);
+        JobTypes.JobType type = registered(jobType, "");
         documents.requireStorable("payload", request.payload());
         if (noFileChosen(file)) {
             if (type.requiresFile()) {
@@ -264,9 +264,9 @@ class JobSubmissionController {
         }
     }
 
-    private JobTypes.JobType registered(String jobType) {
+    private JobTypes.JobType registered(String jobType, String where) {
         return jobTypes.find(jobType)
-                .orElseThrow(() -> badRequest("Unknown job type '" + jobType + "'; registered types are "
+                .orElseThrow(() -> badRequest(where + "Unknown job type '" + jobType + "'; registered types are "
                         + jobTypes.types().keySet().stream().sorted().toList()));
     }
 

@@ -71,7 +71,8 @@ class JobHistoryController {
         return queries.query(
                         new FindJobAsOf(jobId, caller.viewer(), asOf), ResponseTypes.optionalInstanceOf(JobView.class))
                 .join()
-                .orElseThrow(() -> notFound(jobId));
+                .orElseThrow(() -> JobQueryController.problem(
+                        HttpStatus.NOT_FOUND, "Job " + jobId + " was not found, or did not exist yet at " + asOf));
     }
 
     @Operation(summary = "A job as it was at an instant", description = "The same as /history/state.")

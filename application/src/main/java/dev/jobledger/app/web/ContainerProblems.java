@@ -1,0 +1,78 @@
+package dev.jobledger.app.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Writer;
+import org.apache.catalina.Host;
+import org.apache.catalina.Valve;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * Tomcat refuses some URLs itself, before any filter of the service runs: an encoded slash ({@code %2F}), an encoded
+ * backslash, a NUL, a malformed escape. Its own error page for them is HTML; this valve, in the place of Tomcat's, answers
+ * them as problem+json like every other refusal. Errors the service answers itself have their body written already and
+ * pass through untouched.
+ */
+@Configuration(proxyBeanMethods = false)
+class ContainerProblems {
+
+    static final String REFUSED_URL = "The request's URL was refused: it must not contain an encoded slash (%2F), an"
+            + " encoded backslash, a NUL or a malformed %-escape";
+
+    /** Runs after Spring Boot's own customizer, which puts a plain ErrorReportValve on the host. */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemsForContainerErrors(ObjectMapper json) {
+        return factory -> factory.addContextCustomizers(context -> {
+            Host host = (Host) context.getParent();
+            for (Valve valve : host.getPipeline().getValves()) {
+                if (valve instanceof ErrorReportValve) {
+                    host.getPipeline().removeValve(valve);
+                }
+            }
+            host.getPipeline().addValve(new ProblemValve(json));
+            // An empty class name stops the host from adding its HTML valve again when it starts.
+            ((StandardHost) host).setErrorReportValveClass("");
+        });
+    }
+
+    static final class ProblemValve extends ErrorReportValve {
+
+        private final ObjectMapper json;
+
+        ProblemValve(ObjectMapper json) {
+            this.json = json;
+        }
+
+        @Override
+        protected void report(Request request, Response response, Throwable throwable) {
+            int status = response.getStatus();
+            if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+                return;
+            }
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                    HttpStatusCode.valueOf(status),
+                    status == 400 ? REFUSED_URL : "The request was refused before it reached the service");
+            try {
+                response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+                response.setCharacterEncoding("UTF-8");
+                Writer writer = response.getReporter();
+                if (writer != null) {
+                    writer.write(json.writeValueAsString(problem));
+                    response.finishResponse();
+                }
+            } catch (IOException | IllegalStateException connectionGone) {
+                // The client is gone or the answer started: nothing more can be said to it.
+            }
+        }
+    }
+}
