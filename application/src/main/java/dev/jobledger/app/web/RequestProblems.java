@@ -1,6 +1,7 @@
 package dev.jobledger.app.web;
 
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -50,28 +51,37 @@ class RequestProblems extends ResponseEntityExceptionHandler {
         return problem(ex, status, headers, request, unreadable(ex));
     }
 
+    /**
+     * Jackson's own exception says which field; the cause it wraps (a {@code DateTimeParseException}, say) does not,
+     * so the chain is read from the outside in.
+     */
     private static String unreadable(HttpMessageNotReadableException ex) {
-        Throwable cause = ex.getMostSpecificCause();
-        if (cause instanceof StreamConstraintsException limit) {
+        if (ex.getMostSpecificCause() instanceof StreamConstraintsException limit) {
             // Jackson names the Java method that sets the limit; a client needs only the limit.
             return "The request body is beyond a limit of the JSON reader: "
                     + limit.getOriginalMessage().replaceAll(", from `[^`]*`", "");
         }
-        if (cause instanceof UnrecognizedPropertyException unknown) {
-            return "Unknown field '" + unknown.getPropertyName() + "'; known fields are "
-                    + unknown.getKnownPropertyIds();
-        }
-        if (cause instanceof InvalidFormatException invalid) {
-            return "Field '" + path(invalid) + "' has an invalid value: " + invalid.getValue();
-        }
-        if (cause instanceof MismatchedInputException mismatched
-                && !mismatched.getPath().isEmpty()) {
-            return "Field '" + path(mismatched) + "' has the wrong type";
+        for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnrecognizedPropertyException unknown) {
+                return "Unknown field '" + unknown.getPropertyName() + "'; known fields are "
+                        + unknown.getKnownPropertyIds();
+            }
+            if (cause instanceof InvalidFormatException invalid) {
+                return "Field '" + path(invalid) + "' has an invalid value: " + invalid.getValue();
+            }
+            if (cause instanceof MismatchedInputException mismatched
+                    && !mismatched.getPath().isEmpty()) {
+                return "Field '" + path(mismatched) + "' has the wrong type";
+            }
+            if (cause instanceof JsonMappingException mapping
+                    && !mapping.getPath().isEmpty()) {
+                return "Field '" + path(mapping) + "' has an invalid value";
+            }
         }
         return "The request body is not valid JSON of the expected shape";
     }
 
-    private static String path(MismatchedInputException ex) {
+    private static String path(JsonMappingException ex) {
         return ex.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining("."))

@@ -67,6 +67,9 @@ class RecoveringStalledJobsTest extends ClockDrivenIntegrationTest {
         Api.Answer negative = recover("-PT1S");
         assertThat(negative.status()).isEqualTo(400);
         assertThat(negative.body().path("detail").asText()).contains("quietFor must be a positive duration");
+        Api.Answer words = recover("ten minutes");
+        assertThat(words.status()).isEqualTo(400);
+        assertThat(words.body().path("detail").asText()).contains("quietFor", "ten minutes");
     }
 
     private String recoveredJobs() {
