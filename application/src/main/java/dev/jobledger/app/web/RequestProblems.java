@@ -1,5 +1,6 @@
 package dev.jobledger.app.web;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -60,6 +61,9 @@ class RequestProblems extends ResponseEntityExceptionHandler {
             // Jackson names the Java method that sets the limit; a client needs only the limit.
             return "The request body is beyond a limit of the JSON reader: "
                     + limit.getOriginalMessage().replaceAll(", from `[^`]*`", "");
+        }
+        if (ex.getMostSpecificCause() instanceof JsonParseException syntax) {
+            return "The request body is not valid JSON: " + syntax.getOriginalMessage();
         }
         for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof UnrecognizedPropertyException unknown) {

@@ -1,5 +1,6 @@
 package dev.jobledger.app.web;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.util.List;
 import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
@@ -21,7 +22,10 @@ class WebJsonConfiguration {
     Jackson2ObjectMapperBuilderCustomizer readingLimits() {
         return builder -> builder.postConfigurer(mapper -> mapper.getFactory()
                 .setStreamReadConstraints(
-                        StreamReadConstraints.builder().maxNestingDepth(64).build()));
+                        StreamReadConstraints.builder().maxNestingDepth(64).build())
+                // A name given twice is read one way here and another way by the next parser (I-JSON, RFC 7493,
+                // forbids it): what the ledger keeps for good must mean one thing.
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
     }
 
     /**

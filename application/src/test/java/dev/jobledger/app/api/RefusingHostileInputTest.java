@@ -101,6 +101,21 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aNameGivenTwiceInOneObjectIsRefusedBecauseParsersDisagreeOnWhichCounts() {
+        String token = Tokens.user(newUser());
+
+        assertProblem(
+                api.post("/api/jobs", token, "{\"jobType\":\"example\",\"jobType\":\"csv-import\"}"),
+                400,
+                "Duplicate field 'jobType'");
+        assertProblem(
+                api.post("/api/jobs", token, "{\"jobType\":\"example\",\"payload\":{\"a\":1,\"a\":2}}"),
+                400,
+                "Duplicate field 'a'");
+        assertThat(api.get("/api/jobs", token).body().path("total").asInt()).isZero();
+    }
+
+    @Test
     void aBodyDeeperThanTheJsonReaderReadsIsRefusedInWordsAClientKnows() {
         String deep = "{\"a\":".repeat(70) + "1" + "}".repeat(70);
 
