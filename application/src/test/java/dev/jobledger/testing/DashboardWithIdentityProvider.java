@@ -1,6 +1,7 @@
 package dev.jobledger.testing;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -11,6 +12,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * real OIDC provider on loopback) checked for issuer and audience, and the dashboard signing in there. A context of
  * its own, on a database and queues of its own (a second ledger on the shared ones would race the first).
  */
+// With its Prometheus endpoint, as production has it (Boot's tests leave metrics export out unless asked).
+@AutoConfigureObservability(tracing = false)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class DashboardWithIdentityProvider {
 

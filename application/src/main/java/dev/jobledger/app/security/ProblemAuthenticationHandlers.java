@@ -21,11 +21,13 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
+import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
 
 /**
- * 400 for a refused URL, 401 and 403 (405 for a method no endpoint at the path has) answered as problem+json, keeping the {@code WWW-Authenticate} header that bearer-token clients read.
+ * 400 for a refused URL, 401 and 403 (404 and 405 where no endpoint answers the request) answered as problem+json, keeping the {@code WWW-Authenticate} header that bearer-token clients read.
  */
 final class ProblemAuthenticationHandlers {
 
@@ -57,17 +59,20 @@ final class ProblemAuthenticationHandlers {
                 write(response, HttpStatus.FORBIDDEN, detail(denied));
                 return;
             }
-            // No rule grants a method no endpoint has; saying "permissions" would send the caller after a token.
-            Set<HttpMethod> allowed = methodsOfAnotherEndpoint(request);
-            if (allowed != null) {
-                response.setHeader(
-                        HttpHeaders.ALLOW,
-                        allowed.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", ")));
-                write(
-                        response,
-                        HttpStatus.METHOD_NOT_ALLOWED,
-                        "No endpoint answers " + request.getMethod() + " " + request.getRequestURI()
-                                + "; its methods are " + response.getHeader(HttpHeaders.ALLOW));
+            // No rule grants what no endpoint answers; saying "permissions" would send the caller after a token.
+            Missing missing = missingEndpoint(request);
+            if (missing != null) {
+                String what = "No endpoint answers " + request.getMethod() + " " + request.getRequestURI();
+                if (missing.allowed().isEmpty()) {
+                    write(response, HttpStatus.NOT_FOUND, what);
+                } else {
+                    String allowed = missing.allowed().stream()
+                            .map(HttpMethod::name)
+                            .sorted()
+                            .collect(Collectors.joining(", "));
+                    response.setHeader(HttpHeaders.ALLOW, allowed);
+                    write(response, HttpStatus.METHOD_NOT_ALLOWED, what + "; its methods are " + allowed);
+                }
                 return;
             }
             bearerDenied.handle(request, response, denied);
@@ -83,28 +88,33 @@ final class ProblemAuthenticationHandlers {
                         + " backslash, a semicolon, '..' or control characters");
     }
 
+    /** No endpoint at the path ({@code allowed} empty), or none for the request's method (the path's methods). */
+    private record Missing(Set<HttpMethod> allowed) {}
+
     /**
-     * The methods of the endpoint at the request's path when it has no handler for the request's method, as
-     * {@code DispatcherServlet} would find them; null when a handler answers the request (or none is known).
+     * What {@code DispatcherServlet} would find for the request: null when an endpoint answers it (or nothing is
+     * known). Only the static resources' catch-all pattern matching it counts as no endpoint: the service's own
+     * resources are open to anyone and never denied.
      */
-    private Set<HttpMethod> methodsOfAnotherEndpoint(HttpServletRequest request) {
+    private Missing missingEndpoint(HttpServletRequest request) {
         HandlerMappingIntrospector introspector = endpoints == null ? null : endpoints.getIfAvailable();
         if (introspector == null || introspector.getHandlerMappings() == null) {
             return null;
         }
         for (HandlerMapping mapping : introspector.getHandlerMappings()) {
             try {
-                if (mapping.getHandler(request) != null) {
-                    return null;
+                HandlerExecutionChain found = mapping.getHandler(request);
+                if (found != null) {
+                    return found.getHandler() instanceof ResourceHttpRequestHandler ? new Missing(Set.of()) : null;
                 }
             } catch (HttpRequestMethodNotSupportedException otherMethods) {
                 Set<HttpMethod> methods = otherMethods.getSupportedHttpMethods();
-                return methods == null || methods.isEmpty() ? null : methods;
+                return methods == null || methods.isEmpty() ? null : new Missing(methods);
             } catch (Exception lookupFailed) {
                 return null;
             }
         }
-        return null;
+        return new Missing(Set.of());
     }
 
     private static String detail(AuthenticationException failure) {

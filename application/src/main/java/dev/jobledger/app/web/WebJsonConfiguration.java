@@ -7,6 +7,8 @@ import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilde
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.converter.json.AbstractJackson2HttpMessageConverter;
+import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /** The web layer speaks JSON only, with reading limits tighter than Jackson's defaults. */
@@ -29,17 +31,19 @@ class WebJsonConfiguration {
     }
 
     /**
-     * The local stack's stand-ins bring Jackson's XML module onto the classpath, and Spring MVC would then answer XML
-     * to a client asking for it, locally only: the service's own jar has no XML. Fewer converters are also fewer
-     * asked whether they can write each answer.
+     * Jackson's other formats come with libraries (YAML with springdoc, XML and CBOR with the local stack's stand-ins),
+     * and Spring MVC would answer them to a client asking for one: the API is JSON, as documented, everywhere. Fewer
+     * converters are also fewer asked whether they can write each answer.
      */
     @Bean
     WebMvcConfigurer jsonOnly() {
         return new WebMvcConfigurer() {
             @Override
             public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
-                converters.removeIf(converter ->
-                        converter.getSupportedMediaTypes().stream().anyMatch(type -> "xml".equals(type.getSubtype())));
+                converters.removeIf(converter -> (converter instanceof AbstractJackson2HttpMessageConverter
+                                && !(converter instanceof MappingJackson2HttpMessageConverter))
+                        || converter.getSupportedMediaTypes().stream()
+                                .anyMatch(type -> "xml".equals(type.getSubtype())));
             }
         };
     }

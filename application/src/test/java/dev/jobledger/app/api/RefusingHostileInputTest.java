@@ -7,6 +7,10 @@ import dev.jobledger.messages.Delivery;
 import dev.jobledger.testing.Api;
 import dev.jobledger.testing.LedgerIntegrationTest;
 import dev.jobledger.testing.Tokens;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
@@ -171,6 +175,11 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
         for (String refused : List.of("/api/jobs/a%2Fb", "/api/jobs/a%5Cb", "/api/jobs/a%00b")) {
             assertProblem(api.get(refused, token), 400, "encoded slash (%2F)");
         }
+        // java.net.URI refuses such a path, so it goes over a socket as written.
+        assertThat(rawGet("/api/jobs/a|b", token))
+                .startsWith("HTTP/1.1 400")
+                .containsIgnoringCase("Content-Type: application/problem+json")
+                .contains("a character that must be %-encoded");
         assertThat(api.get("/api/jobs", token).status()).isEqualTo(200);
     }
 
@@ -180,10 +189,21 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
     }
 
     @Test
-    void theApiAnswersJsonOnlyEvenWhereXmlCouldBeWritten() {
-        Api.Answer answer = api.get("/api/jobs", Tokens.user(newUser()), Map.of("Accept", "application/xml"));
+    void aPathNoEndpointAnswersIsNotFoundWhateverTheMethodOrPrefix() {
+        String token = Tokens.user(newUser());
 
-        assertThat(answer.status()).isEqualTo(406);
+        assertProblem(api.post("/api/nope", token, "{}"), 404, "No endpoint answers POST /api/nope");
+        assertProblem(api.get("/nope", token), 404, "No endpoint answers GET /nope");
+    }
+
+    @Test
+    void theApiAnswersJsonOnlyEvenWhereAnotherFormatCouldBeWritten() {
+        String token = Tokens.user(newUser());
+
+        for (String format : List.of("application/xml", "application/yaml", "application/cbor")) {
+            Api.Answer answer = api.get("/api/jobs", token, Map.of("Accept", format));
+            assertThat(answer.status()).as(format).isEqualTo(406);
+        }
     }
 
     @Test
@@ -264,6 +284,19 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
                 .claim("permissions", List.of("job:Create", "job:Read"))
                 .issueTime(Date.from(now.minusSeconds(1)))
                 .expirationTime(Date.from(now.plusSeconds(300)));
+    }
+
+    private String rawGet(String path, String token) {
+        URI base = URI.create(baseUrl());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                    + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void assertProblem(Api.Answer answer, int status, String detail) {
