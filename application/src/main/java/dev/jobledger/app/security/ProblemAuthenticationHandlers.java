@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
@@ -20,11 +21,13 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
-import org.springframework.web.servlet.HandlerExecutionChain;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
-import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.springframework.web.util.ServletRequestPathUtils;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * 400 for a refused URL, 401 and 403 (404 and 405 where no endpoint answers the request) answered as problem+json, keeping the {@code WWW-Authenticate} header that bearer-token clients read.
@@ -92,29 +95,55 @@ final class ProblemAuthenticationHandlers {
     private record Missing(Set<HttpMethod> allowed) {}
 
     /**
-     * What {@code DispatcherServlet} would find for the request: null when an endpoint answers it (or nothing is
-     * known). Only the static resources' catch-all pattern matching it counts as no endpoint: the service's own
-     * resources are open to anyone and never denied.
+     * Whether an endpoint of the service answers the request's path and method: null when one does (or nothing is
+     * known), else what is missing. Only the endpoints' paths and methods are compared: asking a handler mapping
+     * for the request's handler would read its parameters, and so the body of a denied form or upload.
      */
     private Missing missingEndpoint(HttpServletRequest request) {
         HandlerMappingIntrospector introspector = endpoints == null ? null : endpoints.getIfAvailable();
         if (introspector == null || introspector.getHandlerMappings() == null) {
             return null;
         }
-        for (HandlerMapping mapping : introspector.getHandlerMappings()) {
-            try {
-                HandlerExecutionChain found = mapping.getHandler(request);
-                if (found != null) {
-                    return found.getHandler() instanceof ResourceHttpRequestHandler ? new Missing(Set.of()) : null;
+        boolean parsed = ServletRequestPathUtils.hasParsedRequestPath(request);
+        boolean resolved = request.getAttribute(UrlPathHelper.PATH_ATTRIBUTE) != null;
+        try {
+            if (!parsed) {
+                ServletRequestPathUtils.parseAndCache(request);
+            }
+            if (!resolved) {
+                UrlPathHelper.defaultInstance.resolveAndCacheLookupPath(request);
+            }
+            Set<HttpMethod> methods = new HashSet<>();
+            for (HandlerMapping mapping : introspector.getHandlerMappings()) {
+                if (mapping instanceof RequestMappingInfoHandlerMapping endpointsOfMapping) {
+                    for (RequestMappingInfo endpoint :
+                            endpointsOfMapping.getHandlerMethods().keySet()) {
+                        if (endpoint.getActivePatternsCondition().getMatchingCondition(request) != null) {
+                            Set<RequestMethod> declared =
+                                    endpoint.getMethodsCondition().getMethods();
+                            if (declared.isEmpty()) {
+                                return null;
+                            }
+                            declared.forEach(method -> methods.add(method.asHttpMethod()));
+                        }
+                    }
                 }
-            } catch (HttpRequestMethodNotSupportedException otherMethods) {
-                Set<HttpMethod> methods = otherMethods.getSupportedHttpMethods();
-                return methods == null || methods.isEmpty() ? null : new Missing(methods);
-            } catch (Exception lookupFailed) {
-                return null;
+            }
+            HttpMethod asked = HttpMethod.valueOf(request.getMethod());
+            boolean answered = methods.contains(asked)
+                    || (asked.equals(HttpMethod.HEAD) && methods.contains(HttpMethod.GET))
+                    || asked.equals(HttpMethod.OPTIONS);
+            return answered ? null : new Missing(methods);
+        } catch (RuntimeException lookupFailed) {
+            return null;
+        } finally {
+            if (!parsed) {
+                ServletRequestPathUtils.clearParsedRequestPath(request);
+            }
+            if (!resolved) {
+                request.removeAttribute(UrlPathHelper.PATH_ATTRIBUTE);
             }
         }
-        return new Missing(Set.of());
     }
 
     private static String detail(AuthenticationException failure) {

@@ -3,12 +3,14 @@ package dev.jobledger.app.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.Host;
 import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.ActionCode;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -45,6 +47,30 @@ class ContainerProblems {
         });
     }
 
+    /**
+     * Tomcat gives a refused URL a message ("Invalid URI: ..."), a request line or header it cannot parse an
+     * exception saying which (the client's own text), a missing or repeated Host header nothing.
+     */
+    static String detail(Response response, Throwable throwable) {
+        String message = response.getMessage();
+        if ((message != null && message.startsWith("Invalid URI"))
+                || (throwable != null
+                        && throwable.getMessage() != null
+                        && throwable.getMessage().contains("request target"))) {
+            return REFUSED_URL;
+        }
+        if (throwable instanceof IllegalArgumentException && throwable.getMessage() != null) {
+            return "The request was refused before it reached the service: " + throwable.getMessage();
+        }
+        return switch (response.getStatus()) {
+            case 400 ->
+                "The request was refused before it reached the service: its request line or headers are"
+                        + " malformed (a Host header missing or given twice, say)";
+            case 505 -> "The request's HTTP version is not served: send HTTP/1.1";
+            default -> "The request was refused before it reached the service";
+        };
+    }
+
     static final class ProblemValve extends ErrorReportValve {
 
         private final ObjectMapper json;
@@ -59,9 +85,13 @@ class ContainerProblems {
             if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
                 return;
             }
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                    HttpStatusCode.valueOf(status),
-                    status == 400 ? REFUSED_URL : "The request was refused before it reached the service");
+            AtomicBoolean ioAllowed = new AtomicBoolean(true);
+            response.getCoyoteResponse().action(ActionCode.IS_IO_ALLOWED, ioAllowed);
+            if (!ioAllowed.get()) {
+                return;
+            }
+            ProblemDetail problem =
+                    ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail(response, throwable));
             try {
                 response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
                 response.setCharacterEncoding("UTF-8");

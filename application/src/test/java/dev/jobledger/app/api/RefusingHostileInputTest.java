@@ -176,11 +176,22 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
             assertProblem(api.get(refused, token), 400, "encoded slash (%2F)");
         }
         // java.net.URI refuses such a path, so it goes over a socket as written.
-        assertThat(rawGet("/api/jobs/a|b", token))
+        assertThat(raw("GET /api/jobs/a|b HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token))
                 .startsWith("HTTP/1.1 400")
                 .containsIgnoringCase("Content-Type: application/problem+json")
                 .contains("a character that must be %-encoded");
         assertThat(api.get("/api/jobs", token).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aRequestTheContainerCannotReadIsAProblemSayingWhatIsWrongWithIt() {
+        assertThat(raw("GET /api/jobs HTTP/1.1\r\nHost: a\r\nHost: b"))
+                .startsWith("HTTP/1.1 400")
+                .containsIgnoringCase("Content-Type: application/problem+json")
+                .contains("a Host header missing or given twice");
+        assertThat(raw("GET /api/jobs HTTP/1.1\r\nHost: a\r\nX-A\u0001: b"))
+                .startsWith("HTTP/1.1 400")
+                .contains("does not conform to RFC 7230");
     }
 
     @Test
@@ -286,13 +297,13 @@ class RefusingHostileInputTest extends LedgerIntegrationTest {
                 .expirationTime(Date.from(now.plusSeconds(300)));
     }
 
-    private String rawGet(String path, String token) {
+    /** A request's line and headers sent over a socket exactly as written, and the whole answer. */
+    private String raw(String head) {
         URI base = URI.create(baseUrl());
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
-            String request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
-                    + "\r\nConnection: close\r\n\r\n";
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write((head + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

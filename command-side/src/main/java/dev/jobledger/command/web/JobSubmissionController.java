@@ -1,5 +1,6 @@
 package dev.jobledger.command.web;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobledger.command.files.JobFiles;
@@ -259,6 +260,8 @@ class JobSubmissionController {
         }
         try {
             return json.readValue(payload, PAYLOAD);
+        } catch (JsonParseException e) {
+            throw badRequest("payload is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw badRequest("payload must be a JSON object");
         }
