@@ -131,6 +131,8 @@ class SecurityConfiguration {
                     requests.requestMatchers(
                                     "/actuator/health/**",
                                     "/actuator/info",
+                                    "/v3/api-docs",
+                                    "/v3/api-docs.yaml",
                                     "/v3/api-docs/**",
                                     "/swagger-ui/**",
                                     "/swagger-ui.html",

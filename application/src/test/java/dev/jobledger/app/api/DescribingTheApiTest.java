@@ -62,6 +62,14 @@ class DescribingTheApiTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void theSameDescriptionIsOpenAsYamlForToolsThatReadIt() {
+        Api.Answer yaml = api.getText("/v3/api-docs.yaml", null);
+
+        assertThat(yaml.status()).isEqualTo(200);
+        assertThat(yaml.raw().body()).startsWith("openapi: 3.0.1").contains("/api/jobs/batch:");
+    }
+
+    @Test
     void theDocumentIsValidOpenApiWithABearerJwtScheme() {
         SecurityScheme bearer = description.getComponents().getSecuritySchemes().get("bearer");
 
