@@ -1,6 +1,7 @@
 package dev.jobledger.app.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobledger.app.web.ContainerProblems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -84,11 +85,7 @@ final class ProblemAuthenticationHandlers {
     }
 
     RequestRejectedHandler refusedUrl() {
-        return (request, response, refused) -> write(
-                response,
-                HttpStatus.BAD_REQUEST,
-                "The request's URL was refused: it must not contain an empty path segment (//), an encoded slash, a"
-                        + " backslash, a semicolon, '..' or control characters");
+        return (request, response, refused) -> write(response, HttpStatus.BAD_REQUEST, ContainerProblems.REFUSED_URL);
     }
 
     /** No endpoint at the path ({@code allowed} empty), or none for the request's method (the path's methods). */

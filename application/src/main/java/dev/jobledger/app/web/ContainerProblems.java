@@ -21,15 +21,20 @@ import org.springframework.http.ProblemDetail;
 
 /**
  * Tomcat refuses some URLs itself, before any filter of the service runs: an encoded slash ({@code %2F}) or backslash,
- * a NUL, a malformed escape, a character that must be encoded ({@code |}, <code>{</code>). Its own error page for them is HTML; this valve, in the place of Tomcat's, answers
- * them as problem+json like every other refusal. Errors the service answers itself have their body written already and
+ * a NUL, a malformed escape, a character that must be encoded ({@code |}, <code>{</code>). Its own error page for them
+ * is HTML; this valve, in the place of Tomcat's, answers them as problem+json like every other refusal. Errors the service answers itself have their body written already and
  * pass through untouched.
  */
 @Configuration(proxyBeanMethods = false)
-class ContainerProblems {
+public class ContainerProblems {
 
-    static final String REFUSED_URL = "The request's URL was refused: it must not contain an encoded slash (%2F) or"
-            + " backslash, a NUL, a malformed %-escape, or a character that must be %-encoded";
+    /**
+     * What a refused URL is told, whether Tomcat refused it or Spring Security's firewall did after it: one list, so
+     * that a client learns every rule at the first refusal.
+     */
+    public static final String REFUSED_URL = "The request's URL was refused: it must not contain an empty path segment"
+            + " (//), a semicolon, '..', an encoded slash (%2F) or backslash, a NUL or another control character, a"
+            + " malformed %-escape, or a character that must be %-encoded";
 
     /** Runs after Spring Boot's own customizer, which puts a plain ErrorReportValve on the host. */
     @Bean

@@ -57,12 +57,13 @@ class RequestProblems extends ResponseEntityExceptionHandler {
      * so the chain is read from the outside in.
      */
     private static String unreadable(HttpMessageNotReadableException ex) {
-        if (ex.getMostSpecificCause() instanceof StreamConstraintsException limit) {
+        Throwable deepest = ex.getMostSpecificCause();
+        if (deepest instanceof StreamConstraintsException limit) {
             // Jackson names the Java method that sets the limit; a client needs only the limit.
             return "The request body is beyond a limit of the JSON reader: "
                     + limit.getOriginalMessage().replaceAll(", from `[^`]*`", "");
         }
-        if (ex.getMostSpecificCause() instanceof JsonParseException syntax) {
+        if (deepest instanceof JsonParseException syntax) {
             return "The request body is not valid JSON: " + syntax.getOriginalMessage();
         }
         for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {

@@ -131,9 +131,10 @@ class JobSubmissionController {
         List<JobCommand> commands = new ArrayList<>(items.size());
         for (int index = 0; index < items.size(); index++) {
             SubmitJobBatchRequest.Item item = items.get(index);
-            JobTypes.JobType type = registered(item.jobType(), "jobs[" + index + "]: ");
+            String where = "jobs[" + index + "]: ";
+            JobTypes.JobType type = registered(item.jobType(), where);
             if (type.requiresFile()) {
-                throw badRequest("jobs[" + index + "]: job type '" + item.jobType()
+                throw badRequest(where + "job type '" + item.jobType()
                         + "' needs a file: submit it alone as multipart/form-data");
             }
             documents.requireStorable("jobs[" + index + "].payload", item.payload());

@@ -1,6 +1,7 @@
 package dev.jobledger.query.web;
 
 import static dev.jobledger.query.web.JobQueryController.notFound;
+import static dev.jobledger.query.web.JobQueryController.notFoundAt;
 import static dev.jobledger.query.web.JobQueryController.problem;
 
 import dev.jobledger.messages.Caller;
@@ -71,8 +72,7 @@ class JobHistoryController {
         return queries.query(
                         new FindJobAsOf(jobId, caller.viewer(), asOf), ResponseTypes.optionalInstanceOf(JobView.class))
                 .join()
-                .orElseThrow(() -> JobQueryController.problem(
-                        HttpStatus.NOT_FOUND, "Job " + jobId + " was not found, or did not exist yet at " + asOf));
+                .orElseThrow(() -> notFoundAt(jobId, asOf));
     }
 
     @Operation(summary = "A job as it was at an instant", description = "The same as /history/state.")

@@ -17,6 +17,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
@@ -98,6 +99,10 @@ class JobQueryController {
 
     static ErrorResponseException notFound(UUID jobId) {
         return problem(HttpStatus.NOT_FOUND, "Job " + jobId + " was not found");
+    }
+
+    static ErrorResponseException notFoundAt(UUID jobId, Instant asOf) {
+        return problem(HttpStatus.NOT_FOUND, "Job " + jobId + " was not found, or did not exist yet at " + asOf);
     }
 
     static ErrorResponseException problem(HttpStatus status, String detail) {
